@@ -1,0 +1,41 @@
+"""The partnership lifecycle guide: the four stages of seed 002, current one marked.
+
+A built-in plugin using only the public API: a blueprint with one partnership-scoped
+page, a navigation tab, and its own templates and data file beside its code.
+"""
+import tomllib
+from pathlib import Path
+
+from flask import Blueprint, g, render_template, url_for
+
+from portal import NavItem, hookimpl
+
+__version__ = "1.0.0"
+SOURCE = ("\u201cBeyond the Classroom: The Art and Science of Building Lifelong Training "
+          "Partnerships\u201d (MLOG), \u201cThe Partnership Lifecycle: A Practical Roadmap\u201d")
+
+STAGES = tomllib.loads((Path(__file__).parent / "stages.toml").read_text())["stage"]
+
+bp = Blueprint("stage_guide", __name__)
+
+
+@bp.route("/partnerships/<int:partnership_id>/lifecycle")
+def guide(partnership_id):
+    partnership = g.partnership
+    ids = [stage["id"] for stage in STAGES]
+    current = ids.index(partnership.stage) if partnership.stage in ids else -1
+    return render_template("stage_guide/guide.html", partnership=partnership,
+                           stages=STAGES, current=current, source=SOURCE)
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    if membership is None:
+        return None
+    return NavItem("Lifecycle guide", url_for("stage_guide.guide", partnership_id=partnership.id),
+                   weight=60, area="partnership", endpoint="stage_guide.guide")

@@ -1,0 +1,85 @@
+"""Partnership Portal: the application factory and the public API for plugin authors.
+
+Plugin authors import only from here: `from portal import hookimpl, NavItem`.
+"""
+import logging
+import os
+from pathlib import Path
+
+from portal.plugins.api import NavItem
+from portal.plugins.hookspecs import hookimpl
+
+__all__ = ["create_app", "hookimpl", "NavItem"]
+__version__ = "0.1.0"
+
+
+def create_app(test_config=None):
+    """Build the application: config, database, plugins, themes, blueprints."""
+    from htmx_flask import Htmx
+
+    from portal import assets, config, db, errors, health, layout, security, themes
+    from portal.accounts import auth, views as account_views
+    from portal.admin import views as admin_views
+    from portal.partnerships import access, views as partnership_views
+    from portal.plugins.host import call_startup_hook, load_plugins
+
+    instance_path = os.environ.get("PORTAL_INSTANCE_PATH")
+    app = themes.PortalFlask(
+        __name__, instance_path=instance_path and str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+
+    Htmx(app)
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    themes.init_app(app)
+    assets.init_app(app)
+    layout.init_app(app)
+
+    host = load_plugins(app.config)
+    app.extensions["portal_plugins"] = host
+    for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
+                      health.bp):
+        app.register_blueprint(blueprint)
+    _install_plugins(app, host, call_startup_hook)
+    app.before_request(lambda: access.enforce(app))
+    call_startup_hook(host, "portal_startup", app=app)
+    return app
+
+
+def _install_plugins(app, host, call_startup_hook):
+    """Templates, static folders and blueprints from plugins; a name clash stops start-up."""
+    from pathlib import Path as _Path
+
+    folders = {}
+    for name, folder in call_startup_hook(host, "portal_template_folders"):
+        folders.setdefault(name, []).append(_Path(folder))
+    statics = {}
+    for name, folder in call_startup_hook(host, "portal_static_folders"):
+        statics.setdefault(name, []).append(_Path(folder))
+    for info in host.loaded:
+        folders.setdefault(info.name, []).extend(info.template_folders)
+        statics.setdefault(info.name, []).extend(info.static_folders)
+        info.template_folders = folders.get(info.name, [])
+        info.static_folders = statics.get(info.name, [])
+    app.plugin_template_folders = [
+        folder for name in sorted(folders) if host.plugins[name].status == "loaded"
+        for folder in folders[name]
+    ]
+    owners = {bp_name: "the portal" for bp_name in app.blueprints}
+    for plugin_name, blueprint in call_startup_hook(host, "portal_blueprints"):
+        if blueprint.name in owners:
+            raise RuntimeError(
+                f"Plugin {plugin_name!r} registers a blueprint named {blueprint.name!r}, "
+                f"which {owners[blueprint.name]} already uses. Rename one of them."
+            )
+        owners[blueprint.name] = f"plugin {plugin_name!r}"
+        app.register_blueprint(blueprint)

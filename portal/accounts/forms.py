@@ -1,0 +1,54 @@
+"""Forms for logging in, profiles and managing an organization's people."""
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from portal.vocabulary import ORG_ROLES
+
+TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
+MIN_PASSWORD = 10
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", validators=[
+        DataRequired("Enter your name."), Length(max=120, message="Keep the name under 120 characters.")])
+    timezone = SelectField("Time zone", choices=[(tz, tz.replace("_", " ")) for tz in TIMEZONES])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new = PasswordField("New password", validators=[
+        DataRequired("Enter a new password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+
+
+def _email_field():
+    return EmailField("Email", validators=[
+        DataRequired("Enter an email address."),
+        Email("That does not look like an email address.", check_deliverability=False),
+        Length(max=254)])
+
+
+class NewUserForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
+    email = _email_field()
+    password = PasswordField("Initial password", validators=[
+        DataRequired("Set an initial password."),
+        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    org_role = SelectField("Role in the organization", choices=ORG_ROLES, default="member")
+
+
+class ThemeForm(FlaskForm):
+    theme = SelectField("Theme", validate_choice=False)
+
+    def validate_theme(self, field):
+        if field.data not in dict(self.theme.choices):
+            raise ValidationError("Pick one of the installed themes.")

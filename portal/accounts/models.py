@@ -1,0 +1,63 @@
+"""Organizations, their users, and the login attempts that throttle guessing."""
+import datetime as dt
+
+import peewee
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.db import BaseModel
+
+
+def utcnow():
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Organization(BaseModel):
+    name = peewee.CharField(max_length=120, unique=True)
+    kind = peewee.CharField(max_length=16)  # client, supplier, both
+    theme = peewee.CharField(max_length=64, default="default")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    @property
+    def initials(self):
+        words = [w for w in self.name.split() if w[:1].isalnum()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+class User(UserMixin, BaseModel):
+    email = peewee.CharField(max_length=254, unique=True)
+    name = peewee.CharField(max_length=120)
+    password_hash = peewee.CharField(max_length=255)
+    organization = peewee.ForeignKeyField(Organization, backref="users", on_delete="CASCADE")
+    org_role = peewee.CharField(max_length=16, default="member")  # member, admin
+    is_site_admin = peewee.BooleanField(default=False)
+    timezone = peewee.CharField(max_length=64, default="UTC")
+    is_active_account = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def is_org_admin(self):
+        return self.org_role == "admin"
+
+    def set_password(self, password):
+        # Werkzeug's default is scrypt, a memory-hard KDF.
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+
+class LoginAttempt(BaseModel):
+    """Failed logins, kept in the database so throttling holds across workers."""
+
+    email = peewee.CharField(max_length=254, index=True)
+    ip = peewee.CharField(max_length=64, index=True)
+    at = peewee.DateTimeField(default=utcnow, index=True)
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()

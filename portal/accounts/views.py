@@ -1,0 +1,104 @@
+"""A user's own profile, and the organization admin's page for people and theme."""
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_login import current_user, login_required
+from peewee import IntegrityError
+
+from portal import audit
+from portal.accounts.forms import NewUserForm, PasswordForm, ProfileForm, ThemeForm
+from portal.accounts.models import User, normalize_email
+from portal.db import database
+from portal.rendering import render
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.timezone = form.timezone.data
+        current_user.save()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("accounts.profile"))
+    status = 422 if form.errors else 200
+    return render("accounts/profile.html", form=form, password_form=password_form,
+                  status=status)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form, password_form = ProfileForm(obj=current_user, formdata=None), PasswordForm(prefix="pw")
+    if password_form.validate_on_submit():
+        if current_user.check_password(password_form.current.data):
+            current_user.set_password(password_form.new.data)
+            current_user.save()
+            audit.record("password_changed")
+            flash("Your password is changed.", "success")
+            return redirect(url_for("accounts.profile"))
+        password_form.current.errors.append("That is not your current password.")
+    return render("accounts/profile.html", form=form, password_form=password_form, status=422)
+
+
+def _require_org_admin():
+    if not current_user.is_org_admin:
+        abort(403)
+
+
+def _organization_page(user_form=None, theme_form=None, status=200):
+    org = current_user.organization
+    theme_form = theme_form or ThemeForm(theme=org.theme)
+    theme_form.theme.choices = [(t.name, t.title) for t in current_app.themes.values()]
+    users = User.select().where(User.organization == org).order_by(User.name)
+    return render("accounts/organization.html", org=org, users=users,
+                  user_form=user_form or NewUserForm(), theme_form=theme_form,
+                  themes=current_app.themes, block="org_users", status=status)
+
+
+@bp.route("/organization")
+@login_required
+def organization():
+    _require_org_admin()
+    return _organization_page()
+
+
+@bp.route("/organization/users", methods=["POST"])
+@login_required
+def create_user():
+    _require_org_admin()
+    form = NewUserForm()
+    if form.validate_on_submit():
+        email = normalize_email(form.email.data)
+        user = User(email=email, name=form.name.data.strip(), org_role=form.org_role.data,
+                    organization=current_user.organization)
+        user.set_password(form.password.data)
+        try:
+            with database.atomic():
+                user.save()
+        except IntegrityError:
+            form.email.errors.append("Someone already has an account with this email.")
+            return _organization_page(user_form=form, status=409)
+        else:
+            audit.record("user_created", email=email, organization=user.organization.name)
+            flash(f"{user.name} can now log in as {email}.", "success")
+            return redirect(url_for("accounts.organization"))
+    return _organization_page(user_form=form, status=422)
+
+
+@bp.route("/organization/theme", methods=["POST"])
+@login_required
+def set_theme():
+    _require_org_admin()
+    form = ThemeForm()
+    form.theme.choices = [(t.name, t.title) for t in current_app.themes.values()]
+    if form.validate_on_submit():
+        org = current_user.organization
+        org.theme = form.theme.data
+        org.save()
+        audit.record("theme_changed", organization=org.name, theme=org.theme)
+        flash(f"{org.name} now uses the {current_app.themes[org.theme].title} theme.", "success")
+        return redirect(url_for("accounts.organization"))
+    return _organization_page(theme_form=form, status=422)

@@ -1,0 +1,30 @@
+"""Forms for the site admin: organizations, partnerships, people of any organization."""
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.accounts.forms import NewUserForm
+from portal.vocabulary import LIFECYCLE_STAGES, ORGANIZATION_KINDS
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the organization's name."),
+                                           Length(max=120)])
+    kind = SelectField("Kind", choices=ORGANIZATION_KINDS)
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Name the partnership."), Length(max=160)])
+    client = SelectField("Client organization", coerce=int)
+    supplier = SelectField("Supplier organization", coerce=int)
+    stage = SelectField("Lifecycle stage", choices=LIFECYCLE_STAGES)
+    contract_end = DateField("Contract end date", validators=[Optional()])
+    description = TextAreaField("Description", validators=[Length(max=2000)])
+
+    def validate_supplier(self, field):
+        if field.data == self.client.data:
+            raise ValidationError("A partnership needs two different organizations.")
+
+
+class SiteUserForm(NewUserForm):
+    organization = SelectField("Organization", coerce=int)

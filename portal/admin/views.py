@@ -1,0 +1,127 @@
+"""The site admin's pages: organizations, partnerships, people, plugins, audit log."""
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_login import current_user, login_required
+from peewee import IntegrityError
+
+from portal import audit
+from portal.accounts.models import Organization, User, normalize_email
+from portal.admin.forms import OrganizationForm, PartnershipForm, SiteUserForm
+from portal.audit import AuditEntry
+from portal.db import database
+from portal.migrations import current_version, latest_version
+from portal.partnerships.models import Partnership
+from portal.rendering import render
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+
+def site_admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_site_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _org_choices():
+    return [(o.id, o.name) for o in Organization.select().order_by(Organization.name)]
+
+
+def _admin_page(org_form=None, partnership_form=None, user_form=None, status=200):
+    choices = _org_choices()
+    partnership_form = partnership_form or PartnershipForm()
+    partnership_form.client.choices = partnership_form.supplier.choices = choices
+    user_form = user_form or SiteUserForm()
+    user_form.organization.choices = choices
+    return render(
+        "admin/index.html", status=status,
+        organizations=Organization.select().order_by(Organization.name),
+        partnerships=Partnership.select().order_by(Partnership.name),
+        org_form=org_form or OrganizationForm(), partnership_form=partnership_form,
+        user_form=user_form,
+    )
+
+
+@bp.route("/")
+@site_admin_required
+def index():
+    return _admin_page()
+
+
+@bp.route("/organizations", methods=["POST"])
+@site_admin_required
+def create_organization():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            with database.atomic():
+                org = Organization.create(name=form.name.data.strip(), kind=form.kind.data,
+                                          theme=current_app.config["PORTAL_DEFAULT_THEME"])
+        except IntegrityError:
+            form.name.errors.append("An organization with this name already exists.")
+            return _admin_page(org_form=form, status=409)
+        audit.record("organization_created", organization=org.name, kind=org.kind)
+        flash(f"{org.name} is created. Add its first admin below.", "success")
+        return redirect(url_for("admin.index"))
+    return _admin_page(org_form=form, status=422)
+
+
+@bp.route("/partnerships", methods=["POST"])
+@site_admin_required
+def create_partnership():
+    form = PartnershipForm()
+    form.client.choices = form.supplier.choices = _org_choices()
+    if form.validate_on_submit():
+        partnership = Partnership.create(
+            name=form.name.data.strip(), client=form.client.data, supplier=form.supplier.data,
+            stage=form.stage.data, contract_end=form.contract_end.data,
+            description=(form.description.data or "").strip())
+        audit.record("partnership_created", partnership=partnership, name=partnership.name)
+        flash(f"The partnership {partnership.name} is created. Organization admins can "
+              "now add their people.", "success")
+        return redirect(url_for("admin.index"))
+    return _admin_page(partnership_form=form, status=422)
+
+
+@bp.route("/users", methods=["POST"])
+@site_admin_required
+def create_user():
+    form = SiteUserForm()
+    form.organization.choices = _org_choices()
+    if form.validate_on_submit():
+        user = User(email=normalize_email(form.email.data), name=form.name.data.strip(),
+                    org_role=form.org_role.data, organization=form.organization.data)
+        user.set_password(form.password.data)
+        try:
+            with database.atomic():
+                user.save()
+        except IntegrityError:
+            form.email.errors.append("Someone already has an account with this email.")
+            return _admin_page(user_form=form, status=409)
+        audit.record("user_created", email=user.email, organization=user.organization.name)
+        flash(f"{user.name} can now log in as {user.email}.", "success")
+        return redirect(url_for("admin.index"))
+    return _admin_page(user_form=form, status=422)
+
+
+@bp.route("/plugins")
+@site_admin_required
+def plugins():
+    host = current_app.extensions["portal_plugins"]
+    return render("admin/plugins.html", plugins=list(host.plugins.values()),
+                  runtime_errors=list(host.runtime_errors))
+
+
+@bp.route("/audit")
+@site_admin_required
+def audit_log():
+    entries = (AuditEntry.select(AuditEntry, User).join(User, on=(AuditEntry.actor == User.id),
+                                                        join_type="LEFT OUTER")
+               .order_by(AuditEntry.at.desc()).limit(200))
+    return render("admin/audit.html", entries=entries,
+                  schema=(current_version(), latest_version()))

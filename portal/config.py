@@ -1,0 +1,75 @@
+"""Configuration read from the environment, with the instance folder for local state.
+
+Everything a deployment may need to change is a `PORTAL_*` environment variable, so the
+same code runs the demo on embedded SQLite and production on PostgreSQL.
+"""
+import os
+import secrets
+from pathlib import Path
+
+#: The source checkout, where the shipped plugins/, content/ and themes/ folders live.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value, default=False):
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _names(value):
+    return {n.strip() for n in (value or "").split(",") if n.strip()}
+
+
+def secret_key(instance_path):
+    """Return the session signing key: from the environment, or generated once.
+
+    A constant in code would let anyone who read the source forge sessions, so when
+    PORTAL_SECRET_KEY is unset a random key is written to the instance folder the first
+    time and read back afterwards. O_EXCL keeps two workers starting together from each
+    writing a different key.
+    """
+    key = os.environ.get("PORTAL_SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        key = secrets.token_hex(32)
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path):
+    """Build the configuration mapping for a new application."""
+    env = os.environ.get
+    instance = Path(instance_path)
+    return {
+        "SECRET_KEY": secret_key(instance),
+        "PORTAL_DATABASE_URL": env("PORTAL_DATABASE_URL")
+        or f"sqlite:///{instance / 'portal.sqlite'}",
+        "PORTAL_PLUGINS_DIR": env("PORTAL_PLUGINS_DIR") or str(instance / "plugins"),
+        "PORTAL_CONTENT_DIR": env("PORTAL_CONTENT_DIR") or str(PROJECT_ROOT / "content"),
+        "PORTAL_THEMES_DIR": env("PORTAL_THEMES_DIR") or str(PROJECT_ROOT / "themes"),
+        "PORTAL_DEFAULT_THEME": env("PORTAL_DEFAULT_THEME") or "default",
+        "PORTAL_LOAD_INSTALLED_PLUGINS": _flag(env("PORTAL_LOAD_INSTALLED_PLUGINS"), True),
+        "PORTAL_PLUGINS_ALLOW": _names(env("PORTAL_PLUGINS_ALLOW")),
+        "PORTAL_PLUGINS_BLOCK": _names(env("PORTAL_PLUGINS_BLOCK")),
+        "PORTAL_PLUGINS_STRICT": _flag(env("PORTAL_PLUGINS_STRICT")),
+        "PORTAL_LOGIN_MAX_FAILURES": int(env("PORTAL_LOGIN_MAX_FAILURES") or 5),
+        "PORTAL_LOGIN_WINDOW_SECONDS": int(env("PORTAL_LOGIN_WINDOW_SECONDS") or 900),
+        # Forms in this portal are text; 1 MB leaves room and stops abuse early.
+        "MAX_CONTENT_LENGTH": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env("PORTAL_SECURE_COOKIES")),
+        "REMEMBER_COOKIE_SECURE": _flag(env("PORTAL_SECURE_COOKIES")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": _flag(env("PORTAL_SECURE_COOKIES")),
+    }

@@ -1,0 +1,58 @@
+"""Error pages in the portal's own layout; no stack trace ever reaches the browser."""
+from flask import request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.rendering import render
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Check what you entered and try again."),
+    401: ("Please log in", "You need to log in to see this page."),
+    403: ("Not allowed", "Your role in this partnership does not allow this action."),
+    404: ("Not found", "There is nothing here, or it is not shared with you."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "Someone else changed this at the same time. Nothing you entered was lost."),
+    413: ("Too large", "What you sent is larger than the portal accepts. Nothing was saved; shorten it and try again."),
+    422: ("Please check the form", "Some fields need another look."),
+    429: ("Too many attempts", "Please wait a little and try again."),
+    500: ("Something went wrong", "The portal hit an unexpected error. It has been logged; nothing you had saved before was lost."),
+}
+
+
+def error_page(status, message=None, title=None):
+    default_title, default_message = MESSAGES.get(status, ("Error", ""))
+    title, message = title or default_title, message or default_message
+    body, status = render("errors/error.html", status=status, code=status,
+                          title=title, message=message)
+    # htmx does not swap error responses; portal.js shows this header as a notice.
+    return body, status, {"X-Portal-Message": message.encode("ascii", "ignore").decode()}
+
+
+def _http_error(exc):
+    message = exc.description if getattr(exc, "portal_message", False) else None
+    return error_page(exc.code or 500, message)
+
+
+def _csrf_error(exc):
+    return error_page(
+        400,
+        "This form has expired or did not come from the portal (missing or wrong "
+        "security token). Nothing was saved: reload the page and send it again.",
+        title="Form expired",
+    )
+
+
+def _unexpected(exc):
+    if isinstance(exc, HTTPException):
+        return _http_error(exc)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_page(500)
+
+
+def init_app(app):
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(InternalServerError, lambda exc: error_page(500))

@@ -1,0 +1,43 @@
+"""What every page's layout needs: navigation from plugins, dates in the user's zone."""
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+from portal.plugins.host import call_hook
+
+
+def navigation(area="main"):
+    """NavItems for one area of the page, sorted by weight so plugin load order never shows."""
+    if "nav_items" not in g:
+        host = current_app.extensions["portal_plugins"]
+        items = [item for _, item in call_hook(
+            host, "portal_navigation_items",
+            user=current_user, partnership=g.get("partnership"),
+            membership=g.get("membership"))]
+        g.nav_items = sorted(items, key=lambda item: (item.weight, item.label))
+    return [item for item in g.nav_items if item.area == area]
+
+
+def is_current(item):
+    return item.endpoint is not None and item.endpoint == request.endpoint
+
+
+def local_time(value, fmt="%d %b %Y, %H:%M"):
+    """Stored times are UTC; show them in the viewer's own time zone."""
+    if value is None:
+        return ""
+    zone = "UTC"
+    if current_user.is_authenticated:
+        zone = current_user.timezone or "UTC"
+    try:
+        tz = ZoneInfo(zone)
+    except (KeyError, ValueError):
+        tz, zone = ZoneInfo("UTC"), "UTC"
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+
+
+def init_app(app):
+    app.add_template_global(navigation)
+    app.add_template_global(is_current)
+    app.add_template_filter(local_time)

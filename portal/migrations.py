@@ -1,0 +1,57 @@
+"""Schema migrations that run on SQLite and PostgreSQL and record the schema version.
+
+Each step is a numbered function; `upgrade` applies the steps above the recorded
+version, each in its own transaction, and writes the new version. Steps after the first
+use playhouse.migrate operations so they do not depend on today's model classes.
+Plugin models (portal_models hook) are created after the core steps.
+"""
+import peewee
+
+from portal.accounts.models import LoginAttempt, Organization, User, utcnow
+from portal.audit import AuditEntry
+from portal.db import BaseModel, database
+from portal.partnerships.models import Partnership, PartnershipMember
+
+
+class SchemaVersion(BaseModel):
+    version = peewee.IntegerField(primary_key=True)
+    description = peewee.CharField(max_length=200)
+    applied_at = peewee.DateTimeField(default=utcnow)
+
+
+def _initial_schema():
+    database.create_tables(
+        [Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry]
+    )
+
+
+MIGRATIONS = [
+    (1, "accounts, organizations, partnerships, members, audit log", _initial_schema),
+]
+
+
+def current_version():
+    if not database.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    return SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
+
+
+def upgrade(plugin_models=()):
+    """Bring the schema to the newest version; return the list of steps applied."""
+    database.connect(reuse_if_open=True)
+    database.create_tables([SchemaVersion], safe=True)
+    applied = []
+    for version, description, step in MIGRATIONS:
+        if version <= current_version():
+            continue
+        with database.atomic():
+            step()
+            SchemaVersion.create(version=version, description=description)
+        applied.append((version, description))
+    if plugin_models:
+        database.create_tables(list(plugin_models), safe=True)
+    return applied
+
+
+def latest_version():
+    return MIGRATIONS[-1][0]

@@ -1,0 +1,62 @@
+"""Who may see and change a partnership: enforced once, before every scoped view.
+
+Any route whose URL has `<int:partnership_id>` — the portal's own or a plugin's — goes
+through `enforce`: a user who is not a member gets 404 (never a hint the partnership
+exists), a viewer gets 403 on any state-changing method. Views that need more declare
+it with `requires_role` or `for_org_admins`.
+"""
+from flask import abort, g, request
+from flask_login import current_user
+
+from portal.partnerships.models import Partnership, PartnershipMember
+from portal.vocabulary import role_at_least
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def requires_role(role):
+    """The least partnership role that may send state-changing requests to this view."""
+
+    def mark(view):
+        view.portal_write_role = role
+        return view
+
+    return mark
+
+
+def for_org_admins(view):
+    """Admins of either organization manage their own people here, member or not."""
+    view.portal_org_admins = True
+    return view
+
+
+def membership_of(user, partnership):
+    return PartnershipMember.get_or_none(
+        PartnershipMember.partnership == partnership, PartnershipMember.user == user
+    )
+
+
+def enforce(app):
+    view_args = request.view_args or {}
+    if "partnership_id" not in view_args:
+        return None
+    if not current_user.is_authenticated:
+        return app.login_manager.unauthorized()
+    view = app.view_functions.get(request.endpoint)
+    partnership = Partnership.get_or_none(Partnership.id == view_args["partnership_id"])
+    if partnership is None:
+        abort(404)
+    membership = membership_of(current_user.id, partnership)
+    org_admin = (current_user.is_org_admin
+                 and partnership.side_of(current_user.organization_id) is not None)
+    if getattr(view, "portal_org_admins", False) and (org_admin or current_user.is_site_admin):
+        pass
+    elif membership is None:
+        abort(404)
+    elif request.method not in SAFE_METHODS:
+        if not role_at_least(membership.role, getattr(view, "portal_write_role", "member")):
+            abort(403)
+    g.partnership = partnership
+    g.membership = membership
+    g.partnership_org_admin = org_admin or current_user.is_site_admin
+    return None

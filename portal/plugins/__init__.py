@@ -1,0 +1,1 @@
+"""The plugin host. Plugin authors import from `portal` itself: see docs/plugins.md."""

@@ -1,0 +1,240 @@
+"""Finding, registering and calling plugins without letting one break the portal.
+
+Lessons from DESIGN §4: one PluginManager per application (kept in app.extensions),
+built-ins from an explicit list, installed packages through our own entry-point loop
+with a try/except each, a plugins folder of `*.py` files and packages; a plugin that
+fails is unregistered and shown with its error; per-request hooks go through
+`call_hook`, which skips a raising implementation instead of failing the page.
+"""
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import logging
+import sys
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pluggy
+
+from portal.config import PROJECT_ROOT
+from portal.plugins import hookspecs
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "partnership_portal.plugins"
+
+#: Core features written against the same hooks as any plugin.
+CORE_MODULES = ("portal.navigation",)
+#: Plugins shipped in the top-level plugins/ folder, loaded in this order.
+BUILTIN_PLUGINS = ("stage_guide",)
+BUILTIN_DIR = PROJECT_ROOT / "plugins"
+
+
+class PluginError(Exception):
+    """A plugin could not be used; the message says why, for the admin page."""
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    source: str  # "core", "built-in", "package <dist>", "folder <path>"
+    version: str = ""
+    status: str = "loaded"  # loaded, failed, disabled
+    error: str = ""
+    hooks: list = field(default_factory=list)
+    template_folders: list = field(default_factory=list)
+    static_folders: list = field(default_factory=list)
+    module: object = None
+
+
+@dataclass
+class PluginHost:
+    pm: pluggy.PluginManager
+    strict: bool = False
+    plugins: dict = field(default_factory=dict)
+    runtime_errors: deque = field(default_factory=lambda: deque(maxlen=50))
+
+    @property
+    def loaded(self):
+        return [p for p in self.plugins.values() if p.status == "loaded"]
+
+    def fail(self, name, error):
+        """Mark a plugin failed and take its hooks out of every later call."""
+        info = self.plugins[name]
+        info.status, info.error = "failed", error
+        plugin = self.pm.get_plugin(name)
+        if plugin is not None:
+            self.pm.unregister(plugin, name=name)
+        log.error("plugin %s failed: %s", name, error)
+        if self.strict:
+            raise PluginError(f"plugin {name}: {error}")
+
+
+def _short_error(exc):
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _import_from_path(module_name, path):
+    """Import a `name.py` file or a package folder under a private module name."""
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    if path.is_dir():
+        spec = importlib.util.spec_from_file_location(
+            module_name, path / "__init__.py", submodule_search_locations=[str(path)]
+        )
+    else:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
+
+
+def _folder_candidates(folder):
+    """`*.py` files and package folders; anything else (data, caches) is ignored."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".")):
+            continue
+        if path.is_file() and path.suffix == ".py":
+            found.append((path.stem, path))
+        elif path.is_dir() and (path / "__init__.py").is_file():
+            found.append((path.name, path))
+    return found
+
+
+def _register(host, name, source, load, allowed=lambda name: True):
+    """Import and register one plugin; on any failure leave the manager as it was."""
+    if name in host.plugins:
+        host.plugins[f"{name} ({source})"] = PluginInfo(
+            name=name, source=source, status="failed",
+            error=f"another plugin named {name!r} is already loaded "
+                  f"({host.plugins[name].source})",
+        )
+        return
+    info = host.plugins[name] = PluginInfo(name=name, source=source)
+    if not allowed(name):
+        info.status = "disabled"
+        return
+    try:
+        module, version, folder = load()
+        info.module, info.version = module, version or getattr(module, "__version__", "")
+        host.pm.register(module, name=name)
+        hook_callers = host.pm.get_hookcallers(module) or []
+        unknown = sorted(hc.name for hc in hook_callers if not hc.has_spec())
+        if unknown:
+            raise PluginError(
+                f"implements {', '.join(unknown)}, which is not a portal hook "
+                "(misspelled?)"
+            )
+        info.hooks = sorted(hc.name for hc in hook_callers)
+        if folder is not None:
+            for sub, target in (("templates", info.template_folders),
+                                ("static", info.static_folders)):
+                if (folder / sub).is_dir():
+                    target.append(folder / sub)
+    except Exception as exc:  # noqa: BLE001 - any plugin error must not stop start-up
+        host.fail(name, _short_error(exc))
+
+
+def load_plugins(config):
+    """Create the plugin manager for one application and register every plugin."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    host = PluginHost(pm=pm, strict=config["PORTAL_PLUGINS_STRICT"])
+    allow, block = config["PORTAL_PLUGINS_ALLOW"], config["PORTAL_PLUGINS_BLOCK"]
+
+    def allowed(name):
+        return name not in block and (not allow or name in allow)
+
+    for module_name in CORE_MODULES:
+        _register(host, module_name.rsplit(".", 1)[-1], "core",
+                  lambda m=module_name: (importlib.import_module(m), "", None))
+
+    for name in BUILTIN_PLUGINS:
+        path = BUILTIN_DIR / name
+        _register(host, name, "built-in",
+                  lambda p=path, n=name: (_import_from_path(f"portal_builtin.{n}", p),
+                                          "", p), allowed)
+
+    if config["PORTAL_LOAD_INSTALLED_PLUGINS"]:
+        for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            source = f"package {dist.name}" if dist else "package"
+            _register(host, ep.name, source,
+                      lambda ep=ep, dist=dist: (ep.load(), dist.version if dist else "",
+                                                None), allowed)
+
+    folder = config.get("PORTAL_PLUGINS_DIR")
+    if folder:
+        tag = hashlib.sha1(str(Path(folder).resolve()).encode()).hexdigest()[:8]
+        for name, path in _folder_candidates(folder):
+            _register(host, name, f"folder {path}",
+                      lambda p=path, n=name: (
+                          _import_from_path(f"portal_folder_{tag}.{n}", p), "",
+                          p if p.is_dir() else None),
+                      allowed)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:  # already reported per plugin
+        log.error("%s", exc)
+    return host
+
+
+def _call_each(host, hook_name, kwargs, on_error):
+    """Yield (plugin name, result) per implementation, in registration order.
+
+    pluggy stops at the first exception, which would let one plugin break a page for
+    everyone, so the portal loops over the implementations itself and hands a raising
+    one to `on_error` instead.
+    """
+    hook = getattr(host.pm.hook, hook_name)
+    for impl in reversed(hook.get_hookimpls()):
+        try:
+            result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+        except Exception as exc:  # noqa: BLE001
+            on_error(impl.plugin_name, exc)
+            continue
+        if result is not None:
+            yield impl.plugin_name, result
+
+
+def as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def call_hook(host, hook_name, **kwargs):
+    """Call a per-request hook; a raising plugin is skipped and logged, the page renders."""
+
+    def skip(plugin_name, exc):
+        log.error("plugin %s raised in %s", plugin_name, hook_name, exc_info=exc)
+        host.runtime_errors.appendleft((plugin_name, hook_name, _short_error(exc)))
+        if host.strict:
+            raise exc
+
+    return [(name, item) for name, result in _call_each(host, hook_name, kwargs, skip)
+            for item in as_list(result)]
+
+
+def call_startup_hook(host, hook_name, **kwargs):
+    """Call a start-up hook; a raising plugin is marked failed and unregistered."""
+
+    def fail(plugin_name, exc):
+        host.fail(plugin_name, f"{hook_name}: {_short_error(exc)}")
+
+    return [(name, item) for name, result in _call_each(host, hook_name, kwargs, fail)
+            for item in as_list(result)]

@@ -1,0 +1,15 @@
+"""One template per page; htmx requests get the block they asked for, not a copy."""
+from flask import render_template
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+
+def render(template, block=None, status=200, **context):
+    """Render a full page, or only `block` of it for a non-boosted htmx request.
+
+    A boosted request (hx-boost) or a normal GET gets the whole document, so every URL
+    also works as a plain page load, a deep link and after the back button.
+    """
+    if block and request.htmx and not request.htmx.boosted:
+        return render_block(template, block, **context), status
+    return render_template(template, **context), status

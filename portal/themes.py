@@ -1,0 +1,135 @@
+"""Themes: a folder with theme.toml, template overrides and static files.
+
+Each theme gets its own Jinja environment, because Jinja caches templates by name and
+one environment could not serve different overrides to two organizations. Loader
+order: the active theme, then the default theme, then plugin template folders (sorted
+by plugin name), then the portal's own templates. The `portal:` prefix skips themes
+and plugins, so a theme can replace a page and still extend the original
+(`{% extends "portal:base.html" %}`).
+"""
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, send_from_directory
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+bp = Blueprint("themes", __name__)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    title: str
+    description: str
+    path: Path
+    colours: dict = field(default_factory=dict)
+    logo: str = ""
+
+    @property
+    def templates(self):
+        return self.path / "templates"
+
+    @property
+    def static(self):
+        return self.path / "static"
+
+
+def discover(themes_dir):
+    """Read every `<dir>/<name>/theme.toml`; a theme whose file is broken is skipped."""
+    themes = {}
+    root = Path(themes_dir)
+    if not root.is_dir():
+        return themes
+    for folder in sorted(root.iterdir()):
+        meta_file = folder / "theme.toml"
+        if not meta_file.is_file():
+            continue
+        try:
+            meta = tomllib.loads(meta_file.read_text())
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            log.error("theme %s skipped: %s", folder.name, exc)
+            continue
+        themes[folder.name] = Theme(
+            name=folder.name,
+            title=meta.get("name", folder.name),
+            description=meta.get("description", ""),
+            path=folder,
+            colours=meta.get("colours", {}),
+            logo=meta.get("logo", ""),
+        )
+    return themes
+
+
+class PortalFlask(Flask):
+    """Flask with one Jinja environment per theme, picked for each request."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme_environments = {}
+        self.themes = {}
+        self.plugin_template_folders = []
+
+    def active_theme_name(self):
+        if has_request_context():
+            name = g.get("theme_name")
+            if name in self.themes:
+                return name
+        return self.config.get("PORTAL_DEFAULT_THEME", "default")
+
+    @property
+    def jinja_env(self):
+        name = self.active_theme_name()
+        env = self.theme_environments.get(name)
+        if env is None:
+            env = self.theme_environments[name] = self._theme_environment(name)
+        return env
+
+    def _theme_environment(self, name):
+        env = self.create_jinja_environment()
+        base = self.theme_environments.get(None)
+        if base is None:
+            base = self.theme_environments[None] = env
+        else:  # filters and globals registered by blueprints live on the first one
+            env.filters.update(base.filters)
+            env.globals.update(base.globals)
+            env.tests.update(base.tests)
+        own = self.create_global_jinja_loader()
+        folders = []
+        for theme_name in dict.fromkeys([name, self.config.get("PORTAL_DEFAULT_THEME")]):
+            theme = self.themes.get(theme_name)
+            if theme and theme.templates.is_dir():
+                folders.append(FileSystemLoader(theme.templates))
+        folders += [FileSystemLoader(f) for f in self.plugin_template_folders]
+        env.loader = ChoiceLoader(
+            [PrefixLoader({"portal": own}, delimiter=":"), *folders, own]
+        )
+        return env
+
+
+def asset_url(filename):
+    """URL of a theme file: the active theme's copy if it has one, else the default's."""
+    from flask import url_for
+
+    app = current_app
+    for name in (app.active_theme_name(), app.config["PORTAL_DEFAULT_THEME"]):
+        theme = app.themes.get(name)
+        if theme and (theme.static / filename).is_file():
+            return url_for("themes.static", theme=name, filename=filename)
+    return None
+
+
+@bp.route("/-/themes/<theme>/<path:filename>")
+def static(theme, filename):
+    found = current_app.themes.get(theme)
+    if found is None:
+        abort(404)
+    return send_from_directory(found.static, filename, max_age=3600)
+
+
+def init_app(app):
+    app.themes = discover(app.config["PORTAL_THEMES_DIR"])
+    app.register_blueprint(bp)
+    app.add_template_global(asset_url, "theme_asset")
