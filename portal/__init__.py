@@ -70,10 +70,10 @@ def _install_plugins(app, host, call_startup_hook):
         statics.setdefault(info.name, []).extend(info.static_folders)
         info.template_folders = folders.get(info.name, [])
         info.static_folders = statics.get(info.name, [])
-    app.plugin_template_folders = [
+    app.set_plugin_template_folders(
         folder for name in sorted(folders) if host.plugins[name].status == "loaded"
         for folder in folders[name]
-    ]
+    )
     owners = {bp_name: "the portal" for bp_name in app.blueprints}
     for plugin_name, blueprint in call_startup_hook(host, "portal_blueprints"):
         if blueprint.name in owners:

@@ -65,7 +65,10 @@ def demo(port, host):
             what += f", admin of {org}"
         click.echo(f"  {email:<26} {name} ({org}) — {what}")
     click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.\n")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # app.run() refuses to start inside a Flask CLI command; call Werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @main.command()
@@ -79,8 +82,11 @@ def serve(bind, workers):
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:  # pragma: no cover - gunicorn is a dependency
+        from werkzeug.serving import run_simple
+
         click.echo("gunicorn is not installed; serving with the development server.", err=True)
-        app.run(host=bind.split(":")[0], port=int(bind.split(":")[1]))
+        host, _, port = bind.rpartition(":")
+        run_simple(host, int(port), app, threaded=True)
         return
 
     class Server(BaseApplication):

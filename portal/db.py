@@ -75,6 +75,9 @@ def write_transaction():
 
 def init_app(app):
     db = make_database(app.config["PORTAL_DATABASE_URL"])
+    previous = database.obj
+    if previous is not None and hasattr(previous, "close_all"):
+        previous.close_all()  # a new app in the same process (tests) gets a new pool
     database.initialize(db)
     app.extensions["portal_db"] = db
 

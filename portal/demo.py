@@ -3,12 +3,15 @@ import datetime as dt
 import os
 import secrets
 
+from werkzeug.security import generate_password_hash
+
 from portal.accounts.models import Organization, User
 from portal.db import database
 from portal.partnerships.models import Partnership, PartnershipMember
 
 CLIENT = "Northwind Learning"
 SUPPLIER = "Supplier Co"
+OPERATOR = "Portal Operations"
 PARTNERSHIP = "Leadership Academy 2027"
 
 # (email, name, organization, org role, partnership role or None, site admin)
@@ -19,7 +22,7 @@ PEOPLE = [
     ("jim@supplier.example", "Jim Halpert", SUPPLIER, "member", "editor", False),
     ("sofia@supplier.example", "Sofia Brandt", SUPPLIER, "admin", "sponsor", False),
     ("sam@supplier.example", "Sam Okafor", SUPPLIER, "member", "member", False),
-    ("admin@portal.example", "Ada Admin", CLIENT, "member", None, True),
+    ("admin@portal.example", "Ada Admin", OPERATOR, "member", None, True),
 ]
 
 
@@ -34,10 +37,12 @@ def load_demo(password):
     Passwords of the demo people are reset to `password` on every run, so the one the
     command prints always works.
     """
+    password_hash = generate_password_hash(password)  # one scrypt run, not one per person
     with database.atomic():
         client, _ = Organization.get_or_create(name=CLIENT, defaults={"kind": "client"})
         supplier, _ = Organization.get_or_create(name=SUPPLIER, defaults={"kind": "supplier"})
-        orgs = {CLIENT: client, SUPPLIER: supplier}
+        operator, _ = Organization.get_or_create(name=OPERATOR, defaults={"kind": "both"})
+        orgs = {CLIENT: client, SUPPLIER: supplier, OPERATOR: operator}
         partnership, _ = Partnership.get_or_create(
             name=PARTNERSHIP, client=client, supplier=supplier,
             defaults={
@@ -52,7 +57,7 @@ def load_demo(password):
             if user is None:
                 user = User(email=email, name=name, organization=orgs[org],
                             org_role=org_role, is_site_admin=site_admin)
-            user.set_password(password)
+            user.password_hash = password_hash
             user.save()
             users.append(user)
             if role:

@@ -89,13 +89,16 @@ class PortalFlask(Flask):
 
     def _theme_environment(self, name):
         env = self.create_jinja_environment()
-        base = self.theme_environments.get(None)
-        if base is None:
-            base = self.theme_environments[None] = env
-        else:  # filters and globals registered by blueprints live on the first one
-            env.filters.update(base.filters)
-            env.globals.update(base.globals)
-            env.tests.update(base.tests)
+        if self.theme_environments:
+            # Filters and globals are registered at set-up on whichever came first.
+            first = next(iter(self.theme_environments.values()))
+            env.filters.update(first.filters)
+            env.globals.update(first.globals)
+            env.tests.update(first.tests)
+        env.loader = self._theme_loader(name)
+        return env
+
+    def _theme_loader(self, name):
         own = self.create_global_jinja_loader()
         folders = []
         for theme_name in dict.fromkeys([name, self.config.get("PORTAL_DEFAULT_THEME")]):
@@ -103,10 +106,13 @@ class PortalFlask(Flask):
             if theme and theme.templates.is_dir():
                 folders.append(FileSystemLoader(theme.templates))
         folders += [FileSystemLoader(f) for f in self.plugin_template_folders]
-        env.loader = ChoiceLoader(
-            [PrefixLoader({"portal": own}, delimiter=":"), *folders, own]
-        )
-        return env
+        return ChoiceLoader([PrefixLoader({"portal": own}, delimiter=":"), *folders, own])
+
+    def set_plugin_template_folders(self, folders):
+        """Plugins load after the first environment exists; give every one their folders."""
+        self.plugin_template_folders = list(folders)
+        for name, env in self.theme_environments.items():
+            env.loader = self._theme_loader(name)
 
 
 def asset_url(filename):

@@ -1,0 +1,115 @@
+"""Fixtures: a fresh application and database per test, on SQLite or PostgreSQL.
+
+Set PORTAL_TEST_DATABASE_URL to a PostgreSQL URL to run the same suite there
+(tests/run.sh does both). Installed plugins on this machine are never loaded unless a
+test asks for them (datasette #438).
+"""
+import os
+import re
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.db import database
+from portal.demo import load_demo
+from portal.migrations import upgrade
+
+DEMO_PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
+
+
+def _reset_postgres(url):
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    conn.close()
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """Build an app with extra config; the database is emptied before the first one."""
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
+    url = PG_URL or f"sqlite:///{tmp_path / 'instance' / 'portal.sqlite'}"
+    if PG_URL:
+        _reset_postgres(PG_URL)
+    plugins_dir = tmp_path / "plugins"
+    plugins_dir.mkdir()
+
+    def factory(**config):
+        settings = {
+            "TESTING": True,
+            "PORTAL_DATABASE_URL": url,
+            "PORTAL_PLUGINS_DIR": str(plugins_dir),
+            "PORTAL_LOAD_INSTALLED_PLUGINS": False,
+        }
+        settings.update(config)
+        app = create_app(settings)
+        with app.app_context():
+            upgrade()
+        return app
+
+    factory.plugins_dir = plugins_dir
+    yield factory
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo organizations, people and partnership; returns the partnership."""
+    with app.app_context():
+        partnership, _ = load_demo(DEMO_PASSWORD)
+    return partnership
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client, path="/login"):
+    """The token a browser would find in the page's <meta> tag."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email, password=DEMO_PASSWORD):
+    token = csrf_token(client)
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def post(client, path, data=None, page=None, **kwargs):
+    """POST like a browser: with the CSRF token of the page the form was on."""
+    data = dict(data or {})
+    data["csrf_token"] = csrf_token(client, page or "/profile")
+    return client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def live_server(app, demo):
+    """The app served over HTTP in a thread, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
