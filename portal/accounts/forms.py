@@ -3,8 +3,9 @@ from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length
 
+from portal.forms import options
 from portal.vocabulary import ORG_ROLES
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -20,7 +21,8 @@ class LoginForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField("Name", validators=[
         DataRequired("Enter your name."), Length(max=120, message="Keep the name under 120 characters.")])
-    timezone = SelectField("Time zone", choices=[(tz, tz.replace("_", " ")) for tz in TIMEZONES])
+    timezone = SelectField("Time zone", choices=options((tz, tz.replace("_", " ")) for tz in TIMEZONES),
+                           invalid_choice_message="Choose a time zone from the list.")
 
 
 class PasswordForm(FlaskForm):
@@ -43,12 +45,8 @@ class NewUserForm(FlaskForm):
     password = PasswordField("Initial password", validators=[
         DataRequired("Set an initial password."),
         Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
-    org_role = SelectField("Role in the organization", choices=ORG_ROLES, default="member")
+    org_role = SelectField("Role in the organization", choices=options(ORG_ROLES), default="member")
 
 
 class ThemeForm(FlaskForm):
-    theme = SelectField("Theme", validate_choice=False)
-
-    def validate_theme(self, field):
-        if field.data not in dict(self.theme.choices):
-            raise ValidationError("Pick one of the installed themes.")
+    theme = SelectField("Theme", invalid_choice_message="Pick one of the installed themes.")

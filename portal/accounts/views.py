@@ -7,6 +7,7 @@ from portal import audit
 from portal.accounts.forms import NewUserForm, PasswordForm, ProfileForm, ThemeForm
 from portal.accounts.models import User, normalize_email
 from portal.db import database
+from portal.forms import options
 from portal.rendering import render
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -43,6 +44,10 @@ def change_password():
     return render("accounts/profile.html", form=form, password_form=password_form, status=422)
 
 
+def _theme_options():
+    return options((t.name, t.title) for t in current_app.themes.values())
+
+
 def _require_org_admin():
     if not current_user.is_org_admin:
         abort(403)
@@ -51,7 +56,7 @@ def _require_org_admin():
 def _organization_page(user_form=None, theme_form=None, status=200):
     org = current_user.organization
     theme_form = theme_form or ThemeForm(theme=org.theme)
-    theme_form.theme.choices = [(t.name, t.title) for t in current_app.themes.values()]
+    theme_form.theme.choices = _theme_options()
     users = User.select().where(User.organization == org).order_by(User.name)
     return render("accounts/organization.html", org=org, users=users,
                   user_form=user_form or NewUserForm(), theme_form=theme_form,
@@ -93,7 +98,7 @@ def create_user():
 def set_theme():
     _require_org_admin()
     form = ThemeForm()
-    form.theme.choices = [(t.name, t.title) for t in current_app.themes.values()]
+    form.theme.choices = _theme_options()
     if form.validate_on_submit():
         org = current_user.organization
         org.theme = form.theme.data

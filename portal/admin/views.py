@@ -3,13 +3,14 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_login import current_user, login_required
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from portal import audit
 from portal.accounts.models import Organization, User, normalize_email
 from portal.admin.forms import OrganizationForm, PartnershipForm, SiteUserForm
 from portal.audit import AuditEntry
 from portal.db import database
+from portal.forms import options
 from portal.migrations import current_version, latest_version
 from portal.partnerships.models import Partnership
 from portal.rendering import render
@@ -29,7 +30,7 @@ def site_admin_required(view):
 
 
 def _org_choices():
-    return [(o.id, o.name) for o in Organization.select().order_by(Organization.name)]
+    return options((o.id, o.name) for o in Organization.select().order_by(Organization.name))
 
 
 def _admin_page(org_form=None, partnership_form=None, user_form=None, status=200):
@@ -120,8 +121,8 @@ def plugins():
 @bp.route("/audit")
 @site_admin_required
 def audit_log():
-    entries = (AuditEntry.select(AuditEntry, User).join(User, on=(AuditEntry.actor == User.id),
-                                                        join_type="LEFT OUTER")
+    entries = (AuditEntry.select(AuditEntry, User)
+               .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
                .order_by(AuditEntry.at.desc()).limit(200))
     return render("admin/audit.html", entries=entries,
                   schema=(current_version(), latest_version()))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from portal import audit
 from portal.accounts.models import Organization, User
+from portal.forms import options
 from portal.partnerships.access import for_org_admins, requires_role
 from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
@@ -85,8 +86,8 @@ def _candidates(partnership):
 def _members_page(form=None, status=200):
     partnership = g.partnership
     form = form or AddMemberForm()
-    form.user.choices = [(u.id, f"{u.name} ({u.organization.name})")
-                         for u in _candidates(partnership)]
+    form.user.choices = options((u.id, f"{u.name} ({u.organization.name})")
+                                for u in _candidates(partnership))
     return render("partnerships/members.html", partnership=partnership,
                   members=_members(partnership), form=form, role_labels=ROLE_LABELS,
                   can_manage=g.partnership_org_admin, block="members", status=status)
@@ -112,7 +113,7 @@ def add_member(partnership_id):
     if not g.partnership_org_admin:
         abort(403)
     form = AddMemberForm()
-    form.user.choices = [(u.id, u.name) for u in _candidates(g.partnership)]
+    form.user.choices = options((u.id, u.name) for u in _candidates(g.partnership))
     if not form.validate_on_submit():
         return _members_page(form, status=422)
     member = PartnershipMember.create(partnership=g.partnership, user=form.user.data,
