@@ -22,12 +22,15 @@ def create_app(test_config=None):
     from portal.admin import views as admin_views
     from portal.partnerships import access, views as partnership_views
     from portal.plugins.host import call_startup_hook, load_plugins
+    from portal.urls import DatabaseId
 
     instance_path = os.environ.get("PORTAL_INSTANCE_PATH")
     app = themes.PortalFlask(
         __name__, instance_path=instance_path and str(Path(instance_path).resolve()),
         instance_relative_config=True,
     )
+    # Ids in URLs fit the database's INTEGER columns; anything larger is a plain 404.
+    app.url_map.converters["int"] = DatabaseId
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:

@@ -199,7 +199,7 @@ def _call_each(host, hook_name, kwargs, on_error):
     one to `on_error` instead.
     """
     hook = getattr(host.pm.hook, hook_name)
-    for impl in reversed(hook.get_hookimpls()):
+    for impl in hook.get_hookimpls():  # registration order, not pluggy's LIFO
         try:
             result = impl.function(*[kwargs[arg] for arg in impl.argnames])
         except Exception as exc:  # noqa: BLE001

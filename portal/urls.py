@@ -1,0 +1,14 @@
+"""URL converters shared by every blueprint, plugins' included."""
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` bounded to the database's INTEGER range.
+
+    An id larger than any row could have is a plain 404, not an overflow error in the
+    database driver (SQLite refuses values past 64 bits, PostgreSQL past 32).
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -1,0 +1,111 @@
+"""Every partnership-scoped URL, found by walking the URL map, refuses outsiders.
+
+New routes — the portal's or a plugin's — are covered without touching this file: any
+rule with `<partnership_id>` in it is checked.
+"""
+import re
+
+import pytest
+from conftest import csrf_token, login
+
+from portal.accounts.models import Organization, User
+from portal.partnerships.models import PartnershipMember
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def scoped_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if "partnership_id" in rule.arguments]
+
+
+def build(rule, partnership_id, member_id):
+    """A concrete URL for the rule, with plausible values for its other arguments."""
+    values = {}
+    for name in rule.arguments:
+        if name == "partnership_id":
+            values[name] = partnership_id
+        elif name == "member_id":
+            values[name] = member_id
+        elif rule._converters[name].__class__.__name__ in ("IntegerConverter",):
+            values[name] = 1
+        else:
+            values[name] = "x"
+    return rule.build(values, append_unknown=False)[1]
+
+
+@pytest.fixture
+def outsider(app, demo):
+    """An admin of a third organization: authenticated, powerful at home, no member here."""
+    with app.app_context():
+        org = Organization.create(name="Rival Learning", kind="supplier")
+        user = User(email="rita@rival.example", name="Rita Rival", organization=org,
+                    org_role="admin")
+        user.set_password("rival password")
+        user.save()
+    return user
+
+
+def test_the_walk_covers_core_and_plugin_routes(app):
+    endpoints = {rule.endpoint for rule in scoped_rules(app)}
+    assert {"partnerships.show", "partnerships.members", "partnerships.add_member",
+            "partnerships.set_stage", "stage_guide.guide"} <= endpoints
+
+
+def test_outsider_gets_404_on_every_partnership_url(app, client, demo, outsider):
+    login(client, "rita@rival.example", "rival password")
+    token = csrf_token(client, "/profile")
+    with app.app_context():
+        member = PartnershipMember.select().where(PartnershipMember.partnership == demo).first()
+    checked = 0
+    for rule in scoped_rules(app):
+        url = build(rule, demo.id, member.id)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method, data={"csrf_token": token},
+                                   headers={"X-CSRFToken": token})
+            assert response.status_code == 404, (method, url, response.status_code)
+            assert "Leadership Academy" not in response.get_data(as_text=True)
+            checked += 1
+    assert checked >= 7
+
+
+def test_missing_partnership_is_404_for_everyone(app, client, demo):
+    login(client, "peggy@client.example")
+    for rule in scoped_rules(app):
+        if "GET" in rule.methods:
+            assert client.get(build(rule, 999999, 1)).status_code == 404, rule.rule
+
+
+def test_malformed_partnership_urls_are_404(client, demo):
+    login(client, "peggy@client.example")
+    for url in ("/partnerships/abc/", "/partnerships/-1/", "/partnerships/1.5/members",
+                "/partnerships/%00/", "/partnerships/99999999999999999999999/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Not found" in response.get_data(as_text=True)
+
+
+def test_viewer_reads_every_page_but_changes_nothing(app, client, demo):
+    login(client, "victor@client.example")
+    token = csrf_token(client, "/profile")
+    with app.app_context():
+        member = PartnershipMember.select().where(PartnershipMember.partnership == demo).first()
+        before = [(m.id, m.role) for m in PartnershipMember.select().order_by(PartnershipMember.id)]
+    for rule in scoped_rules(app):
+        url = build(rule, demo.id, member.id)
+        if "GET" in rule.methods and not re.search(r"<(?!int:partnership_id)", rule.rule):
+            assert client.get(url).status_code in (200, 403), url
+        for method in rule.methods & STATE_CHANGING:
+            response = client.open(url, method=method, data={"csrf_token": token,
+                                                               "role": "sponsor",
+                                                               "stage": "selection"})
+            assert response.status_code == 403, (method, url, response.status_code)
+    with app.app_context():
+        after = [(m.id, m.role) for m in PartnershipMember.select().order_by(PartnershipMember.id)]
+        assert after == before
+
+
+def test_members_read_every_get_page_of_their_partnership(app, client, demo):
+    login(client, "sam@supplier.example")
+    for rule in scoped_rules(app):
+        if "GET" in rule.methods and set(rule.arguments) == {"partnership_id"}:
+            assert client.get(build(rule, demo.id, 0)).status_code == 200, rule.rule
