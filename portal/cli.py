@@ -120,25 +120,27 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
     """Create an account (and its organization with --kind)."""
     from portal.accounts.forms import MIN_PASSWORD
     from portal.accounts.models import Organization, User, normalize_email
+    from portal.db import database
 
     _upgrade(current_app)
     email = normalize_email(email)
     if User.get_or_none(User.email == email):
         raise click.ClickException(f"{email} already has an account.")
-    org = Organization.get_or_none(Organization.name == organization)
-    if org is None:
-        if not kind:
-            raise click.ClickException(
-                f"No organization named {organization!r}; pass --kind to create it.")
-        org = Organization.create(name=organization, kind=kind)
     if not password:
         password = getpass.getpass("Password: ")
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"Use a password of at least {MIN_PASSWORD} characters.")
-    user = User(email=email, name=name, organization=org,
-                org_role="admin" if org_admin else "member", is_site_admin=site_admin)
-    user.set_password(password)
-    user.save()
+    org = Organization.get_or_none(Organization.name == organization)
+    if org is None and not kind:
+        raise click.ClickException(
+            f"No organization named {organization!r}; pass --kind to create it.")
+    with database.atomic():
+        if org is None:
+            org = Organization.create(name=organization, kind=kind)
+        user = User(email=email, name=name, organization=org,
+                    org_role="admin" if org_admin else "member", is_site_admin=site_admin)
+        user.set_password(password)
+        user.save()
     click.echo(f"created {email} in {org.name}")
 
 
