@@ -105,3 +105,23 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
     with app.app_context():
         assert User.select().where(User.email == "jim@supplier.example").count() == 1
         assert User.get(User.email == "jim@supplier.example").check_password("another password")
+
+
+def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
+    from gunicorn.app.base import BaseApplication
+
+    seen = {}
+
+    def fake_run(self):
+        seen.update({name: self.cfg.settings[name].get()
+                     for name in ("bind", "workers", "worker_class", "control_socket_disable")})
+        seen["app"] = self.load()
+
+    monkeypatch.setattr(BaseApplication, "run", fake_run)
+    result = run("serve", "--bind", "127.0.0.1:8999", "--workers", "3")
+    assert result.exit_code == 0, result.output
+    assert seen["bind"] == ["127.0.0.1:8999"] and seen["workers"] == 3
+    assert seen["worker_class"] == "sync" and seen["control_socket_disable"] is True
+    assert seen["app"] is app
+    with app.app_context():
+        assert current_version() == latest_version()
