@@ -119,7 +119,7 @@ def serve(bind, workers):
 def create_user(email, name, organization, kind, org_admin, site_admin, password):
     """Create an account (and its organization with --kind)."""
     from portal.accounts.forms import MIN_PASSWORD
-    from portal.accounts.models import Organization, User, normalize_email
+    from portal.accounts.models import Organization, User, create_account, normalize_email
     from portal.db import database
 
     _upgrade(current_app)
@@ -137,10 +137,8 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
     with database.atomic():
         if org is None:
             org = Organization.create(name=organization, kind=kind)
-        user = User(email=email, name=name, organization=org,
-                    org_role="admin" if org_admin else "member", is_site_admin=site_admin)
-        user.set_password(password)
-        user.save()
+        create_account(email, name, password, org, is_site_admin=site_admin,
+                       org_role="admin" if org_admin else "member")
     click.echo(f"created {email} in {org.name}")
 
 

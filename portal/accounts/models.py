@@ -61,3 +61,23 @@ class LoginAttempt(BaseModel):
 
 def normalize_email(email):
     return (email or "").strip().lower()
+
+
+class EmailTaken(Exception):
+    """Someone already has an account with this email."""
+
+
+def create_account(email, name, password, organization, org_role="member",
+                   is_site_admin=False):
+    """Create a user; raise EmailTaken instead of a database error for a duplicate."""
+    from portal.db import database
+
+    user = User(email=normalize_email(email), name=name.strip(), organization=organization,
+                org_role=org_role, is_site_admin=is_site_admin)
+    user.set_password(password)
+    try:
+        with database.atomic():
+            user.save()
+    except peewee.IntegrityError as exc:
+        raise EmailTaken(user.email) from exc
+    return user

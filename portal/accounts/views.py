@@ -1,12 +1,10 @@
 """A user's own profile, and the organization admin's page for people and theme."""
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_login import current_user, login_required
-from peewee import IntegrityError
 
 from portal import audit
 from portal.accounts.forms import NewUserForm, PasswordForm, ProfileForm, ThemeForm
-from portal.accounts.models import User, normalize_email
-from portal.db import database
+from portal.accounts.models import EmailTaken, User, create_account
 from portal.forms import options
 from portal.rendering import render
 
@@ -76,21 +74,25 @@ def create_user():
     _require_org_admin()
     form = NewUserForm()
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
-        user = User(email=email, name=form.name.data.strip(), org_role=form.org_role.data,
-                    organization=current_user.organization)
-        user.set_password(form.password.data)
         try:
-            with database.atomic():
-                user.save()
-        except IntegrityError:
-            form.email.errors.append("Someone already has an account with this email.")
+            create_account_from(form, current_user.organization)
+        except EmailTaken:
             return _organization_page(user_form=form, status=409)
-        else:
-            audit.record("user_created", email=email, organization=user.organization.name)
-            flash(f"{user.name} can now log in as {email}.", "success")
-            return redirect(url_for("accounts.organization"))
+        return redirect(url_for("accounts.organization"))
     return _organization_page(user_form=form, status=422)
+
+
+def create_account_from(form, organization):
+    """Create the account a NewUserForm describes; a taken email becomes a field error."""
+    try:
+        user = create_account(form.email.data, form.name.data, form.password.data,
+                              organization, org_role=form.org_role.data)
+    except EmailTaken:
+        form.email.errors.append("Someone already has an account with this email.")
+        raise
+    audit.record("user_created", email=user.email, organization=user.organization.name)
+    flash(f"{user.name} can now log in as {user.email}.", "success")
+    return user
 
 
 @bp.route("/organization/theme", methods=["POST"])

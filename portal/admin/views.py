@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from peewee import JOIN, IntegrityError
 
 from portal import audit
-from portal.accounts.models import Organization, User, normalize_email
+from portal.accounts.models import EmailTaken, Organization, User
+from portal.accounts.views import create_account_from
 from portal.admin.forms import OrganizationForm, PartnershipForm, SiteUserForm
 from portal.audit import AuditEntry
 from portal.db import database
@@ -95,17 +96,10 @@ def create_user():
     form = SiteUserForm()
     form.organization.choices = _org_choices()
     if form.validate_on_submit():
-        user = User(email=normalize_email(form.email.data), name=form.name.data.strip(),
-                    org_role=form.org_role.data, organization=form.organization.data)
-        user.set_password(form.password.data)
         try:
-            with database.atomic():
-                user.save()
-        except IntegrityError:
-            form.email.errors.append("Someone already has an account with this email.")
+            create_account_from(form, Organization.get_by_id(form.organization.data))
+        except EmailTaken:
             return _admin_page(user_form=form, status=409)
-        audit.record("user_created", email=user.email, organization=user.organization.name)
-        flash(f"{user.name} can now log in as {user.email}.", "success")
         return redirect(url_for("admin.index"))
     return _admin_page(user_form=form, status=422)
 
