@@ -1,15 +1,25 @@
 """Partnership Portal: the application factory and the public API for plugin authors.
 
-Plugin authors import only from here: `from portal import hookimpl, NavItem`.
+Plugin authors import only from here, e.g. `from portal import hookimpl, NavItem`;
+the names in `__all__` are the public API (docs/plugins.md).
 """
 import logging
 import os
 from pathlib import Path
 
-from portal.plugins.api import NavItem
+from portal.db import BaseModel as Model
+from portal.instruments.api import (
+    Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results,
+    instrument_from_toml,
+)
+from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
 
-__all__ = ["create_app", "hookimpl", "NavItem"]
+__all__ = [
+    "create_app", "hookimpl", "NavItem", "DashboardCard", "Model",
+    "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
+    "InstrumentError", "instrument_from_toml",
+]
 __version__ = "0.1.0"
 
 
@@ -21,6 +31,8 @@ def create_app(test_config=None):
     from portal.accounts import auth, views as account_views
     from portal.admin import views as admin_views
     from portal.partnerships import access, views as partnership_views
+    from portal.instruments import actions as instrument_actions, registry as instrument_registry
+    from portal.instruments import views as instrument_views
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
@@ -50,9 +62,12 @@ def create_app(test_config=None):
     host = load_plugins(app.config)
     app.extensions["portal_plugins"] = host
     for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
-                      health.bp):
+                      health.bp, instrument_views.bp, instrument_actions.bp):
         app.register_blueprint(blueprint)
     _install_plugins(app, host, call_startup_hook)
+    instrument_registry.collect(app, host)
+    app.extensions["portal_plugin_models"] = [
+        model for _, model in call_startup_hook(host, "portal_models")]
     app.before_request(lambda: access.enforce(app))
     call_startup_hook(host, "portal_startup", app=app)
     return app

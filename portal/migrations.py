@@ -6,6 +6,7 @@ use playhouse.migrate operations so they do not depend on today's model classes.
 Plugin models (portal_models hook) are created after the core steps.
 """
 import peewee
+from flask import current_app, has_app_context
 
 from portal.accounts.models import LoginAttempt, Organization, User, utcnow
 from portal.audit import AuditEntry
@@ -25,8 +26,19 @@ def _initial_schema():
     )
 
 
+def _instrument_schema():
+    from portal.db import is_sqlite
+    from portal.instruments.models import TABLES, UNORDERED
+
+    for model in UNORDERED:  # SQLite only: no rowid, so no insertion order to read
+        model._meta.without_rowid = is_sqlite()
+    database.create_tables(TABLES)
+
+
 MIGRATIONS = [
     (1, "accounts, organizations, partnerships, members, audit log", _initial_schema),
+    (2, "instrument runs, participation, drafts, responses, answers, action items",
+     _instrument_schema),
 ]
 
 
@@ -36,8 +48,13 @@ def current_version():
     return SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
 
 
-def upgrade(plugin_models=()):
-    """Bring the schema to the newest version; return the list of steps applied."""
+def upgrade(plugin_models=None):
+    """Bring the schema to the newest version; return the list of steps applied.
+
+    Plugin models (the portal_models hook) default to those of the current app.
+    """
+    if plugin_models is None and has_app_context():
+        plugin_models = current_app.extensions.get("portal_plugin_models", [])
     database.connect(reuse_if_open=True)
     database.create_tables([SchemaVersion], safe=True)
     applied = []

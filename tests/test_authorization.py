@@ -6,6 +6,7 @@ rule with `<partnership_id>` in it is checked.
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 from conftest import csrf_token, login
 
 from portal.accounts.models import Organization, User
@@ -26,7 +27,7 @@ def build(rule, partnership_id, member_id):
             values[name] = partnership_id
         elif name == "member_id":
             values[name] = member_id
-        elif rule._converters[name].__class__.__name__ in ("IntegerConverter",):
+        elif isinstance(rule._converters[name], IntegerConverter):
             values[name] = 1
         else:
             values[name] = "x"

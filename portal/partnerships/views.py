@@ -1,13 +1,16 @@
 """Partnership pages: the list of one's partnerships, the overview and the members."""
-from flask import Blueprint, abort, flash, g, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
 from flask_login import current_user, login_required
 
-from portal import audit
+from markupsafe import Markup
+
+from portal import DashboardCard, audit
 from portal.accounts.models import Organization, User
 from portal.forms import options
 from portal.partnerships.access import for_org_admins, requires_role
 from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
+from portal.plugins.host import call_hook
 from portal.rendering import render
 from portal.vocabulary import LIFECYCLE_STAGES, ROLE_LABELS
 
@@ -50,7 +53,20 @@ def show(partnership_id):
     partnership = g.partnership
     return render("partnerships/show.html", partnership=partnership,
                   members=_members(partnership), stages=LIFECYCLE_STAGES,
-                  stage_form=StageForm(stage=partnership.stage))
+                  stage_form=StageForm(stage=partnership.stage),
+                  cards=dashboard_cards(partnership))
+
+
+def dashboard_cards(partnership):
+    """Cards from every plugin, by weight; a plugin that raises gets an error card."""
+    errors = []
+    cards = [card for _, card in call_hook(
+        current_app.extensions["portal_plugins"], "portal_dashboard_cards", errors=errors,
+        partnership=partnership, membership=g.membership, user=current_user)]
+    cards += [DashboardCard(f"{name}: this card could not be shown",
+                            Markup("<p>The plugin raised an error: {}</p>").format(message),
+                            weight=1000, tone="bad") for name, message in errors]
+    return sorted(cards, key=lambda card: (card.weight, card.title))
 
 
 @bp.route("/partnerships/<int:partnership_id>/stage", methods=["POST"])

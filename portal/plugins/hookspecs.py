@@ -60,3 +60,40 @@ def portal_navigation_items(user, partnership, membership):
     PartnershipMember record there (with its `role`), or None. Items are sorted by their `weight`, then
     label, so the order a user sees does not depend on the order plugins loaded.
     """
+
+
+@hookspec
+def portal_instruments():
+    """Return an Instrument (or a list) that partnerships can run.
+
+    Instrument ids must be unique across plugins: a clash stops start-up. A plugin whose
+    hook raises or returns something that is not an Instrument is marked failed.
+    """
+
+
+@hookspec
+def portal_models():
+    """Return peewee model classes (subclasses of `portal.Model`) your plugin stores.
+
+    `portal db upgrade` (and `portal demo` / `portal serve` on start) creates their
+    tables when they do not exist yet. Name tables after your plugin to avoid clashes.
+    """
+
+
+@hookspec
+def portal_dashboard_cards(partnership, membership, user):
+    """Return DashboardCard records (or a list) for a partnership's overview page.
+
+    Called on every view of the page; keep it quick. A raising implementation is shown
+    as an error card and the rest of the page renders.
+    """
+
+
+@hookspec
+def portal_response_submitted(run, response, partnership, respondent):
+    """Called after someone submitted a response to a run (in the same request).
+
+    `respondent` is the User — or None when the run is anonymous: an anonymous answer
+    must stay unlinkable, so plugins never learn who gave it. `response.answers` holds
+    the stored answers.
+    """

@@ -27,9 +27,10 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "partnership_portal.plugins"
 
 #: Core features written against the same hooks as any plugin.
-CORE_MODULES = ("portal.navigation",)
+CORE_MODULES = ("portal.navigation", "portal.instruments.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order.
-BUILTIN_PLUGINS = ("stage_guide",)
+BUILTIN_PLUGINS = ("stage_guide", "relational_survey", "prm_assessment", "four_is_audit",
+                   "six_principles", "vendor_checklist")
 BUILTIN_DIR = PROJECT_ROOT / "plugins"
 
 
@@ -77,9 +78,13 @@ def _short_error(exc):
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
-def _import_from_path(module_name, path):
-    """Import a `name.py` file or a package folder under a private module name."""
-    if module_name in sys.modules:
+def _import_from_path(module_name, path, fresh=False):
+    """Import a `name.py` file or a package folder under a private module name.
+
+    `fresh` re-executes a module imported before: the plugins folder is read anew by
+    every application built in this process, so an edited file is picked up.
+    """
+    if module_name in sys.modules and not fresh:
         return sys.modules[module_name]
     if path.is_dir():
         spec = importlib.util.spec_from_file_location(
@@ -181,7 +186,7 @@ def load_plugins(config):
         for name, path in _folder_candidates(folder):
             _register(host, name, f"folder {path}",
                       lambda p=path, n=name: (
-                          _import_from_path(f"portal_folder_{tag}.{n}", p), "",
+                          _import_from_path(f"portal_folder_{tag}.{n}", p, fresh=True), "",
                           p if p.is_dir() else None),
                       allowed)
     try:
@@ -217,12 +222,18 @@ def as_list(value):
     return [value]
 
 
-def call_hook(host, hook_name, **kwargs):
-    """Call a per-request hook; a raising plugin is skipped and logged, the page renders."""
+def call_hook(host, hook_name, errors=None, **kwargs):
+    """Call a per-request hook; a raising plugin is skipped and logged, the page renders.
+
+    Pass a list as `errors` to also receive (plugin name, message) for each failure,
+    for pages that show one (an error card in place of a dashboard card).
+    """
 
     def skip(plugin_name, exc):
         log.error("plugin %s raised in %s", plugin_name, hook_name, exc_info=exc)
         host.runtime_errors.appendleft((plugin_name, hook_name, _short_error(exc)))
+        if errors is not None:
+            errors.append((plugin_name, _short_error(exc)))
         if host.strict:
             raise exc
 

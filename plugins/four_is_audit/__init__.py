@@ -1,0 +1,91 @@
+"""The 4 I's partnership audit (seed 001): integrity, integration, insights, impact.
+
+A built-in instrument written against the public API only. Each I is a section of 1-5
+criteria plus a free-text evidence question; scoring averages the criteria per I so the
+engine can compare the four metrics from one annual audit to the next.
+"""
+from pathlib import Path
+
+from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+
+__version__ = "1.0.0"
+
+# Seed 001 gives no threshold for the audit; we use the same reading as the relational
+# survey of seed 003, where an average of three or less is a topic for the team.
+DISCUSS_AT = 3.0
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def by_i(results):
+    """{I name: [answered criterion ItemResults]}, in question order (text answers left out)."""
+    groups = {}
+    for item in results.items.values():
+        if item.question.type == "scale":
+            criteria = groups.setdefault(item.question.section, [])
+            if item.mean is not None:
+                criteria.append(item)
+    return {name: criteria for name, criteria in groups.items() if criteria}
+
+
+def score(results):
+    """Mean per I and overall; flag an I averaging 3 or less; name the strongest and weakest I."""
+    groups = by_i(results)
+    if not groups:
+        return Interpretation(headline="No ratings yet", tone="neutral",
+                              notes=("Nobody has rated the criteria in this run.",))
+
+    means = {name: _mean(item.mean for item in criteria) for name, criteria in groups.items()}
+    overall = _mean(means.values())  # each I weighs the same, whatever its number of criteria
+    strongest = max(means, key=means.get)
+    weakest = min(means, key=means.get)
+
+    if round(overall, 2) >= 4:
+        band, tone = "Strong", "good"
+    elif round(overall, 2) > DISCUSS_AT:
+        band, tone = "Developing", "warning"
+    else:
+        band, tone = "At risk", "bad"
+    if round(means[strongest], 2) == round(means[weakest], 2):
+        headline = f"The I's are rated alike (average {overall:.1f} of 5)"
+    else:
+        headline = (f"Strongest: {strongest} ({means[strongest]:.1f}); "
+                    f"weakest: {weakest} ({means[weakest]:.1f})")
+
+    flags = []
+    for name, criteria in groups.items():
+        if round(means[name], 2) <= DISCUSS_AT:
+            lowest = min(criteria, key=lambda item: item.mean)
+            flags.append(Flag(
+                title=f"{name} is weak",
+                question_id=lowest.question.id,
+                detail=(f"{name} averages {means[name]:.2f} of 5; its lowest criterion is "
+                        f"\u201c{lowest.question.text}\u201d ({lowest.mean:.2f})."),
+                suggested_action=lowest.question.guidance or (
+                    f"Agree with the vendor one change that would raise {name.lower()} "
+                    "before the next audit.")))
+
+    strengths = tuple(item.question.id for item in groups[strongest] if item.mean >= 4)
+    notes = []
+    evidence = sum(len(item.texts) for item in results.items.values()
+                   if item.question.type == "text")
+    if not evidence:
+        notes.append("No evidence was written down this year; a line or two per I makes "
+                     "next year's comparison easier to trust.")
+
+    metrics = {name: round(mean, 2) for name, mean in means.items()}
+    metrics["Overall"] = round(overall, 2)
+    return Interpretation(headline=headline, band=band, tone=tone, flags=tuple(flags),
+                          strengths=strengths, notes=tuple(notes), metrics=metrics)
+
+
+INSTRUMENT = instrument_from_toml(Path(__file__).parent / "instrument.toml", score=score)
+SOURCE = INSTRUMENT.source
+
+
+@hookimpl
+def portal_instruments():
+    return INSTRUMENT

@@ -1,0 +1,126 @@
+"""The six-principles health check (seed 000): commitment, communication, credibility,
+clarity, cadence and collaboration, rated by both the client and the supplier.
+
+A built-in instrument written against the public API only. Each principle is a section
+of one or two 1-5 items. Besides weak principles, scoring looks for principles on which
+the two sides disagree, because seed 000 reports that suppliers tend to rate their
+client relationships higher than the clients do, and such a gap goes unseen when only
+the overall average is read.
+"""
+from pathlib import Path
+
+from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+
+__version__ = "1.0.0"
+
+WEAK_AT = 3.0  # a principle averaging 3 or less is flagged (same reading as seed 003)
+DIVERGE_AT = 1.0  # sides a full scale point apart see the partnership differently
+SIDES = ("client", "supplier")
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def principles(items):
+    """{principle: [answered ItemResults]} from a {question id: ItemResult} mapping."""
+    groups = {}
+    for item in items.values():
+        if item.question.type == "scale" and item.mean is not None:
+            groups.setdefault(item.question.section, []).append(item)
+    return groups
+
+
+def _means(groups):
+    return {name: _mean(item.mean for item in group) for name, group in groups.items()}
+
+
+def side_means(by_side):
+    """(client, supplier) {principle: mean}; a side missing from `by_side` gives {}."""
+    return tuple(_means(principles((by_side or {}).get(side) or {})) for side in SIDES)
+
+
+def score(results):
+    """Mean per principle and overall; flag weak principles and diverging sides."""
+    groups = principles(results.items)
+    if not groups:
+        return Interpretation(headline="No ratings yet", tone="neutral",
+                              notes=("Nobody has rated the statements in this run.",))
+    means = _means(groups)
+    overall = _mean(means.values())  # each principle weighs the same
+    lowest = min(means, key=means.get)
+
+    if round(overall, 2) >= 4:
+        band, tone, phrase = "Strong", "good", "A healthy partnership"
+    elif round(overall, 2) > WEAK_AT:
+        band, tone, phrase = "Developing", "warning", "A partnership with work to do"
+    else:
+        band, tone, phrase = "At risk", "bad", "A partnership in trouble"
+    headline = f"{phrase} (average {overall:.1f} of 5)"
+    if round(means[lowest], 2) < round(max(means.values()), 2):
+        headline += f"; lowest-rated principle: {lowest}"
+
+    flags = []
+    for name, group in groups.items():
+        if round(means[name], 2) <= WEAK_AT:
+            worst = min(group, key=lambda item: item.mean)
+            flags.append(Flag(
+                title=f"{name} is weak",
+                question_id=worst.question.id,
+                detail=f"{name} averages {means[name]:.2f} of 5 across both sides.",
+                suggested_action=worst.question.guidance))
+
+    notes = []
+    metrics = {name: round(mean, 2) for name, mean in means.items()}
+    metrics["Overall"] = round(overall, 2)
+    client, supplier = side_means(results.by_side)
+    gaps = {name: supplier[name] - client[name] for name in client if name in supplier}
+    if gaps:
+        for name, gap in gaps.items():
+            if round(abs(gap), 2) >= DIVERGE_AT:
+                higher = "suppliers" if gap > 0 else "clients"
+                flags.append(Flag(
+                    title=f"Views diverge on {name}",
+                    question_id=groups[name][0].question.id if name in groups else None,
+                    detail=(f"Client side {client[name]:.2f}, supplier side "
+                            f"{supplier[name]:.2f}: {higher} rate it "
+                            f"{abs(gap):.2f} points higher."),
+                    suggested_action=(f"Hold a joint session where each side explains its "
+                                      f"rating of {name.lower()} with examples, and agree one "
+                                      "change both sides will notice.")))
+        average_gap = _mean(gaps.values())
+        metrics["Gap (supplier - client)"] = round(average_gap, 2)
+        notes.append(_gap_note(average_gap))
+    else:
+        notes.append("Client and supplier ratings cannot be compared for this run (sides "
+                     "are not shown when it is anonymous or one side has too few answers).")
+
+    strengths = tuple(item.question.id for item in
+                      sorted((i for g in groups.values() for i in g if i.mean >= 4),
+                             key=lambda item: -item.mean)[:3])
+    return Interpretation(headline=headline, band=band, tone=tone, flags=tuple(flags),
+                          strengths=strengths, notes=tuple(notes), metrics=metrics)
+
+
+def _gap_note(gap):
+    """Say which side rates higher overall, set against the pattern seed 000 reports."""
+    if round(gap, 1) > 0:
+        return (f"On average suppliers rate the partnership {gap:.2f} points higher than "
+                "clients. That matches the research behind the six principles, where "
+                "suppliers usually judged relationships more kindly than their clients "
+                "did, so ask what the client side sees that the supplier side does not.")
+    if round(gap, 1) < 0:
+        return (f"On average clients rate the partnership {-gap:.2f} points higher than "
+                "suppliers, the reverse of the usual pattern in which suppliers are the "
+                "more positive side; ask what is worrying the supplier side.")
+    return "On average both sides rate the partnership about the same."
+
+
+INSTRUMENT = instrument_from_toml(Path(__file__).parent / "instrument.toml", score=score)
+SOURCE = INSTRUMENT.source
+
+
+@hookimpl
+def portal_instruments():
+    return INSTRUMENT

@@ -1,0 +1,128 @@
+"""The action plan: flagged results become joint actions, and the next run shows how
+each flagged item moved since (closing the loop, seed 003)."""
+import datetime as dt
+
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask_login import current_user
+
+from portal import audit
+from portal.accounts.models import User, utcnow
+from portal.forms import options
+from portal.instruments.forms import ActionForm, ActionStatusForm
+from portal.instruments.models import ActionItem, Run
+from portal.partnerships.access import requires_role
+from portal.partnerships.models import PartnershipMember
+from portal.rendering import render
+from portal.vocabulary import role_at_least
+
+bp = Blueprint("actions", __name__, template_folder="templates")
+PREFIX = "/partnerships/<int:partnership_id>"
+UNASSIGNED = (0, "Not assigned yet")
+
+
+def _owners(partnership, organization_id):
+    members = (User.select().join(PartnershipMember, on=(PartnershipMember.user == User.id))
+               .where(PartnershipMember.partnership == partnership,
+                      User.organization == organization_id).order_by(User.name))
+    return options([UNASSIGNED] + [(u.id, u.name) for u in members])
+
+
+def action_form(partnership, **data):
+    form = ActionForm(**data)
+    form.client_owner.choices = _owners(partnership, partnership.client_id)
+    form.supplier_owner.choices = _owners(partnership, partnership.supplier_id)
+    return form
+
+
+def open_actions(partnership):
+    return list(ActionItem.select().where(ActionItem.partnership == partnership,
+                                          ActionItem.status != "done")
+                .order_by(ActionItem.due_on.is_null(), ActionItem.due_on, ActionItem.id))
+
+
+def movements(run, rr):
+    """How items flagged in earlier runs of this instrument moved: [(action, before, now)]."""
+    if not rr.visible:
+        return []
+    earlier = (ActionItem.select().join(Run, on=(ActionItem.run == Run.id))
+               .where(ActionItem.partnership == run.partnership_id,
+                      ActionItem.instrument_id == run.instrument_id,
+                      ActionItem.question_id.is_null(False),
+                      Run.opens_on <= run.opens_on, Run.id != run.id))
+    rows = []
+    for action in earlier:
+        item = rr.results.items.get(action.question_id)
+        if item is not None:
+            rows.append((action, action.baseline, item.mean))
+    return rows
+
+
+def _can_edit():
+    return g.membership is not None and role_at_least(g.membership.role, "editor")
+
+
+@bp.route(f"{PREFIX}/actions")
+def index(partnership_id):
+    items = list(ActionItem.select().where(ActionItem.partnership == g.partnership)
+                 .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
+                           ActionItem.due_on, ActionItem.id))
+    return render("instruments/actions.html", partnership=g.partnership, items=items,
+                  form=action_form(g.partnership) if _can_edit() else None,
+                  today=dt.date.today(), status_form=ActionStatusForm())
+
+
+@bp.route(f"{PREFIX}/actions", methods=["POST"])
+@requires_role("editor")
+def create(partnership_id):
+    form = action_form(g.partnership)
+    run = None
+    if request.form.get("run_id", "").isdigit():
+        run = Run.get_or_none(Run.id == int(request.form["run_id"]), Run.partnership == g.partnership)
+    if not form.validate_on_submit():
+        items = list(ActionItem.select().where(ActionItem.partnership == g.partnership))
+        return render("instruments/actions.html", partnership=g.partnership, items=items,
+                      form=form, today=dt.date.today(), status_form=ActionStatusForm(),
+                      status=422)
+    baseline = request.form.get("baseline")
+    item = ActionItem.create(
+        partnership=g.partnership, run=run, instrument_id=run.instrument_id if run else None,
+        question_id=(request.form.get("question_id") or None) if run else None,
+        baseline=float(baseline) if baseline and _is_number(baseline) else None,
+        text=form.text.data.strip(), due_on=form.due_on.data,
+        client_owner=form.client_owner.data or None,
+        supplier_owner=form.supplier_owner.data or None,
+        created_by=current_user.id)
+    audit.record("action_created", partnership=g.partnership, action_item=item.id, text=item.text)
+    flash("The action is added to the partnership's action plan.", "success")
+    if run is not None:
+        return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
+    return redirect(url_for("actions.index", partnership_id=partnership_id))
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@bp.route(f"{PREFIX}/actions/<int:action_id>/status", methods=["POST"])
+def set_status(partnership_id, action_id):
+    item = ActionItem.get_or_none(ActionItem.id == action_id, ActionItem.partnership == g.partnership)
+    if item is None:
+        abort(404)
+    if not (_can_edit() or current_user.id in (item.client_owner_id, item.supplier_owner_id)):
+        abort(403)
+    form = ActionStatusForm()
+    if form.validate_on_submit():
+        before, item.status = item.status, form.status.data
+        item.closed_at = utcnow() if item.status == "done" else None
+        item.save()
+        audit.record("action_status", partnership=g.partnership, action_item=item.id,
+                     before=before, after=item.status)
+        flash(f"The action is now {item.status_label.lower()}.", "success")
+    else:
+        flash("Choose open, in progress or done.", "error")
+    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/partnerships/")
+                    else url_for("actions.index", partnership_id=partnership_id))

@@ -1,0 +1,184 @@
+"""Reading answers from a form, keeping drafts, and storing submitted responses."""
+import datetime as dt
+import json
+
+from peewee import IntegrityError
+
+from portal.accounts.models import utcnow
+from portal.db import write_transaction
+from portal.instruments.models import Answer, Draft, Participation, Response
+
+MAX_TEXT = 5000
+
+
+class AlreadySubmitted(Exception):
+    """This person has already submitted a response to this run."""
+
+
+def field_name(question, part=""):
+    return f"q-{question.id}" + (f"-{part}" if part else "")
+
+
+def raw_from_form(questions, form):
+    """The form's values per question, exactly as typed, for drafts and re-display."""
+    raw = {}
+    for q in questions:
+        if q.type == "step":
+            raw[q.id] = {"done": form.get(field_name(q)) == "1",
+                         "date": form.get(field_name(q, "date"), ""),
+                         "note": form.get(field_name(q, "note"), "")}
+        else:
+            raw[q.id] = form.get(field_name(q), "")
+    return raw
+
+
+def _number(text):
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def validate(questions, raw, today=None):
+    """(answers, errors): answers as {id: (num, text, date)}, errors as {id: message}."""
+    today = today or dt.date.today()
+    answers, errors = {}, {}
+    for q in questions:
+        value = raw.get(q.id, "")
+        if q.type == "step":
+            value = value if isinstance(value, dict) else {}
+            note = (value.get("note") or "").strip()
+            done_on = None
+            if value.get("date"):
+                try:
+                    done_on = dt.date.fromisoformat(value["date"])
+                except ValueError:
+                    errors[q.id] = "Enter the date as YYYY-MM-DD."
+                    continue
+                if done_on > today:
+                    errors[q.id] = "The date a step was done cannot be in the future."
+                    continue
+            if len(note) > MAX_TEXT:
+                errors[q.id] = "Keep the note under 5,000 characters."
+                continue
+            answers[q.id] = (1.0 if value.get("done") else 0.0, note or None, done_on)
+            continue
+        value = (value or "").strip() if isinstance(value, str) else ""
+        if value == "":
+            if q.required:
+                errors[q.id] = "Answer this question."
+            continue
+        if q.type == "scale":
+            if value not in {"1", "2", "3", "4", "5"}:
+                errors[q.id] = "Choose a value from 1 to 5."
+            else:
+                answers[q.id] = (float(value), None, None)
+        elif q.type == "yesno":
+            if value not in {"0", "1"}:
+                errors[q.id] = "Answer yes or no."
+            else:
+                answers[q.id] = (float(value), None, None)
+        elif q.type == "number":
+            number = _number(value)
+            low = q.minimum if q.minimum is not None else float("-inf")
+            high = q.maximum if q.maximum is not None else float("inf")
+            if number is None:
+                errors[q.id] = "Enter a number, for example 12 or 3.5."
+            elif not low <= number <= high:
+                errors[q.id] = f"Enter a number from {q.minimum:g} to {q.maximum:g}." if (
+                    q.minimum is not None and q.maximum is not None) else (
+                    f"Enter a number of at least {q.minimum:g}." if q.minimum is not None
+                    else f"Enter a number of at most {q.maximum:g}.")
+            else:
+                answers[q.id] = (number, None, None)
+        elif q.type == "choice":
+            if value not in {str(v) for v, _ in q.choices}:
+                errors[q.id] = "Choose one of the options."
+            else:
+                answers[q.id] = (None, value, None)
+        elif q.type == "text":
+            if len(value) > MAX_TEXT:
+                errors[q.id] = "Keep the answer under 5,000 characters."
+            else:
+                answers[q.id] = (None, value, None)
+    return answers, errors
+
+
+def load_draft(run, user):
+    draft = Draft.get_or_none(Draft.run == run, Draft.user == user.id)
+    return json.loads(draft.data) if draft else None
+
+
+def save_draft(run, user, raw):
+    """Keep what was typed (even if not valid yet) so the respondent can come back."""
+    with write_transaction():
+        updated = (Draft.update(data=json.dumps(raw), updated_at=utcnow())
+                   .where(Draft.run == run, Draft.user == user.id).execute())
+        if not updated:
+            Draft.create(run=run, user=user, data=json.dumps(raw))
+
+
+def _store(response, answers):
+    rows = [{"response": response.id, "question_id": qid, "value_num": num,
+             "value_text": text, "value_date": date}
+            for qid, (num, text, date) in answers.items()]
+    if rows:
+        Answer.insert_many(rows).execute()
+
+
+def submit(run, user, side, answers):
+    """Store a response once; for an anonymous run without anything that links it back.
+
+    Participation is written first: its primary key (run, user) makes a second
+    submission fail inside the same transaction, even from two tabs at once.
+    """
+    try:
+        with write_transaction():
+            Participation.insert(run=run, user=user).execute()
+            anonymous = run.anonymous
+            response = Response.create(
+                run=run,
+                user=None if anonymous else user,
+                side=side if (run.record_side or not anonymous) else None,
+                submitted_at=None if anonymous else utcnow())
+            _store(response, answers)
+            Draft.delete().where(Draft.run == run, Draft.user == user.id).execute()
+    except IntegrityError as exc:
+        raise AlreadySubmitted() from exc
+    return response
+
+
+def save_shared(run, user, answers):
+    """Replace the run's single jointly kept record (checklists)."""
+    with write_transaction():
+        response = Response.get_or_none(Response.run == run)
+        if response is None:
+            response = Response.create(run=run, user=user, submitted_at=utcnow())
+        else:
+            response.user, response.submitted_at = user, utcnow()
+            response.save()
+        Answer.delete().where(Answer.response == response.id).execute()
+        _store(response, answers)
+    return response
+
+
+def shared_raw(run, questions):
+    """The shared record in the shape of a form, to fill the checklist form again."""
+    response = Response.get_or_none(Response.run == run)
+    if response is None:
+        return {}, None
+    stored = {a.question_id: a for a in Answer.select().where(Answer.response == response.id)}
+    raw = {}
+    for q in questions:
+        a = stored.get(q.id)
+        if a is None:
+            continue
+        if q.type == "step":
+            raw[q.id] = {"done": a.value_num == 1.0, "note": a.value_text or "",
+                         "date": a.value_date.isoformat() if a.value_date else ""}
+        elif a.value_text is not None:
+            raw[q.id] = a.value_text
+        elif a.value_num is not None:
+            raw[q.id] = f"{a.value_num:g}"
+    return raw, response

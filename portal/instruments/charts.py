@@ -1,0 +1,135 @@
+"""Charts as server-rendered SVG: no chart JavaScript, readable without colour alone.
+
+Colours come from presentation attributes (the CSP forbids inline style); every chart
+has a <title> and an aria-label, and values are printed beside the marks.
+"""
+from markupsafe import Markup, escape
+
+PALETTE = {"bar": "#1f5fa8", "flag": "#b42318", "client": "#1f5fa8", "supplier": "#0f7b6c",
+           "grid": "#d8dee6", "text": "#1b2430", "muted": "#5a6676"}
+SERIES = ["#1f5fa8", "#0f7b6c", "#b7791f", "#7b3fa8", "#b42318", "#2b6cb0"]
+
+
+def _short(text, limit=44):
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _svg(width, height, label, body):
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="13">'
+        f"<title>{escape(label)}</title>{body}</svg>")
+
+
+def mean_bars(rows, label, low=1.0, high=5.0, threshold=None):
+    """Horizontal bars of averages. rows: [(label, mean or None, flagged)]."""
+    left, width, row_h = 300, 760, 30
+    plot = width - left - 50
+    height = row_h * len(rows) + 30
+    parts = []
+    for tick in range(int(low), int(high) + 1):
+        x = left + (tick - low) / (high - low) * plot
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 24}" stroke="{PALETTE["grid"]}"/>'
+                     f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="{PALETTE["muted"]}">{tick}</text>')
+    if threshold is not None:
+        x = left + (threshold - low) / (high - low) * plot
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 24}" '
+                     f'stroke="{PALETTE["flag"]}" stroke-dasharray="4 3"/>')
+    for i, (name, mean, flagged) in enumerate(rows):
+        y = i * row_h + 4
+        parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="{PALETTE["text"]}">'
+                     f'<title>{escape(name)}</title>{escape(_short(name))}</text>')
+        if mean is None:
+            parts.append(f'<text x="{left + 4}" y="{y + 16}" fill="{PALETTE["muted"]}">no answers</text>')
+            continue
+        w = max(2.0, (mean - low) / (high - low) * plot)
+        colour = PALETTE["flag"] if flagged else PALETTE["bar"]
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="18" rx="3" fill="{colour}"/>'
+                     f'<text x="{left + w + 6:.1f}" y="{y + 16}" fill="{PALETTE["text"]}">{mean:.2f}</text>')
+    return _svg(width, height, label, "".join(parts))
+
+
+def side_bars(rows, label, low=1.0, high=5.0):
+    """Client and supplier averages side by side. rows: [(label, client, supplier)]."""
+    left, width, row_h = 300, 760, 42
+    plot = width - left - 50
+    height = row_h * len(rows) + 40
+    parts = [f'<rect x="{left}" y="{height - 18}" width="12" height="12" fill="{PALETTE["client"]}"/>'
+             f'<text x="{left + 18}" y="{height - 8}" fill="{PALETTE["text"]}">Client</text>'
+             f'<rect x="{left + 90}" y="{height - 18}" width="12" height="12" fill="{PALETTE["supplier"]}"/>'
+             f'<text x="{left + 108}" y="{height - 8}" fill="{PALETTE["text"]}">Supplier</text>']
+    for i, (name, client, supplier) in enumerate(rows):
+        y = i * row_h + 4
+        parts.append(f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" fill="{PALETTE["text"]}">'
+                     f'<title>{escape(name)}</title>{escape(_short(name))}</text>')
+        for j, (side, value) in enumerate((("client", client), ("supplier", supplier))):
+            if value is None:
+                continue
+            w = max(2.0, (value - low) / (high - low) * plot)
+            yy = y + 2 + j * 16
+            parts.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="14" rx="2" fill="{PALETTE[side]}"/>'
+                         f'<text x="{left + w + 6:.1f}" y="{yy + 12}" fill="{PALETTE["text"]}">{value:.2f}</text>')
+    return _svg(width, height, label, "".join(parts))
+
+
+def distribution(counts, values, label):
+    """One stacked bar of how many gave each answer (1–5, or no/yes)."""
+    total = sum(counts.get(v, 0) for v, _ in values) or 1
+    width, x = 320, 0.0
+    shades = ["#b42318", "#e07b39", "#c9c9c9", "#6a9fd4", "#1f5fa8"]
+    if len(values) == 2:
+        shades = ["#b42318", "#1f5fa8"]
+    parts = []
+    for (value, name), shade in zip(values, shades):
+        n = counts.get(value, 0)
+        if not n:
+            continue
+        w = n / total * width
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="20" fill="{shade}">'
+                     f'<title>{escape(name)}: {n}</title></rect>')
+        if w > 22:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="15" text-anchor="middle" fill="#fff" font-size="12">{n}</text>')
+        x += w
+    return _svg(width, 20, label, "".join(parts))
+
+
+def trend_lines(labels, series, label, low=None, high=None):
+    """Lines over runs. labels: run titles; series: {name: [value or None per run]}."""
+    values = [v for vs in series.values() for v in vs if v is not None]
+    if not values or len(labels) < 1:
+        return Markup("")
+    low = min(values + ([low] if low is not None else []))
+    high = max(values + ([high] if high is not None else []))
+    if high == low:
+        high = low + 1
+    left, width, height, top, bottom = 50, 760, 240, 14, 44
+    plot_w, plot_h = width - left - 150, height - top - bottom
+    step = plot_w / max(1, len(labels) - 1)
+
+    def xy(i, v):
+        return left + (i * step if len(labels) > 1 else plot_w / 2), top + (high - v) / (high - low) * plot_h
+
+    parts = []
+    for k in range(5):
+        v = low + (high - low) * k / 4
+        y = top + (high - v) / (high - low) * plot_h
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{PALETTE["grid"]}"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{PALETTE["muted"]}">{v:g}</text>')
+    for i, name in enumerate(labels):
+        x, _ = xy(i, low)
+        parts.append(f'<text x="{x:.1f}" y="{height - 22}" text-anchor="middle" fill="{PALETTE["muted"]}">'
+                     f'{escape(_short(name, 18))}</text>')
+    for n, (name, vs) in enumerate(series.items()):
+        colour = SERIES[n % len(SERIES)]
+        points = [xy(i, v) for i, v in enumerate(vs) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
+        for (x, y), v in zip(points, [v for v in vs if v is not None]):
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"><title>{escape(name)}: {v:.2f}</title></circle>')
+        ly = top + 14 + n * 18
+        parts.append(f'<rect x="{left + plot_w + 16}" y="{ly - 10}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{left + plot_w + 34}" y="{ly}" fill="{PALETTE["text"]}">{escape(_short(name, 16))}</text>')
+    return _svg(width, height, label, "".join(parts))

@@ -1,0 +1,71 @@
+"""The instruments feature's navigation tabs and dashboard cards, through the same
+hooks plugins use."""
+import datetime as dt
+
+from flask import render_template, url_for
+
+from portal import DashboardCard, NavItem, hookimpl
+from portal.instruments import registry, runs as run_ops
+from portal.instruments.actions import open_actions
+from portal.instruments.models import Run
+from portal.instruments.results import run_results
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    if membership is None:
+        return None
+    return [
+        NavItem("Instruments", url_for("instruments.index", partnership_id=partnership.id),
+                weight=40, area="partnership", endpoint="instruments.index"),
+        NavItem("Action plan", url_for("actions.index", partnership_id=partnership.id),
+                weight=45, area="partnership", endpoint="actions.index"),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(partnership, membership, user):
+    if membership is None:
+        return None
+    today = dt.date.today()
+    cards = []
+    waiting = run_ops.waiting_for(user, partnership, today)
+    if waiting:
+        cards.append(DashboardCard(
+            "Waiting for your answer",
+            render_template("instruments/_card_waiting.html", partnership=partnership, runs=waiting),
+            weight=5, tone="warning"))
+    actions = open_actions(partnership)
+    cards.append(DashboardCard(
+        "Action plan",
+        render_template("instruments/_card_actions.html", partnership=partnership,
+                        actions=actions, today=today),
+        weight=30, tone="bad" if any(a.overdue(today) for a in actions) else "neutral"))
+    cards.extend(_latest_results(partnership))
+    return cards
+
+
+def _latest_results(partnership):
+    """One card per instrument with the headline of its latest visible run."""
+    cards = []
+    latest = {}
+    for run in Run.select().where(Run.partnership == partnership).order_by(Run.opens_on, Run.id):
+        latest[run.instrument_id] = run
+    for instrument_id, run in sorted(latest.items()):
+        rr = run_results(run)
+        instrument = registry.get(instrument_id)
+        title = run.meta["title"]
+        if rr.score_error:
+            cards.append(DashboardCard(
+                f"{title}: results could not be interpreted",
+                render_template("instruments/_card_error.html", partnership=partnership, run=run,
+                                error=rr.score_error),
+                weight=50, tone="bad"))
+            continue
+        due = run_ops.next_due(partnership, instrument) if instrument else None
+        cards.append(DashboardCard(
+            title,
+            render_template("instruments/_card_result.html", partnership=partnership, run=run,
+                            rr=rr, next_due=due, today=dt.date.today()),
+            weight=50, tone=rr.interpretation.tone if rr.interpretation else "neutral"))
+    return cards

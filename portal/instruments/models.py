@@ -1,0 +1,146 @@
+"""Runs of instruments, who took part, answers, and the action items they lead to.
+
+Anonymity is a property of these tables, not of the pages: an anonymous response has
+no user, no side (when the run hides sides) and no time; its id is random, and on
+SQLite the answer and participation tables are WITHOUT ROWID, so neither an id nor
+the storage order reveals when — and so by whom — an answer was given. Who has
+responded lives in `participation`, with no time and no order either.
+"""
+import datetime as dt
+import json
+import uuid
+
+import peewee
+
+from portal.accounts.models import User, utcnow
+from portal.db import BaseModel
+from portal.partnerships.models import Partnership
+
+AUDIENCES = (
+    ("both", "Everyone in both organizations"),
+    ("client", "The client side only"),
+    ("supplier", "The supplier side only"),
+    ("named", "Named members"),
+)
+ACTION_STATUSES = (("open", "Open"), ("in_progress", "In progress"), ("done", "Done"))
+
+
+class Run(BaseModel):
+    partnership = peewee.ForeignKeyField(Partnership, backref="runs", on_delete="CASCADE")
+    instrument_id = peewee.CharField(max_length=80, index=True)
+    instrument_version = peewee.CharField(max_length=40)
+    # The instrument as it was when the run opened, so results stay readable after the
+    # plugin is upgraded or removed.
+    snapshot = peewee.TextField()
+    title = peewee.CharField(max_length=160)
+    opens_on = peewee.DateField()
+    closes_on = peewee.DateField(null=True)
+    audience = peewee.CharField(max_length=16, default="both")
+    anonymous = peewee.BooleanField(default=False)
+    record_side = peewee.BooleanField(default=True)
+    min_responses = peewee.IntegerField(default=3)
+    status = peewee.CharField(max_length=16, default="open")  # open, closed
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    closed_at = peewee.DateTimeField(null=True)
+
+    @property
+    def meta(self):
+        return json.loads(self.snapshot)
+
+    def accepting(self, today=None):
+        today = today or dt.date.today()
+        return (self.status == "open" and self.opens_on <= today
+                and (self.closes_on is None or today <= self.closes_on))
+
+    def state(self, today=None):
+        today = today or dt.date.today()
+        if self.status == "closed" or (self.closes_on and today > self.closes_on):
+            return "closed"
+        return "scheduled" if self.opens_on > today else "open"
+
+
+class RunInvitee(BaseModel):
+    """Members invited by name, when the run's audience is "named"."""
+
+    run = peewee.ForeignKeyField(Run, backref="invitees", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("run", "user"), True),)
+
+
+class Participation(BaseModel):
+    """That a user has submitted to a run: prevents a second answer, gives the rate."""
+
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+
+    class Meta:
+        primary_key = peewee.CompositeKey("run", "user")
+
+
+class Draft(BaseModel):
+    """Answers saved before submitting; deleted when the response is submitted."""
+
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+    data = peewee.TextField(default="{}")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("run", "user"), True),)
+
+
+def random_id():
+    return uuid.uuid4().hex
+
+
+class Response(BaseModel):
+    id = peewee.CharField(primary_key=True, max_length=32, default=random_id)
+    run = peewee.ForeignKeyField(Run, backref="responses", on_delete="CASCADE")
+    user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")  # None: anonymous
+    side = peewee.CharField(max_length=16, null=True)  # None: anonymous per side
+    submitted_at = peewee.DateTimeField(null=True)  # None: anonymous
+
+
+class Answer(BaseModel):
+    response = peewee.ForeignKeyField(Response, backref="answers", on_delete="CASCADE")
+    question_id = peewee.CharField(max_length=80)
+    value_num = peewee.FloatField(null=True)
+    value_text = peewee.TextField(null=True)
+    value_date = peewee.DateField(null=True)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("response", "question_id")
+        indexes = ((("question_id", "value_num"), False),)
+
+
+class ActionItem(BaseModel):
+    """A joint action from a flagged result: one owner on each side, a due date."""
+
+    partnership = peewee.ForeignKeyField(Partnership, backref="action_items", on_delete="CASCADE")
+    run = peewee.ForeignKeyField(Run, null=True, on_delete="SET NULL")
+    instrument_id = peewee.CharField(max_length=80, null=True)
+    question_id = peewee.CharField(max_length=80, null=True)
+    baseline = peewee.FloatField(null=True)  # the item's result when the action was taken
+    text = peewee.TextField()
+    client_owner = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    supplier_owner = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    due_on = peewee.DateField(null=True)
+    status = peewee.CharField(max_length=16, default="open")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    closed_at = peewee.DateTimeField(null=True)
+
+    @property
+    def status_label(self):
+        return dict(ACTION_STATUSES).get(self.status, self.status)
+
+    def overdue(self, today=None):
+        return self.status != "done" and self.due_on is not None and self.due_on < (today or dt.date.today())
+
+
+TABLES = [Run, RunInvitee, Participation, Draft, Response, Answer, ActionItem]
+#: Tables whose storage order must not reveal the order answers came in.
+UNORDERED = [Participation, Response, Answer]

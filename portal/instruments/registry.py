@@ -1,0 +1,58 @@
+"""The installed instruments, collected once at start-up from `portal_instruments`."""
+import json
+
+from flask import current_app
+
+from portal.instruments.api import Instrument, Question
+from portal.plugins.host import call_startup_hook
+
+
+def collect(app, host):
+    """Register every plugin's instruments; a duplicate id stops start-up."""
+    found = {}
+    for plugin_name, instrument in call_startup_hook(host, "portal_instruments"):
+        if host.plugins.get(plugin_name) and host.plugins[plugin_name].status != "loaded":
+            continue
+        if not isinstance(instrument, Instrument):
+            host.fail(plugin_name, "portal_instruments returned "
+                      f"{type(instrument).__name__}, not an Instrument")
+            found = {k: v for k, v in found.items() if v[0] != plugin_name}
+            continue
+        if instrument.id in found:
+            raise RuntimeError(
+                f"Plugin {plugin_name!r} registers an instrument with id {instrument.id!r}, "
+                f"which plugin {found[instrument.id][0]!r} already uses. Rename one of them.")
+        found[instrument.id] = (plugin_name, instrument)
+    app.extensions["portal_instruments"] = found
+
+
+def installed():
+    """{instrument id: Instrument} of the plugins that are loaded now, sorted by title."""
+    pairs = current_app.extensions.get("portal_instruments", {}).values()
+    return {inst.id: inst for _, inst in sorted(pairs, key=lambda p: p[1].title)}
+
+
+def get(instrument_id):
+    return installed().get(instrument_id)
+
+
+def snapshot(instrument):
+    """What a run keeps of its instrument, as JSON: enough to read results without it."""
+    return json.dumps({
+        "title": instrument.title,
+        "summary": instrument.summary,
+        "source": instrument.source,
+        "shared": instrument.shared,
+        "cadence_days": instrument.cadence_days,
+        "questions": [q.__dict__ for q in instrument.questions],
+    })
+
+
+def questions_of(run):
+    """The run's questions as they were when it opened."""
+    return tuple(Question(**q) for q in run.meta["questions"])
+
+
+def live_instrument(run):
+    """The installed instrument for a run, or None when its plugin is gone."""
+    return get(run.instrument_id)

@@ -1,0 +1,87 @@
+"""Opening and closing runs, who is invited, and when the next one is due."""
+import datetime as dt
+
+from peewee import fn
+
+from portal import audit
+from portal.accounts.models import User, utcnow
+from portal.instruments import registry
+from portal.instruments.models import Participation, Run, RunInvitee
+from portal.partnerships.models import PartnershipMember
+
+MIN_RESPONSES = 3  # never below: fewer would let a member identify colleagues' answers
+
+
+def open_run(partnership, instrument, title, opens_on, closes_on, audience, anonymous,
+             min_responses, named_users=(), creator=None):
+    """Create a run; its settings (threshold above all) are frozen from now on."""
+    run = Run.create(
+        partnership=partnership, instrument_id=instrument.id,
+        instrument_version=instrument.version, snapshot=registry.snapshot(instrument),
+        title=title, opens_on=opens_on, closes_on=closes_on, audience=audience,
+        anonymous=anonymous, min_responses=max(MIN_RESPONSES, min_responses),
+        created_by=creator)
+    for user in named_users:
+        RunInvitee.create(run=run, user=user)
+    audit.record("run_opened", partnership=partnership, run=run.id,
+                 instrument=instrument.id, title=title, anonymous=anonymous)
+    return run
+
+
+def close_run(run):
+    run.status, run.closed_at = "closed", utcnow()
+    run.save()
+    audit.record("run_closed", partnership=run.partnership, run=run.id, title=run.title)
+
+
+def invited_members(run):
+    """PartnershipMembers invited to answer (recomputed, so new members are included)."""
+    partnership = run.partnership
+    # Viewers read; they are not asked to answer.
+    query = (PartnershipMember.select(PartnershipMember, User).join(User)
+             .where(PartnershipMember.partnership == partnership,
+                    PartnershipMember.role != "viewer"))
+    if run.audience == "client":
+        query = query.where(User.organization == partnership.client_id)
+    elif run.audience == "supplier":
+        query = query.where(User.organization == partnership.supplier_id)
+    elif run.audience == "named":
+        query = query.where(User.id.in_(RunInvitee.select(RunInvitee.user).where(RunInvitee.run == run)))
+    return list(query)
+
+
+def is_invited(run, user):
+    return any(m.user_id == user.id for m in invited_members(run))
+
+
+def has_responded(run, user):
+    return Participation.select().where(Participation.run == run,
+                                        Participation.user == user.id).exists()
+
+
+def response_rate(run):
+    """(responded, invited) — responded counts only people still invited."""
+    invited = {m.user_id for m in invited_members(run)}
+    responded = {p.user_id for p in Participation.select(Participation.user).where(Participation.run == run)}
+    return len(responded & invited), len(invited)
+
+
+def waiting_for(user, partnership, today=None):
+    """Open runs of a partnership the user is invited to and has not answered."""
+    runs = Run.select().where(Run.partnership == partnership, Run.status == "open")
+    return [run for run in runs
+            if run.accepting(today) and not run.meta.get("shared")
+            and is_invited(run, user) and not has_responded(run, user)]
+
+
+def next_due(partnership, instrument, today=None):
+    """When the next run is due from the instrument's cadence, or None without one."""
+    if not instrument.cadence_days:
+        return None
+    last = (Run.select(fn.MAX(Run.opens_on))
+            .where(Run.partnership == partnership, Run.instrument_id == instrument.id).scalar())
+    if last is None:
+        return today or dt.date.today()
+    if isinstance(last, str):  # SQLite hands back aggregated dates as text
+        last = dt.date.fromisoformat(last)
+    return last + dt.timedelta(days=instrument.cadence_days)

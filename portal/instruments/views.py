@@ -1,0 +1,291 @@
+"""Instrument pages of a partnership: runs, answering, results, CSV exports."""
+import csv
+import datetime as dt
+import io
+
+from flask import Blueprint, Response as HttpResponse, abort, current_app, flash, g, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal import audit
+from portal.forms import options
+from portal.instruments import answers as answer_store, charts, registry, runs as run_ops
+from portal.instruments.actions import action_form, movements
+from portal.instruments.forms import RunForm
+from portal.instruments.models import ActionItem, Answer, Response, Run
+from portal.instruments.results import run_results, trend
+from portal.partnerships.access import requires_role
+from portal.plugins.host import call_hook
+from portal.rendering import render
+from portal.vocabulary import role_at_least
+
+bp = Blueprint("instruments", __name__, template_folder="templates")
+PREFIX = "/partnerships/<int:partnership_id>"
+SCALE = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+YESNO = [(0, "No"), (1, "Yes")]
+
+
+def _run_or_404(run_id):
+    run = Run.get_or_none(Run.id == run_id, Run.partnership == g.partnership)
+    if run is None:
+        abort(404)
+    return run
+
+
+def _is_editor():
+    return g.membership is not None and role_at_least(g.membership.role, "editor")
+
+
+@bp.route(f"{PREFIX}/instruments")
+def index(partnership_id):
+    partnership = g.partnership
+    all_runs = list(Run.select().where(Run.partnership == partnership)
+                    .order_by(Run.opens_on.desc(), Run.id.desc()))
+    installed = registry.installed()
+    rows = []
+    for instrument in installed.values():
+        mine = [r for r in all_runs if r.instrument_id == instrument.id]
+        rows.append({"instrument": instrument, "runs": mine,
+                     "next_due": run_ops.next_due(partnership, instrument)})
+    orphans = [r for r in all_runs if r.instrument_id not in installed]
+    return render("instruments/index.html", partnership=partnership, rows=rows,
+                  orphans=orphans, waiting=run_ops.waiting_for(current_user, partnership),
+                  can_open=_is_editor(), today=dt.date.today())
+
+
+def _member_options(partnership):
+    members = run_ops.invited_members(Run(partnership=partnership, audience="both"))
+    return options((m.user_id, f"{m.user.name} ({partnership.side_of(m.user.organization_id)})")
+                   for m in members)
+
+
+@bp.route(f"{PREFIX}/instruments/<instrument_id>/runs/new", methods=["GET", "POST"])
+@requires_role("editor")
+def new_run(partnership_id, instrument_id):
+    instrument = registry.get(instrument_id)
+    if instrument is None:
+        abort(404)
+    if not _is_editor():
+        abort(403)
+    form = RunForm()
+    form.named.choices = _member_options(g.partnership)
+    if request.method == "GET":
+        count = Run.select().where(Run.partnership == g.partnership,
+                                   Run.instrument_id == instrument.id).count()
+        form.title.data = f"{instrument.title} #{count + 1}"
+        form.opens_on.data = dt.date.today()
+        form.anonymous.data = instrument.anonymous
+        form.min_responses.data = instrument.min_responses
+    if form.validate_on_submit():
+        named = [m for m in form.named.data] if form.audience.data == "named" else []
+        run = run_ops.open_run(
+            g.partnership, instrument, form.title.data.strip(), form.opens_on.data,
+            form.closes_on.data, form.audience.data, form.anonymous.data,
+            form.min_responses.data, named_users=named, creator=current_user.id)
+        flash(f"{run.title} is open.", "success")
+        return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
+    return render("instruments/new_run.html", partnership=g.partnership, instrument=instrument,
+                  form=form, status=422 if form.errors else 200)
+
+
+@bp.route(f"{PREFIX}/runs/<int:run_id>/close", methods=["POST"])
+@requires_role("editor")
+def close(partnership_id, run_id):
+    run = _run_or_404(run_id)
+    if FlaskForm().validate_on_submit() and run.status == "open":
+        run_ops.close_run(run)
+        flash(f"{run.title} is closed; no more answers are accepted.", "success")
+    return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
+
+
+def _questions_by_section(questions):
+    sections = []
+    for q in questions:
+        if not sections or sections[-1][0] != q.section:
+            sections.append((q.section, []))
+        sections[-1][1].append(q)
+    return sections
+
+
+@bp.route(f"{PREFIX}/runs/<int:run_id>/respond", methods=["GET", "POST"])
+def respond(partnership_id, run_id):
+    run = _run_or_404(run_id)
+    questions = registry.questions_of(run)
+    shared = run.meta.get("shared")
+    if shared:
+        return _respond_shared(run, questions)
+    if not run_ops.is_invited(run, current_user):
+        abort(403)
+    if run_ops.has_responded(run, current_user):
+        flash("You have already answered this run. Thank you!", "info")
+        return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
+    if not run.accepting():
+        return _refuse_closed(run)
+    errors, status = {}, 200
+    raw = answer_store.load_draft(run, current_user) or {}
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        raw = answer_store.raw_from_form(questions, request.form)
+        if request.form.get("action") == "submit":
+            answers, errors = answer_store.validate(questions, raw)
+            if not errors:
+                return _submit(run, answers)
+            answer_store.save_draft(run, current_user, raw)
+            status = 422
+        else:
+            answer_store.save_draft(run, current_user, raw)
+            if request.headers.get("HX-Request"):
+                return render("instruments/_draft_status.html", saved_at=dt.datetime.now())
+            flash("Your answers are saved. Come back any time before the run closes to "
+                  "finish and submit.", "success")
+            return redirect(url_for("instruments.respond", partnership_id=partnership_id,
+                                    run_id=run.id))
+    return render("instruments/respond.html", partnership=g.partnership, run=run,
+                  sections=_questions_by_section(questions), raw=raw, errors=errors,
+                  scale=SCALE, status=status)
+
+
+def _refuse_closed(run):
+    from portal.errors import error_page
+
+    message = ("This run is not open for answers yet." if run.state() == "scheduled"
+               else "This run is closed and no longer accepts answers.")
+    return error_page(409, message, title="Not accepting answers")
+
+
+def _submit(run, answers):
+    side = g.partnership.side_of(current_user.organization_id)
+    try:
+        response = answer_store.submit(run, current_user, side, answers)
+    except answer_store.AlreadySubmitted:
+        flash("You have already answered this run; the first submission counts.", "info")
+        return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
+    call_hook(current_app.extensions["portal_plugins"], "portal_response_submitted",
+              run=run, response=response, partnership=g.partnership,
+              respondent=None if run.anonymous else current_user._get_current_object())
+    flash("Thank you — your response is submitted." + (
+        " It is stored without your name." if run.anonymous else ""), "success")
+    return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
+
+
+def _respond_shared(run, questions):
+    """A jointly kept record (a checklist): editors update it, everyone reads it."""
+    raw, response = answer_store.shared_raw(run, questions)
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not _is_editor():
+            abort(403)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        if run.status != "open":
+            return _refuse_closed(run)
+        raw = answer_store.raw_from_form(questions, request.form)
+        answers, errors = answer_store.validate(questions, raw)
+        if not errors:
+            answer_store.save_shared(run, current_user, answers)
+            audit.record("checklist_updated", partnership=g.partnership, run=run.id)
+            flash("The checklist is saved.", "success")
+            return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
+        status = 422
+    return render("instruments/respond.html", partnership=g.partnership, run=run,
+                  sections=_questions_by_section(questions), raw=raw, errors=errors,
+                  scale=SCALE, shared=True, last=response, can_edit=_is_editor(),
+                  status=status)
+
+
+@bp.route(f"{PREFIX}/runs/<int:run_id>/")
+def run(partnership_id, run_id):
+    run = _run_or_404(run_id)
+    rr = run_results(run)
+    responded, invited = run_ops.response_rate(run)
+    series = trend(run) if rr.visible else []
+    trend_chart = ""
+    if len(series) > 1 and series[-1][1].interpretation:
+        names = sorted({k for _, r in series if r.interpretation for k in r.interpretation.metrics})
+        trend_chart = charts.trend_lines(
+            [r.title for r, _ in series],
+            {n: [(r.interpretation.metrics.get(n) if r.interpretation else None) for _, r in series]
+             for n in names},
+            label=f"Trends across runs of {run.meta['title']}")
+    mean_chart, side_chart = _item_charts(rr)
+    return render("instruments/run.html", partnership=g.partnership, run=run, rr=rr,
+                  responded=responded, invited=invited, charts=charts, series=series,
+                  trend_chart=trend_chart, scale=SCALE, yesno=YESNO,
+                  mean_chart=mean_chart, side_chart=side_chart,
+                  invited_me=run_ops.is_invited(run, current_user),
+                  answered=run_ops.has_responded(run, current_user),
+                  can_edit=_is_editor(), movements=movements(run, rr),
+                  action_form=action_form(g.partnership) if _is_editor() else None,
+                  actions=list(ActionItem.select().where(ActionItem.run == run)))
+
+
+def _item_charts(rr):
+    """The per-item bar chart (flagged items in red) and the side comparison, as SVG."""
+    if not rr.visible:
+        return "", ""
+    scales = [q for q in rr.questions if q.type == "scale"]
+    if not scales:
+        return "", ""
+    items, by_side = rr.results.items, rr.results.by_side
+    flagged = {f.question_id for f in rr.interpretation.flags} if rr.interpretation else set()
+    mean_chart = charts.mean_bars([(q.text, items[q.id].mean, q.id in flagged) for q in scales],
+                                  "Average answer per item, 1 to 5", threshold=3)
+    side_chart = ""
+    if by_side:
+        side_chart = charts.side_bars(
+            [(q.text, by_side["client"][q.id].mean, by_side["supplier"][q.id].mean) for q in scales],
+            "Average per item, client side and supplier side")
+    return mean_chart, side_chart
+
+
+def _csv(filename, header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return HttpResponse(buffer.getvalue(), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route(f"{PREFIX}/runs/<int:run_id>/results.csv")
+def results_csv(partnership_id, run_id):
+    run = _run_or_404(run_id)
+    rr = run_results(run)
+    if not rr.visible:
+        abort(404)
+    by_side = rr.results.by_side
+    rows = []
+    for q in rr.questions:
+        item = rr.results.items[q.id]
+        dist = ";".join(f"{k}:{v}" for k, v in sorted(item.distribution.items(), key=lambda kv: str(kv[0])))
+        side_means = [by_side[s][q.id].mean if by_side else None for s in ("client", "supplier")]
+        rows.append([q.id, q.section, q.text, q.type, item.count,
+                     "" if item.mean is None else f"{item.mean:.3f}", dist,
+                     *["" if m is None else f"{m:.3f}" for m in side_means]])
+    return _csv(f"run-{run.id}-results.csv",
+                ["question_id", "section", "question", "type", "answers", "mean",
+                 "distribution", "client_mean", "supplier_mean"], rows)
+
+
+@bp.route(f"{PREFIX}/runs/<int:run_id>/answers.csv")
+def answers_csv(partnership_id, run_id):
+    run = _run_or_404(run_id)
+    if run.anonymous:
+        abort(404)  # there is nothing that names a respondent to export
+    questions = registry.questions_of(run)
+    responses = list(Response.select().where(Response.run == run.id))
+    by_response = {}
+    for a in Answer.select().join(Response).where(Response.run == run.id):
+        value = a.value_text if a.value_num is None else f"{a.value_num:g}"
+        if a.value_date:
+            value = f"{value} ({a.value_date.isoformat()})"
+        by_response.setdefault(a.response_id, {})[a.question_id] = value
+    rows = []
+    for r in responses:
+        who = r.user
+        rows.append([who.name if who else "", who.email if who else "", r.side or "",
+                     r.submitted_at.isoformat(timespec="seconds") if r.submitted_at else "",
+                     *[by_response.get(r.id, {}).get(q.id, "") for q in questions]])
+    return _csv(f"run-{run.id}-answers.csv",
+                ["name", "email", "side", "submitted_at", *[q.id for q in questions]], rows)
