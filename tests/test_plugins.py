@@ -275,3 +275,28 @@ def test_every_hook_is_documented_and_tested():
     for hook in hooks:
         assert f"### `{hook}(" in docs, f"{hook} is not documented in docs/plugins.md"
         assert tests.count(f"def {hook}(") >= 1 or f"{hook}" in tests, f"{hook} has no test"
+
+
+def test_plugin_models_are_created_by_the_upgrade(make_app):
+    write(make_app.plugins_dir, "notes_plugin.py", """
+        import peewee
+        from portal import Model, hookimpl
+
+        class PluginNote(Model):
+            text = peewee.TextField()
+
+            class Meta:
+                table_name = "notes_plugin_note"
+
+        @hookimpl
+        def portal_models():
+            return [PluginNote]
+    """)
+    app = make_app()  # the fixture runs the upgrade, as `portal db upgrade` does
+    from portal.db import database
+
+    with app.app_context():
+        assert database.table_exists("notes_plugin_note")
+        model = app.extensions["portal_plugin_models"][0]
+        model.create(text="kept")
+        assert model.select().count() == 1
