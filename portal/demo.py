@@ -64,3 +64,74 @@ def load_demo(password):
                 PartnershipMember.get_or_create(partnership=partnership, user=user,
                                                 defaults={"role": role})
     return partnership, users
+
+
+def _demo_answer(question, person, item):
+    """A plausible, repeatable answer: some items strong, a few weak, sides differ."""
+    if question.type == "scale":
+        # Suppliers (odd people) rate a little higher, as seed 000 observes they tend to.
+        value = 3 + ((person * 7 + item * 3) % 5 - 1) // 2 + (person % 2)
+        if item % 6 == 4:
+            value -= 2  # a weak item the team will want to discuss
+        return (float(min(5, max(1, value))), None, None)
+    if question.type == "yesno":
+        mostly_no = item % 5 in (1, 3)  # a few practices the partnership lacks
+        return (0.0 if mostly_no != ((item + person) % 4 == 0) else 1.0, None, None)
+    if question.type == "text":
+        return None
+    if question.type == "choice":
+        return (None, str(question.choices[0][0]), None)
+    if question.type == "number":
+        return (float(question.minimum or 0), None, None)
+    return None
+
+
+def load_demo_runs(partnership, today=None):
+    """Runs of the built-in instruments with answers, so the demo has results to read.
+
+    Skipped when the partnership already has runs (the demo may be restarted).
+    """
+    from portal.instruments import answers, registry, runs
+    from portal.instruments.models import Run
+
+    if Run.select().where(Run.partnership == partnership).exists():
+        return []
+    today = today or dt.date.today()
+    installed = registry.installed()
+    members = [m for m in runs.invited_members(Run(partnership=partnership, audience="both"))]
+    peggy = next(m.user for m in members if m.user.email == "peggy@client.example")
+    plan = [  # instrument, title, days ago it opened, closed?, who answers
+        ("relational_survey", "Relational survey, spring", 203, True, members),
+        ("relational_survey", "Relational survey, autumn", 21, True, members),
+        ("prm_assessment", "PRM assessment", 40, True, members),
+        ("six_principles", "Six principles, this quarter", 5, False,
+         [m for m in members if m.user != peggy]),
+        ("four_is_audit", "4 I's audit", 300, True, members),
+    ]
+    created = []
+    for instrument_id, title, days_ago, closed, people in plan:
+        instrument = installed.get(instrument_id)
+        if instrument is None:
+            continue
+        run = runs.open_run(partnership, instrument, title,
+                            today - dt.timedelta(days=days_ago), None, "both",
+                            instrument.anonymous, instrument.min_responses, creator=peggy)
+        for person, member in enumerate(people):
+            given = {}
+            for item, question in enumerate(instrument.questions):
+                value = _demo_answer(question, person + days_ago, item)
+                if value is not None:
+                    given[question.id] = value
+            answers.submit(run, member.user, partnership.side_of(member.user.organization_id), given)
+        if closed:
+            runs.close_run(run)
+        created.append(run)
+    checklist = installed.get("vendor_checklist")
+    if checklist is not None:
+        run = runs.open_run(partnership, checklist, "Vendor checklist", today - dt.timedelta(days=400),
+                            None, "both", False, 3, creator=peggy)
+        done = {q.id: (1.0, "Agreed in the kick-off.", today - dt.timedelta(days=380))
+                for q in checklist.questions[:5]}
+        answers.save_shared(run, peggy, done)
+        created.append(run)
+    return created

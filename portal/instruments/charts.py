@@ -10,7 +10,7 @@ PALETTE = {"bar": "#1f5fa8", "flag": "#b42318", "client": "#1f5fa8", "supplier":
 SERIES = ["#1f5fa8", "#0f7b6c", "#b7791f", "#7b3fa8", "#b42318", "#2b6cb0"]
 
 
-def _short(text, limit=44):
+def _short(text, limit=46):
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -25,7 +25,7 @@ def _svg(width, height, label, body):
 
 def mean_bars(rows, label, low=1.0, high=5.0, threshold=None):
     """Horizontal bars of averages. rows: [(label, mean or None, flagged)]."""
-    left, width, row_h = 300, 760, 30
+    left, width, row_h = 350, 800, 30
     plot = width - left - 50
     height = row_h * len(rows) + 30
     parts = []
@@ -53,7 +53,7 @@ def mean_bars(rows, label, low=1.0, high=5.0, threshold=None):
 
 def side_bars(rows, label, low=1.0, high=5.0):
     """Client and supplier averages side by side. rows: [(label, client, supplier)]."""
-    left, width, row_h = 300, 760, 42
+    left, width, row_h = 350, 800, 42
     plot = width - left - 50
     height = row_h * len(rows) + 40
     parts = [f'<rect x="{left}" y="{height - 18}" width="12" height="12" fill="{PALETTE["client"]}"/>'
@@ -119,8 +119,10 @@ def trend_lines(labels, series, label, low=None, high=None):
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{PALETTE["muted"]}">{v:g}</text>')
     for i, name in enumerate(labels):
         x, _ = xy(i, low)
-        parts.append(f'<text x="{x:.1f}" y="{height - 22}" text-anchor="middle" fill="{PALETTE["muted"]}">'
-                     f'{escape(_short(name, 18))}</text>')
+        anchor = "start" if i == 0 and len(labels) > 1 else (
+            "end" if i == len(labels) - 1 and len(labels) > 1 else "middle")
+        parts.append(f'<text x="{x:.1f}" y="{height - 22}" text-anchor="{anchor}" fill="{PALETTE["muted"]}">'
+                     f'<title>{escape(name)}</title>{escape(_short(name, 26))}</text>')
     for n, (name, vs) in enumerate(series.items()):
         colour = SERIES[n % len(SERIES)]
         points = [xy(i, v) for i, v in enumerate(vs) if v is not None]

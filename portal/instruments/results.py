@@ -109,7 +109,7 @@ def run_results(run, today=None):
         out.plugin_state = "missing"
     elif instrument.version != run.instrument_version:
         out.plugin_state = "upgraded"
-    if responses == 0:
+    if responses == 0 and not shared:  # an untouched checklist is still a checklist
         out.visibility = "empty"
         return out
     if run.anonymous and not shared and responses < run.min_responses:
