@@ -99,12 +99,19 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
     assert served == {"host": "127.0.0.1", "port": 8765}
     with app.app_context():
         assert User.get(User.email == "jim@supplier.example").check_password("fixed demo password")
+        from portal.instruments.models import Response, Run
+
+        titles = {run.title for run in Run.select()}
+        assert {"Relational survey, autumn", "PRM assessment", "Vendor checklist"} <= titles
+        assert Response.select().count() > 10
+        runs_before = Run.select().count()
     # A second start keeps the data and resets the passwords to the printed one.
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "another password")
     run("demo")
     with app.app_context():
         assert User.select().where(User.email == "jim@supplier.example").count() == 1
         assert User.get(User.email == "jim@supplier.example").check_password("another password")
+        assert Run.select().count() == runs_before
 
 
 def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
