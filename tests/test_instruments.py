@@ -73,6 +73,7 @@ def test_editor_opens_a_run_and_members_see_it_waiting(setup):
         assert (run.instrument_id, run.instrument_version, run.min_responses) == ("pulse", "1.0", 3)
     peggy = app.test_client()
     login(peggy, "peggy@client.example")
+    assert "1 waiting for your answer" in peggy.get("/partnerships").get_data(as_text=True)
     overview = peggy.get(f"/partnerships/{partnership.id}/").get_data(as_text=True)
     assert "Waiting for your answer" in overview and "Pulse spring" in overview
     page = peggy.get(f"/partnerships/{partnership.id}/instruments").get_data(as_text=True)
@@ -351,6 +352,8 @@ def test_results_stay_readable_after_the_plugin_is_removed_or_upgraded(setup, ma
     assert "is not installed any more" in html and "We trust each other." in html
     assert "runs of instruments that are no longer installed" in client.get(
         f"/partnerships/{partnership.id}/instruments").get_data(as_text=True).lower()
+    refused = client.get(f"/partnerships/{partnership.id}/runs/{rid}/respond")
+    assert refused.status_code == 409 and "not installed any more" in refused.get_data(as_text=True)
     write_pulse(make_app.plugins_dir, version="2.0", name="pulse")
     upgraded = make_app()
     client = upgraded.test_client()

@@ -110,6 +110,12 @@ def _questions_by_section(questions):
 @bp.route(f"{PREFIX}/runs/<int:run_id>/respond", methods=["GET", "POST"])
 def respond(partnership_id, run_id):
     run = _run_or_404(run_id)
+    if registry.live_instrument(run) is None:
+        from portal.errors import error_page
+
+        return error_page(409, "The instrument of this run is not installed any more, so it "
+                               "takes no answers; its results stay readable.",
+                          title="Instrument not installed")
     questions = registry.questions_of(run)
     shared = run.meta.get("shared")
     if shared:

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from portal import DashboardCard, audit
 from portal.accounts.models import Organization, User
 from portal.forms import options
+from portal.instruments.runs import waiting_for
 from portal.partnerships.access import for_org_admins, requires_role
 from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
@@ -38,7 +39,9 @@ def index():
         managed = [p for p in Partnership.select().where(
             (Partnership.client == org_id) | (Partnership.supplier == org_id)
         ).order_by(Partnership.name) if p.id not in mine]
-    return render("partnerships/index.html", memberships=memberships, managed=managed)
+    waiting = {m.partnership_id: len(waiting_for(current_user, m.partnership)) for m in memberships}
+    return render("partnerships/index.html", memberships=memberships, managed=managed,
+                  waiting=waiting)
 
 
 def _members(partnership):
