@@ -104,6 +104,25 @@ def post(client, path, data=None, page=None, **kwargs):
     return client.post(path, data=data, **kwargs)
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium (Debian's package) for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Debian's chromium is required (tests/run.sh installs it)"
+    os.environ.setdefault("HOME", str(tmp_path_factory.mktemp("home")))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def live_server(app, demo):
     """The app served over HTTP in a thread, for the browser tests."""

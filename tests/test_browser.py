@@ -2,7 +2,6 @@
 
 Screenshots of every step land in tests/screenshots/ for a person to look at.
 """
-import os
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,7 @@ from portal.partnerships.models import PartnershipMember
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    assert os.path.exists(CHROMIUM), "Debian's chromium is required (tests/run.sh installs it)"
-    os.environ.setdefault("HOME", str(tmp_path_factory.mktemp("home")))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

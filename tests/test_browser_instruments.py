@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 from conftest import DEMO_PASSWORD
-from test_browser import browser, shot  # noqa: F401 - the session's Chromium
+from test_browser import shot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def people(browser, live_server):  # noqa: F811
+def people(browser, live_server):
     """A logged-in page per person, each in its own browser context."""
     contexts, pages = [], {}
 
