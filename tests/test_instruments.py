@@ -198,7 +198,8 @@ def test_anonymous_answers_carry_no_link_to_their_author(setup):
             assert row["user"] is None and row["submitted_at"] is None
             assert len(row["id"]) == 32  # random, not a counter
         answer_columns = {c.name for c in database.get_columns("answer")}
-        assert answer_columns == {"response_id", "question_id", "value_num", "value_text", "value_date"}
+        assert answer_columns == {"response_id", "run_id", "side", "question_id", "value_num",
+                                  "value_text", "value_date"}
         participation_columns = {c.name for c in database.get_columns("participation")}
         assert participation_columns == {"run_id", "user_id"}
         response_columns = {c.name for c in database.get_columns("response")}

@@ -120,8 +120,8 @@ def save_draft(run, user, raw):
 
 
 def _store(response, answers):
-    rows = [{"response": response.id, "question_id": qid, "value_num": num,
-             "value_text": text, "value_date": date}
+    rows = [{"response": response.id, "run": response.run_id, "side": response.side,
+             "question_id": qid, "value_num": num, "value_text": text, "value_date": date}
             for qid, (num, text, date) in answers.items()]
     if rows:
         Answer.insert_many(rows).execute()

@@ -105,15 +105,20 @@ class Response(BaseModel):
 
 
 class Answer(BaseModel):
+    """One answer. `run` and `side` repeat the response's, so results are one indexed
+    GROUP BY over this table alone (no join, no sort): 10,000 responses stay fast."""
+
     response = peewee.ForeignKeyField(Response, backref="answers", on_delete="CASCADE")
     question_id = peewee.CharField(max_length=80)
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE", index=False)
+    side = peewee.CharField(max_length=16, null=True)
     value_num = peewee.FloatField(null=True)
     value_text = peewee.TextField(null=True)
     value_date = peewee.DateField(null=True)
 
     class Meta:
         primary_key = peewee.CompositeKey("response", "question_id")
-        indexes = ((("question_id", "value_num"), False),)
+        indexes = ((("run", "question_id", "side", "value_num"), False),)
 
 
 class ActionItem(BaseModel):

@@ -42,47 +42,66 @@ def _as_date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _aggregate(run, questions, side=None):
-    """{question id: ItemResult} for the run, or for one side of it."""
-    base = Answer.select().join(Response).where(Response.run == run.id)
-    if side:
-        base = base.where(Response.side == side)
-    stats = {qid: (count, mean) for qid, count, mean in (
-        base.select(Answer.question_id, fn.COUNT(Answer.question_id), fn.AVG(Answer.value_num))
-        .group_by(Answer.question_id).tuples())}
-    distribution = {}
-    for qid, num, count in (base.select(Answer.question_id, Answer.value_num,
-                                        fn.COUNT(Answer.question_id))
-                            .where(Answer.value_num.is_null(False))
-                            .group_by(Answer.question_id, Answer.value_num).tuples()):
+def _aggregate(run, questions):
+    """({question id: ItemResult}, {side: {question id: ItemResult}}) for one run.
+
+    One GROUP BY over the covering index (run, question, side, value) gives every
+    numeric distribution for the whole run and for each side at once; counts and means
+    follow from the distributions. Choices and texts are read only for the questions
+    that have them.
+    """
+    counts = {}  # (question id, side) -> {value: how many}
+    for qid, side, num, count in (
+            Answer.select(Answer.question_id, Answer.side, Answer.value_num,
+                          fn.COUNT(Answer.question_id))
+            .where(Answer.run == run.id, Answer.value_num.is_null(False))
+            .group_by(Answer.question_id, Answer.side, Answer.value_num).tuples()):
         key = int(num) if float(num).is_integer() else num
-        distribution.setdefault(qid, {})[key] = count
+        counts.setdefault((qid, side), {})[key] = count
     choice_ids = [q.id for q in questions if q.type == "choice"]
     if choice_ids:
-        for qid, text, count in (base.select(Answer.question_id, Answer.value_text,
-                                             fn.COUNT(Answer.question_id))
-                                 .where(Answer.question_id.in_(choice_ids))
-                                 .group_by(Answer.question_id, Answer.value_text).tuples()):
-            distribution.setdefault(qid, {})[text] = count
-    wordy = {q.id for q in questions if q.type in ("text", "step")}
+        for qid, side, text, count in (
+                Answer.select(Answer.question_id, Answer.side, Answer.value_text,
+                              fn.COUNT(Answer.question_id))
+                .where(Answer.run == run.id, Answer.question_id.in_(choice_ids))
+                .group_by(Answer.question_id, Answer.side, Answer.value_text).tuples()):
+            counts.setdefault((qid, side), {})[text] = count
     texts, dates = {}, {}
+    wordy = [q.id for q in questions if q.type in ("text", "step")]
     if wordy:
         # Sorted by the text itself, never by when it was written.
-        for qid, text, date in (base.select(Answer.question_id, Answer.value_text, Answer.value_date)
-                                .where(Answer.question_id.in_(list(wordy)))
-                                .order_by(Answer.question_id, Answer.value_text).tuples()):
-            if text and len(texts.setdefault(qid, [])) < MAX_TEXTS:
-                texts[qid].append(text)
-            if date:
-                dates.setdefault(qid, []).append(_as_date(date))
-    items = {}
-    for q in questions:
-        count, mean = stats.get(q.id, (0, None))
-        dist = distribution.get(q.id, {})
-        items[q.id] = ItemResult(question=q, count=count, mean=mean if q.numeric else None,
-                                 distribution=dist, texts=tuple(texts.get(q.id, ())),
-                                 dates=tuple(dates.get(q.id, ())))
-    return items
+        for qid, side, text, date in (
+                Answer.select(Answer.question_id, Answer.side, Answer.value_text, Answer.value_date)
+                .where(Answer.run == run.id, Answer.question_id.in_(wordy))
+                .order_by(Answer.question_id, Answer.value_text).tuples()):
+            for scope in (None, side):
+                if text:
+                    texts.setdefault((qid, scope), []).append(text)
+                if date:
+                    dates.setdefault((qid, scope), []).append(_as_date(date))
+
+    def items(scope):
+        """Item results for the whole run (scope None) or for one side."""
+        out = {}
+        for q in questions:
+            dist = {}
+            for (qid, side), values in counts.items():
+                if qid == q.id and scope in (None, side):
+                    for value, n in values.items():
+                        dist[value] = dist.get(value, 0) + n
+            numeric = {v: n for v, n in dist.items() if not isinstance(v, str)}
+            total = sum(numeric.values())
+            mean = sum(v * n for v, n in numeric.items()) / total if total and q.numeric else None
+            found = texts.get((q.id, scope), [])
+            count = len(found) if q.type == "text" else sum(dist.values())
+            out[q.id] = ItemResult(question=q, count=count, mean=mean, distribution=dist,
+                                   texts=tuple(found[:MAX_TEXTS]),
+                                   dates=tuple(dates.get((q.id, scope), ())))
+        return out
+
+    overall = items(None)
+    by_side = {side: items(side) for side in SIDES}
+    return overall, by_side
 
 
 def _context(run, today=None):
@@ -115,6 +134,7 @@ def run_results(run, today=None):
     if run.anonymous and not shared and responses < run.min_responses:
         out.visibility = "below-threshold"
         return out
+    overall, sides = _aggregate(run, questions)
     by_side = {}
     if not shared and run.record_side:
         out.side_counts = side_counts(run)
@@ -127,11 +147,11 @@ def run_results(run, today=None):
         elif min(counts) == 0:
             out.sides_hidden_reason = "Only one side has answered so far."
         else:
-            by_side = {side: _aggregate(run, questions, side) for side in SIDES}
+            by_side = sides
     elif not shared:
         out.sides_hidden_reason = "This run does not record which side answered."
     out.results = Results(instrument_id=run.instrument_id, responses=responses,
-                          items=_aggregate(run, questions), by_side=by_side,
+                          items=overall, by_side=by_side,
                           context=_context(run, today))
     if instrument is not None:
         out.interpretation, out.score_error = interpret(instrument, out.results)
@@ -151,16 +171,17 @@ def interpret(instrument, results):
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def trend(run):
-    """Earlier and current visible runs of the same instrument: [(run, RunResults)]."""
-    runs = (Run.select().where(Run.partnership == run.partnership_id,
-                               Run.instrument_id == run.instrument_id,
-                               Run.opens_on <= run.opens_on)
-            .order_by(Run.opens_on, Run.id))
-    series = []
-    for other in runs:
-        result = run if other.id == run.id else other
-        rr = run_results(result)
-        if rr.visible:
-            series.append((other, rr))
+def trend(current):
+    """Earlier visible runs of the same instrument, then `current`: [(run, RunResults)].
+
+    `current` is the RunResults the page already has, so it is not aggregated twice.
+    """
+    run = current.run
+    earlier = (Run.select().where(Run.partnership == run.partnership_id,
+                                  Run.instrument_id == run.instrument_id,
+                                  Run.opens_on <= run.opens_on, Run.id != run.id)
+               .order_by(Run.opens_on, Run.id))
+    series = [(other, rr) for other in earlier for rr in [run_results(other)] if rr.visible]
+    if current.visible:
+        series.append((run, current))
     return series

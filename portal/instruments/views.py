@@ -205,7 +205,7 @@ def run(partnership_id, run_id):
     run = _run_or_404(run_id)
     rr = run_results(run)
     responded, invited = run_ops.response_rate(run)
-    series = trend(run) if rr.visible else []
+    series = trend(rr) if rr.visible else []
     trend_chart = ""
     if len(series) > 1 and series[-1][1].interpretation:
         names = sorted({k for _, r in series if r.interpretation for k in r.interpretation.metrics})
@@ -282,7 +282,7 @@ def answers_csv(partnership_id, run_id):
     questions = registry.questions_of(run)
     responses = list(Response.select().where(Response.run == run.id))
     by_response = {}
-    for a in Answer.select().join(Response).where(Response.run == run.id):
+    for a in Answer.select().where(Answer.run == run.id):
         value = a.value_text if a.value_num is None else f"{a.value_num:g}"
         if a.value_date:
             value = f"{value} ({a.value_date.isoformat()})"
