@@ -34,6 +34,17 @@ def open_pulse(client, partnership, **fields):
     return post(client, page, data, page=page)
 
 
+def started(setup, anonymous=False, **fields):
+    """An app with the pulse instrument, and Jim (an editor) who has opened a run."""
+    app, partnership = setup(anonymous=anonymous)
+    jim = app.test_client()
+    login(jim, "jim@supplier.example")
+    if anonymous:
+        fields.setdefault("anonymous", "y")
+    open_pulse(jim, partnership, **fields)
+    return app, partnership, jim
+
+
 def run_id(app):
     with app.app_context():
         return Run.select().order_by(Run.id.desc()).first().id
@@ -109,10 +120,7 @@ def test_unknown_instrument_is_404(setup):
 
 
 def test_invalid_answers_get_messages_next_to_fields_and_are_kept(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     client, response = answer(app, partnership, "peggy@client.example",
                               {"q-trust": "7", "q-pace": "", "q-meets": "maybe",
                                "q-hours": "500", "q-mood": "sideways", "q-comment": "kept text"})
@@ -128,10 +136,7 @@ def test_invalid_answers_get_messages_next_to_fields_and_are_kept(setup):
 
 
 def test_partial_answers_are_saved_and_restored(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     client, response = answer(app, partnership, "peggy@client.example",
                               {"q-trust": "5", "q-comment": "half way"}, action="save")
     assert response.status_code == 302
@@ -141,10 +146,7 @@ def test_partial_answers_are_saved_and_restored(setup):
 
 
 def test_htmx_autosave_answers_with_a_saved_status(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     rid = run_id(app)
     page = f"/partnerships/{partnership.id}/runs/{rid}/respond"
     response = post(jim, page, {"q-trust": "3", "action": "save"}, page=page,
@@ -154,10 +156,7 @@ def test_htmx_autosave_answers_with_a_saved_status(setup):
 
 
 def test_a_response_cannot_be_submitted_twice(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     client, first = answer(app, partnership, "peggy@client.example")
     assert first.status_code == 302
     rid = run_id(app)
@@ -170,10 +169,7 @@ def test_a_response_cannot_be_submitted_twice(setup):
 
 
 def test_closed_run_refuses_answers(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     rid = run_id(app)
     post(jim, f"/partnerships/{partnership.id}/runs/{rid}/close", page=f"/partnerships/{partnership.id}/")
     client, response = answer(app, partnership, "peggy@client.example")
@@ -184,10 +180,7 @@ def test_closed_run_refuses_answers(setup):
 
 
 def test_anonymous_answers_carry_no_link_to_their_author(setup):
-    app, partnership = setup(anonymous=True)
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership, anonymous="y")
+    app, partnership, jim = started(setup, anonymous=True)
     for email in ("peggy@client.example", "carla@client.example", "jim@supplier.example"):
         answer(app, partnership, email)
     with app.app_context():
@@ -214,10 +207,7 @@ def test_anonymous_answers_carry_no_link_to_their_author(setup):
 
 
 def test_anonymous_results_stay_hidden_below_the_threshold(setup):
-    app, partnership = setup(anonymous=True)
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership, anonymous="y")
+    app, partnership, jim = started(setup, anonymous=True)
     rid = run_id(app)
     page = f"/partnerships/{partnership.id}/runs/{rid}/"
     assert "No responses yet" in jim.get(page).get_data(as_text=True)
@@ -236,10 +226,7 @@ def test_anonymous_results_stay_hidden_below_the_threshold(setup):
 
 
 def test_anonymous_side_comparison_appears_when_both_sides_reach_the_threshold(setup):
-    app, partnership = setup(anonymous=True)
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership, anonymous="y")
+    app, partnership, jim = started(setup, anonymous=True)
     clients = ["peggy@client.example", "carla@client.example"] + people(app, partnership, "client", 1)
     suppliers = ["jim@supplier.example", "sam@supplier.example", "sofia@supplier.example"]
     for email in clients:
@@ -252,10 +239,7 @@ def test_anonymous_side_comparison_appears_when_both_sides_reach_the_threshold(s
 
 
 def test_results_show_averages_flags_interpretation_and_sides(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     answer(app, partnership, "peggy@client.example", dict(GOOD, **{"q-trust": "3", "q-pace": "2"}))
     answer(app, partnership, "jim@supplier.example", dict(GOOD, **{"q-trust": "5", "q-pace": "4"}))
     html = jim.get(f"/partnerships/{partnership.id}/runs/{run_id(app)}/").get_data(as_text=True)
@@ -268,10 +252,7 @@ def test_results_show_averages_flags_interpretation_and_sides(setup):
 
 
 def test_csv_exports(setup):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     answer(app, partnership, "peggy@client.example")
     rid = run_id(app)
     results = jim.get(f"/partnerships/{partnership.id}/runs/{rid}/results.csv")
@@ -284,10 +265,7 @@ def test_csv_exports(setup):
 
 
 def test_raw_answers_of_an_anonymous_run_cannot_be_exported(setup):
-    app, partnership = setup(anonymous=True)
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership, anonymous="y")
+    app, partnership, jim = started(setup, anonymous=True)
     assert jim.get(f"/partnerships/{partnership.id}/runs/{run_id(app)}/answers.csv").status_code == 404
 
 
@@ -339,10 +317,7 @@ def test_action_without_text_is_refused(setup):
 
 
 def test_results_stay_readable_after_the_plugin_is_removed_or_upgraded(setup, make_app):
-    app, partnership = setup()
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership)
+    app, partnership, jim = started(setup)
     answer(app, partnership, "peggy@client.example")
     rid = run_id(app)
     (make_app.plugins_dir / "pulse.py").unlink()
@@ -421,10 +396,7 @@ def test_response_submitted_hook_never_learns_who_answered_anonymously(setup, ma
         "from portal import hookimpl\nSEEN = []\n\n@hookimpl\n"
         "def portal_response_submitted(run, response, respondent):\n"
         "    SEEN.append((run.id, respondent, len(list(response.answers))))\n")
-    app, partnership = setup(anonymous=True)
-    jim = app.test_client()
-    login(jim, "jim@supplier.example")
-    open_pulse(jim, partnership, anonymous="y")
+    app, partnership, jim = started(setup, anonymous=True)
     answer(app, partnership, "peggy@client.example")
     listener = app.extensions["portal_plugins"].pm.get_plugin("listener")
     assert listener.SEEN == [(run_id(app), None, 6)]
