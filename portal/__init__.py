@@ -27,12 +27,14 @@ def create_app(test_config=None):
     """Build the application: config, database, plugins, themes, blueprints."""
     from htmx_flask import Htmx
 
-    from portal import assets, config, db, errors, health, layout, security, themes
+    from portal import assets, config, db, errors, health, layout, notifications, security, themes
     from portal.accounts import auth, views as account_views
     from portal.admin import views as admin_views
     from portal.partnerships import access, views as partnership_views
     from portal.instruments import actions as instrument_actions, registry as instrument_registry
     from portal.instruments import views as instrument_views
+    from portal.expectations import views as expectation_views
+    from portal.agreements import views as agreement_views
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
@@ -58,11 +60,13 @@ def create_app(test_config=None):
     themes.init_app(app)
     assets.init_app(app)
     layout.init_app(app)
+    notifications.init_app(app)
 
     host = load_plugins(app.config)
     app.extensions["portal_plugins"] = host
     for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
-                      health.bp, instrument_views.bp, instrument_actions.bp):
+                      health.bp, instrument_views.bp, instrument_actions.bp, agreement_views.bp,
+                      expectation_views.bp):
         app.register_blueprint(blueprint)
     _install_plugins(app, host, call_startup_hook)
     instrument_registry.collect(app, host)

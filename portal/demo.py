@@ -135,3 +135,65 @@ def load_demo_runs(partnership, today=None):
         answers.save_shared(run, peggy, done)
         created.append(run)
     return created
+
+
+# direction, principle, text, owner's email, review in days (negative: overdue), creator
+DEMO_EXPECTATIONS = [
+    ("client_of_supplier", "cadence",
+     "The supplier answers a question from the client within two business days, even if "
+     "only to say when the full answer will come.",
+     "jim@supplier.example", 60, "jim@supplier.example"),
+    ("client_of_supplier", "communication",
+     "The supplier tells us as soon as a deliverable is at risk, with a proposal for what "
+     "to do about it.",
+     "jim@supplier.example", 90, "peggy@client.example"),
+    ("supplier_of_client", "clarity",
+     "The client shares the business goals of each program, and the measures it will be "
+     "judged by, before design starts.",
+     "peggy@client.example", 120, "jim@supplier.example"),
+    ("supplier_of_client", "self_disclosure_feedback",
+     "The client gives feedback on every draft within five business days, including what "
+     "it does not like.",
+     "carla@client.example", 45, "carla@client.example"),
+    ("mutual", "self_disclosure_feedback",
+     "Both sides raise a concern as soon as they see it, not at the next steering meeting.",
+     "peggy@client.example", -10, "peggy@client.example"),
+    ("mutual", "win_win_orientation",
+     "Disagreements are settled by looking for the option that works for both sides; "
+     "nobody escalates before talking to the other side first.",
+     "sofia@supplier.example", 180, "sofia@supplier.example"),
+]
+
+
+def load_demo_expectations(partnership, today=None):
+    """Relational expectations with owners, review dates and some acknowledgements.
+
+    Skipped when the partnership already has expectations (the demo may be restarted).
+    Peggy has acknowledged everything, Jim all but the newest wording of one, so the
+    demo shows both a complete and an outstanding acknowledgement.
+    """
+    from portal.expectations import acknowledgements, changes
+    from portal.expectations.models import RelationalExpectation
+
+    if RelationalExpectation.select().where(
+            RelationalExpectation.partnership == partnership).exists():
+        return []
+    today = today or dt.date.today()
+    people = {u.email: u for u in User.select().where(User.email.in_(
+        [email for email, *_ in PEOPLE]))}
+    created = []
+    for direction, principle, text, owner, days, creator in DEMO_EXPECTATIONS:
+        review_on = today + dt.timedelta(days=days)
+        created.append(changes.create(partnership, people[creator], direction, text, principle,
+                                      people[owner].id, review_on))
+    for expectation in created:
+        for email in ("peggy@client.example", "jim@supplier.example"):
+            acknowledgements.record(expectation, people[email])
+    # Peggy sharpens one expectation after Jim acknowledged it: Jim sees it changed.
+    first = created[0]
+    changes.update(partnership, first.id, people["peggy@client.example"],
+                   changes.stamp(RelationalExpectation.get_by_id(first.id)), first.direction,
+                   first.text.replace("two business days", "two business days (one in the "
+                                                           "week before a launch)"),
+                   first.principle, first.owner_id, first.review_on)
+    return created

@@ -35,10 +35,26 @@ def _instrument_schema():
     database.create_tables(TABLES)
 
 
+def _agreement_schema():
+    from portal.agreements.models import TABLES
+    from portal.notifications import Notification
+
+    database.create_tables(TABLES + [Notification])
+
+
+def _expectation_schema():
+    from portal.expectations.models import TABLES
+
+    database.create_tables(TABLES)
+
+
 MIGRATIONS = [
     (1, "accounts, organizations, partnerships, members, audit log", _initial_schema),
     (2, "instrument runs, participation, drafts, responses, answers, action items",
      _instrument_schema),
+    (3, "relational expectations and acknowledgements", _expectation_schema),
+    (4, "agreement sections, revisions, drafts, presence, comments, versions, "
+        "ratifications, notifications", _agreement_schema),
 ]
 
 

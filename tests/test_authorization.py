@@ -13,6 +13,10 @@ from portal.accounts.models import Organization, User
 from portal.partnerships.models import PartnershipMember
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+#: The only views a viewer may send state-changing requests to, each opted in with
+#: `requires_role("viewer")`: acknowledging the relational expectations one has read
+#: records the viewer's own reading and changes nothing the partnership shares.
+VIEWER_WRITES = {"expectations.acknowledge", "expectations.acknowledge_all"}
 
 
 def scoped_rules(app):
@@ -99,10 +103,21 @@ def test_viewer_reads_every_page_but_changes_nothing(app, client, demo):
             response = client.open(url, method=method, data={"csrf_token": token,
                                                                "role": "sponsor",
                                                                "stage": "selection"})
+            if rule.endpoint in VIEWER_WRITES:
+                assert response.status_code in (302, 404), (method, url, response.status_code)
+                continue
             assert response.status_code == 403, (method, url, response.status_code)
     with app.app_context():
         after = [(m.id, m.role) for m in PartnershipMember.select().order_by(PartnershipMember.id)]
         assert after == before
+
+
+def test_only_the_listed_views_let_viewers_write(app):
+    """Opting a view in for viewers is deliberate: it must be added to VIEWER_WRITES."""
+    views = app.view_functions
+    opted_in = {rule.endpoint for rule in scoped_rules(app)
+                if getattr(views[rule.endpoint], "portal_write_role", None) == "viewer"}
+    assert opted_in == VIEWER_WRITES
 
 
 def test_members_read_every_get_page_of_their_partnership(app, client, demo):

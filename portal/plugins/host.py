@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "partnership_portal.plugins"
 
 #: Core features written against the same hooks as any plugin.
-CORE_MODULES = ("portal.navigation", "portal.instruments.hooks")
+CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expectations.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order.
 BUILTIN_PLUGINS = ("stage_guide", "relational_survey", "prm_assessment", "four_is_audit",
                    "six_principles", "vendor_checklist")
@@ -163,7 +163,9 @@ def load_plugins(config):
         return name not in block and (not allow or name in allow)
 
     for module_name in CORE_MODULES:
-        _register(host, module_name.rsplit(".", 1)[-1], "core",
+        # Every feature keeps its hooks in a `hooks` module, so a core plugin is named
+        # after its feature ("portal.instruments.hooks" is "instruments"), not "hooks".
+        _register(host, module_name.removesuffix(".hooks").rsplit(".", 1)[-1], "core",
                   lambda m=module_name: (importlib.import_module(m), "", None))
 
     for name in BUILTIN_PLUGINS:

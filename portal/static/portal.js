@@ -23,16 +23,44 @@
     evt.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // A draft status says "saved" only when the server said so; a failure stays visible
+  // there until the next successful save.
+  function draftFailed(evt, why) {
+    var status = evt.detail.target && evt.detail.target.closest("[data-draft-status]");
+    if (!status) { return false; }
+    status.textContent = "Draft NOT saved: " + why + " Keep this tab open and try saving again.";
+    status.className = "draft-status draft-status--warning";
+    status.setAttribute("role", "alert");
+    return true;
+  }
+
   // htmx does not swap error answers; say what went wrong instead of doing nothing.
   document.addEventListener("htmx:responseError", function (evt) {
     var xhr = evt.detail.xhr;
     var message = xhr.getResponseHeader("X-Portal-Message") ||
       "The portal answered with an error (" + xhr.status + "). Nothing was changed.";
-    notify(message, "error");
+    if (!draftFailed(evt, message)) { notify(message, "error"); }
   });
-  document.addEventListener("htmx:sendError", function () {
-    notify("The portal could not be reached. Check your connection and try again; " +
-      "nothing was saved.", "error");
+  document.addEventListener("htmx:sendError", function (evt) {
+    var message = "The portal could not be reached.";
+    if (!draftFailed(evt, message)) {
+      notify(message + " Check your connection and try again; nothing was saved.", "error");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    if (evt.detail.target && evt.detail.target.hasAttribute("data-draft-status")) {
+      evt.detail.target.className = "draft-status";
+      evt.detail.target.removeAttribute("role");
+    }
+  });
+
+  // Polling (live sections, presence) only while the tab is visible: a hidden tab
+  // costs the server nothing.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (document.hidden && elt && elt.getAttribute("data-poll") === "visible") {
+      evt.preventDefault();
+    }
   });
 
   // Plain forms (no htmx) ask before destructive actions marked data-confirm.

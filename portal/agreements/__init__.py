@@ -1,0 +1,1 @@
+"""The jointly written partnership agreement: sections, revisions, merges, ratification."""

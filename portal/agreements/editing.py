@@ -1,0 +1,178 @@
+"""Saving sections without ever losing an edit.
+
+Every save names the revision it was based on. Inside one transaction that locks the
+section's head (IMMEDIATE on SQLite, SELECT … FOR UPDATE on PostgreSQL), a save on the
+current head becomes the next revision; a save on an older one is merged three ways
+(base, current, yours). A clean merge is saved and says whose work it took in; a
+conflict saves nothing, keeps the user's text as their draft, and hands the hunks to
+the conflict view.
+"""
+import datetime as dt
+
+from portal import audit
+from portal.accounts.models import utcnow
+from portal.agreements.merge import three_way_merge
+from portal.agreements.models import Agreement, EditDraft, Presence, Section, SectionRevision
+from portal.db import database, is_sqlite, write_transaction
+from portal.markup import render_markdown
+
+MAX_BODY = 200_000  # characters; a section is a page or two, not a book
+PRESENCE_SECONDS = 20
+
+# Seed 003: the agreement lays out the strategic framework (vision, mission, strategic
+# directions), behavioural expectations, roles and responsibilities, and tasks.
+DEFAULT_SECTIONS = [
+    ("Vision", "Where the partnership is heading: the future both organizations want it to create."),
+    ("Mission", "What the partnership does, for whom, and why it exists."),
+    ("Strategic directions", "The few priorities for the next one to three years."),
+    ("Relational expectations", "How the people of both organizations will work with each other."),
+    ("Roles and responsibilities", "Who does what on each side, and who decides."),
+    ("Tasks", "The concrete work the teams have agreed to do, with owners and dates."),
+    ("Mutual benefits and how they are measured",
+     "What each organization gains, and the measures both will report on."),
+    ("Governance cadence", "When and how the partnership meets, reviews and renews itself."),
+]
+
+
+class SaveError(ValueError):
+    """A save the user must change before it can be accepted (the message says how)."""
+
+
+class Conflict(Exception):
+    """Edits that overlap: `result` holds the hunks, `head` the current revision."""
+
+    def __init__(self, result, head, base):
+        super().__init__("conflict")
+        self.result, self.head, self.base = result, head, base
+
+
+def agreement_for(partnership):
+    """The partnership's agreement, created with the default sections on first use."""
+    agreement = Agreement.get_or_none(Agreement.partnership == partnership)
+    if agreement is not None:
+        return agreement
+    with database.atomic():
+        agreement = Agreement.create(partnership=partnership)
+        for position, (title, guidance) in enumerate(DEFAULT_SECTIONS):
+            Section.create(agreement=agreement, title=title, guidance=guidance, position=position)
+    return agreement
+
+
+def sections_of(agreement):
+    return list(Section.select().where(Section.agreement == agreement, Section.removed == False)  # noqa: E712
+                .order_by(Section.position, Section.id))
+
+
+def head_of(section):
+    return SectionRevision.get_by_id(section.head) if section.head else None
+
+
+def check_body(body):
+    body = (body or "").replace("\r\n", "\n")
+    if not body.strip():
+        raise SaveError("A section cannot be empty. Write something, or remove the section.")
+    if len(body) > MAX_BODY:
+        raise SaveError(f"This text is {len(body):,} characters long; a section holds at most "
+                        f"{MAX_BODY:,}. Split it into several sections.")
+    return body
+
+
+def _locked(section_id):
+    query = Section.select().where(Section.id == section_id)
+    if not is_sqlite():
+        query = query.for_update()
+    return query.get()
+
+
+def save(section, user, base_id, body, summary=""):
+    """Save `body` written on revision `base_id` (None: the empty section).
+
+    Returns (revision, merged_with) where merged_with is the revision whose changes were
+    merged in, or None. Raises SaveError or Conflict; neither writes a revision.
+    """
+    body = check_body(body)
+    with write_transaction():
+        section = _locked(section.id)
+        base = None
+        if base_id is not None:
+            base = SectionRevision.get_or_none(SectionRevision.id == base_id,
+                                               SectionRevision.section == section.id)
+            if base is None:
+                raise SaveError("The revision this edit was based on does not exist in this "
+                                "section. Reload the editor; your text is kept as a draft.")
+        head = head_of(section)
+        merged_with = None
+        if head is not None and (base is None or base.id != head.id):
+            result = three_way_merge(base.body if base else "", head.body, body)
+            if not result.clean:
+                raise Conflict(result, head, base)
+            body, merged_with = result.text, head
+        if head is not None and body == head.body:
+            return head, merged_with  # nothing changed: no empty revision
+        revision = SectionRevision.create(
+            section=section.id, number=(head.number + 1) if head else 1, body=body,
+            html=render_markdown(body), summary=(summary or "").strip()[:200], author=user.id,
+            organization=user.organization_id, base=base.id if base else None,
+            merged_with=merged_with.id if merged_with else None)
+        Section.update(head=revision.id, changed_at=utcnow()).where(Section.id == section.id).execute()
+        EditDraft.delete().where(EditDraft.section == section.id, EditDraft.user == user.id).execute()
+        Presence.delete().where(Presence.section == section.id, Presence.user == user.id).execute()
+        # In the same transaction: a save is never committed without its audit entry,
+        # nor reported as failed after it was committed.
+        audit.record("section_saved", partnership=section.agreement.partnership_id,
+                     section=section.title, revision=revision.number,
+                     merged_with=merged_with.number if merged_with else None)
+    return revision, merged_with
+
+
+def save_draft(section, user, base_id, body):
+    """Keep what is being typed; the caller says "saved" only after this returns."""
+    body = (body or "").replace("\r\n", "\n")
+    if len(body) > MAX_BODY:
+        raise SaveError(f"The draft is longer than {MAX_BODY:,} characters and was not saved.")
+    if base_id is not None and not SectionRevision.select().where(
+            SectionRevision.id == base_id, SectionRevision.section == section.id).exists():
+        base_id = None  # a base from elsewhere: keep the text, not the bad reference
+    with write_transaction():
+        updated = (EditDraft.update(body=body, base=base_id, updated_at=utcnow())
+                   .where(EditDraft.section == section.id, EditDraft.user == user.id).execute())
+        if not updated:
+            EditDraft.create(section=section.id, user=user.id, base=base_id, body=body)
+
+
+def draft_of(section, user):
+    return EditDraft.get_or_none(EditDraft.section == section.id, EditDraft.user == user.id)
+
+
+def discard_draft(section, user):
+    EditDraft.delete().where(EditDraft.section == section.id, EditDraft.user == user.id).execute()
+
+
+def restore(section, user, revision):
+    """An old revision's text becomes a new revision on top of the current head."""
+    head = head_of(section)
+    new, _ = save(section, user, head.id if head else None, revision.body,
+                  summary=f"Restored revision {revision.number}")
+    return new
+
+
+def touch_presence(section, user):
+    with write_transaction():
+        updated = (Presence.update(seen_at=utcnow())
+                   .where(Presence.section == section.id, Presence.user == user.id).execute())
+        if not updated:
+            Presence.create(section=section.id, user=user.id)
+
+
+def editors_now(section_ids, now=None):
+    """{section id: [User, …]} of people whose editor was open in the last seconds."""
+    from portal.accounts.models import User
+
+    since = (now or utcnow()) - dt.timedelta(seconds=PRESENCE_SECONDS)
+    rows = (Presence.select(Presence, User).join(User)
+            .where(Presence.section.in_(list(section_ids)), Presence.seen_at >= since)
+            .order_by(User.name))
+    found = {}
+    for row in rows:
+        found.setdefault(row.section_id, []).append(row.user)
+    return found

@@ -1,0 +1,44 @@
+"""The Expectations tab and the overview cards, through the same hooks plugins use.
+
+A member with expectations still to acknowledge gets the first card on the overview
+page, so a new member sees them on their first visit (seed 003, PRM aspect #4: new
+members "must be briefed on the partnership's culture"). Editors, sponsors and org
+admins get a card naming who has not acknowledged the current wording yet.
+"""
+from flask import g, render_template, url_for
+
+from portal import DashboardCard, NavItem, hookimpl
+from portal.expectations.acknowledgements import board
+from portal.expectations.roles import sees_everyone
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    if membership is None:
+        return None
+    return NavItem("Expectations", url_for("expectations.index", partnership_id=partnership.id),
+                   weight=30, area="partnership", endpoint="expectations.index")
+
+
+@hookimpl
+def portal_dashboard_cards(partnership, membership, user):
+    if membership is None:
+        return None
+    current = board(partnership)
+    cards = []
+    mine = current.pending_for(user.id)
+    if mine:
+        cards.append(DashboardCard(
+            "Expectations for you to acknowledge",
+            render_template("expectations/_card_mine.html", partnership=partnership,
+                            items=mine, total=len(current.items), user_id=user.id),
+            weight=1, tone="warning"))
+    if sees_everyone(membership, g.get("partnership_org_admin")):
+        # No expectations at all is a warning too: seed 003 (PRM aspect #4) asks for them.
+        tone = "good" if current.items and current.everyone_done else "warning"
+        cards.append(DashboardCard(
+            "Relational expectations",
+            render_template("expectations/_card_everyone.html", partnership=partnership,
+                            board=current, outstanding=current.outstanding_by_member()),
+            weight=25, tone=tone))
+    return cards

@@ -1,0 +1,54 @@
+"""Messages for one person inside the portal (mentions in comments, for now)."""
+import peewee
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from portal.accounts.models import User, utcnow
+from portal.db import BaseModel
+from portal.partnerships.models import Partnership
+from portal.rendering import render
+
+bp = Blueprint("notifications", __name__)
+
+
+class Notification(BaseModel):
+    user = peewee.ForeignKeyField(User, backref="notifications", on_delete="CASCADE")
+    partnership = peewee.ForeignKeyField(Partnership, null=True, on_delete="CASCADE")
+    text = peewee.CharField(max_length=300)
+    url = peewee.CharField(max_length=300)
+    created_at = peewee.DateTimeField(default=utcnow)
+    read_at = peewee.DateTimeField(null=True)
+
+
+def notify(user_id, text, url, partnership=None):
+    Notification.create(user=user_id, text=text[:300], url=url[:300], partnership=partnership)
+
+
+def unread_count():
+    if not current_user.is_authenticated:
+        return 0
+    return Notification.select().where(Notification.user == current_user.id,
+                                       Notification.read_at.is_null()).count()
+
+
+@bp.route("/notifications")
+@login_required
+def index():
+    items = list(Notification.select().where(Notification.user == current_user.id)
+                 .order_by(Notification.created_at.desc()).limit(100))
+    return render("notifications/index.html", items=items)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_read():
+    if FlaskForm().validate_on_submit():
+        (Notification.update(read_at=utcnow())
+         .where(Notification.user == current_user.id, Notification.read_at.is_null()).execute())
+    return redirect(url_for("notifications.index"))
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    app.add_template_global(unread_count, "unread_notifications")

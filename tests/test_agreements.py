@@ -1,0 +1,313 @@
+"""The jointly written agreement: saving with merges and conflicts, drafts, presence,
+live refresh, history, comments, ratification and export."""
+import re
+
+import pytest
+from conftest import csrf_token, login, post
+
+from portal.accounts.models import User
+from portal.agreements.models import (
+    AgreementVersion, Comment, EditDraft, Section, SectionRevision,
+)
+from portal.audit import AuditEntry
+from portal.notifications import Notification
+from portal.partnerships.models import Partnership
+
+
+@pytest.fixture
+def peggy(app, demo):
+    client = app.test_client()
+    login(client, "peggy@client.example")
+    return client
+
+
+@pytest.fixture
+def jim(app, demo):
+    client = app.test_client()
+    login(client, "jim@supplier.example")
+    return client
+
+
+def agreement_url(partnership):
+    return f"/partnerships/{partnership.id}/agreement"
+
+
+def section_id(app, partnership, title="Relational expectations"):
+    with app.app_context():
+        return Section.get(Section.title == title).id
+
+
+def head(app, sid):
+    with app.app_context():
+        return SectionRevision.get_by_id(Section.get_by_id(sid).head)
+
+
+def save(client, partnership, sid, body, base_id, **extra):
+    url = f"{agreement_url(partnership)}/sections/{sid}/edit"
+    data = {"body": body, "base_id": base_id or "", "summary": extra.pop("summary", "")}
+    data.update(extra)
+    return post(client, url, data, page=agreement_url(partnership))
+
+
+TEXT = "Both teams answer questions within 48 hours.\n\nEscalations go to the sponsors.\n\nWe meet every month.\n"
+
+
+def seeded(app, demo, peggy):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    assert save(peggy, demo, sid, TEXT, None).status_code == 302
+    return sid, head(app, sid)
+
+
+def test_agreement_starts_with_the_seed_sections(app, peggy, demo):
+    html = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    for title in ("Vision", "Mission", "Strategic directions", "Relational expectations",
+                  "Roles and responsibilities", "Tasks", "Mutual benefits and how they are measured",
+                  "Governance cadence"):
+        assert f"<h2>{title}</h2>" in html
+
+
+def test_an_editor_saves_a_revision_and_readers_see_it(app, peggy, jim, demo):
+    sid, first = seeded(app, demo, peggy)
+    assert (first.number, first.author.email, first.organization.name) == (1, "peggy@client.example", "Northwind Learning")
+    html = jim.get(agreement_url(demo)).get_data(as_text=True)
+    assert "Both teams answer questions within 48 hours." in html
+
+
+def test_only_editors_save(app, demo):
+    sam = app.test_client()
+    login(sam, "sam@supplier.example")
+    sam.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    assert sam.get(f"{agreement_url(demo)}/sections/{sid}/edit").status_code == 403
+    assert save(sam, demo, sid, "Sam's text", None).status_code == 403
+    with app.app_context():
+        assert SectionRevision.select().count() == 0
+
+
+def test_non_overlapping_edits_merge_and_say_whose(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    save(jim, demo, sid, TEXT.replace("every month", "every two weeks"), base.id)
+    response = save(peggy, demo, sid, TEXT.replace("Escalations go to the sponsors.",
+                                                   "Escalations go to both sponsors."), base.id)
+    assert response.status_code == 302
+    page = peggy.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Jim Halpert had changed this section meanwhile" in page and "See what changed" in page
+    merged = head(app, sid)
+    assert "every two weeks" in merged.body and "both sponsors" in merged.body
+    assert merged.number == 3 and merged.merged_with.author.email == "jim@supplier.example"
+
+
+def test_overlapping_edits_show_the_conflict_view_and_keep_both_texts(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    save(jim, demo, sid, TEXT.replace("48 hours", "72 hours"), base.id)
+    response = save(peggy, demo, sid, TEXT.replace("48 hours", "24 hours"), base.id)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "72 hours" in html and "24 hours" in html and "7224" not in html and "2472" not in html
+    assert head(app, sid).number == 2  # nothing saved by the conflict
+    with app.app_context():
+        assert "24 hours" in EditDraft.get().body  # the user's text is kept
+    # Resolve: keep Peggy's line.
+    data = {"mine": re.search(r'<textarea name="mine" hidden>(.*?)</textarea>', html, re.S).group(1),
+            "base_id": base.id, "head_id": head(app, sid).id, "pick-0": "mine"}
+    resolved = post(peggy, f"{agreement_url(demo)}/sections/{sid}/resolve", data, page=agreement_url(demo))
+    assert resolved.status_code == 302
+    final = head(app, sid)
+    assert "24 hours" in final.body and "72 hours" not in final.body and final.number == 3
+
+
+def test_conflict_can_be_resolved_with_new_text(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    save(jim, demo, sid, TEXT.replace("48 hours", "72 hours"), base.id)
+    mine = TEXT.replace("48 hours", "24 hours")
+    save(peggy, demo, sid, mine, base.id)
+    post(peggy, f"{agreement_url(demo)}/sections/{sid}/resolve",
+         {"mine": mine, "base_id": base.id, "head_id": head(app, sid).id, "pick-0": "edit",
+          "text-0": "Both teams answer questions within 36 hours.\n"}, page=agreement_url(demo))
+    assert "within 36 hours" in head(app, sid).body
+
+
+@pytest.mark.parametrize("body, status, message", [
+    ("", 422, "A section cannot be empty"),
+    ("x" * 250_000, 422, "a section holds at most 200,000"),
+])
+def test_bad_bodies_are_refused_and_kept(app, peggy, demo, body, status, message):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    response = save(peggy, demo, sid, body, None)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert SectionRevision.select().count() == 0
+
+
+def test_a_five_megabyte_body_is_refused_with_a_message(app, peggy, demo):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    response = save(peggy, demo, sid, "y" * (5 * 1024 * 1024), None)
+    assert response.status_code == 413
+    assert "Nothing was saved" in response.get_data(as_text=True)
+
+
+def test_unknown_base_revision_is_refused(app, peggy, demo):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    response = save(peggy, demo, sid, "Some text", 999999)
+    assert response.status_code == 422
+    assert "does not exist in this section" in response.get_data(as_text=True)
+
+
+def test_another_partnerships_section_is_404(app, peggy, demo):
+    with app.app_context():
+        other = Partnership.create(name="Other", client=demo.client, supplier=demo.supplier)
+        from portal.partnerships.models import PartnershipMember
+
+        PartnershipMember.create(partnership=other, user=User.get(User.email == "peggy@client.example"), role="editor")
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    response = post(peggy, f"/partnerships/{other.id}/agreement/sections/{sid}/edit",
+                    {"body": "x", "base_id": ""}, page=agreement_url(demo))
+    assert response.status_code == 404
+
+
+def test_script_in_markdown_never_reaches_the_page(app, peggy, demo):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    evil = ('Hello <script>alert(1)</script> <img src=x onerror=alert(2)> '
+            '[click](javascript:alert(3)) <a href="https://example.org" onclick="x()">ok</a>\n')
+    save(peggy, demo, sid, evil, None)
+    html = head(app, sid).html
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    assert "onclick" not in html and "Hello" in html
+
+
+def test_drafts_autosave_and_come_back(app, peggy, demo):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    response = post(peggy, f"{agreement_url(demo)}/sections/{sid}/draft",
+                    {"body": "Half-written thought", "base_id": ""}, page=agreement_url(demo),
+                    headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Draft saved on the server" in response.get_data(as_text=True)
+    editor = peggy.get(f"{agreement_url(demo)}/sections/{sid}/edit").get_data(as_text=True)
+    assert "Half-written thought" in editor and "Your unsaved draft is restored" in editor
+
+
+def test_a_draft_older_than_the_current_revision_is_offered_for_merge(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    late = TEXT.replace("Escalations", "Peggy's late addition.\n\nEscalations")
+    post(peggy, f"{agreement_url(demo)}/sections/{sid}/draft",
+         {"body": late, "base_id": base.id}, page=agreement_url(demo))
+    save(jim, demo, sid, TEXT.replace("every month", "every week"), base.id)
+    editor = peggy.get(f"{agreement_url(demo)}/sections/{sid}/edit").get_data(as_text=True)
+    assert 'data-testid="stale-draft"' in editor
+    assert "Peggy&#39;s late addition." not in editor.split('id="body"')[1].split("</textarea>")[0]
+    merged = save(peggy, demo, sid, late, base.id)
+    assert merged.status_code == 302
+    assert "every week" in head(app, sid).body and "late addition" in head(app, sid).body
+
+
+def test_presence_shows_who_else_is_editing(app, peggy, jim, demo):
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    jim.get(f"{agreement_url(demo)}/sections/{sid}/edit")
+    response = post(peggy, f"{agreement_url(demo)}/sections/{sid}/presence", page=agreement_url(demo),
+                    headers={"HX-Request": "true"})
+    assert "Jim Halpert</strong>, Supplier Co" in response.get_data(as_text=True)
+    page = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    assert "Jim Halpert, Supplier Co — editing" in page
+
+
+def test_polling_answers_204_until_the_section_changes(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    page = jim.get(agreement_url(demo)).get_data(as_text=True)
+    poll = re.search(rf'hx-get="([^"]*/sections/{sid}/poll[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert jim.get(poll).status_code == 204
+    save(peggy, demo, sid, TEXT + "\nA new paragraph.\n", base.id)
+    changed = jim.get(poll)
+    assert changed.status_code == 200 and "A new paragraph." in changed.get_data(as_text=True)
+
+
+def test_history_diff_and_restore(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    save(peggy, demo, sid, TEXT.replace("every month", "every quarter"), base.id)
+    second = head(app, sid)
+    history = peggy.get(f"{agreement_url(demo)}/sections/{sid}/history").get_data(as_text=True)
+    assert "Revision" in history and ">2<" in history
+    diff = peggy.get(f"{agreement_url(demo)}/sections/{sid}/diff?a={base.id}&b={second.id}").get_data(as_text=True)
+    assert "<del>month.</del>" in diff and "<ins>quarter.</ins>" in diff
+    post(peggy, f"{agreement_url(demo)}/sections/{sid}/revisions/{base.id}/restore", page=agreement_url(demo))
+    restored = head(app, sid)
+    assert restored.number == 3 and restored.body == base.body and "Restored revision 1" in restored.summary
+
+
+def test_comments_thread_resolve_anchor_and_mentions(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    url = f"{agreement_url(demo)}/sections/{sid}/comments"
+    post(peggy, url, {"body": "@Jim can your team live with this?", "quote": "within 48 hours"}, page=url)
+    with app.app_context():
+        comment = Comment.get()
+        jim_user = User.get(User.email == "jim@supplier.example")
+        assert Notification.select().where(Notification.user == jim_user).count() == 1
+    assert '<span class="badge">1</span>' in jim.get("/partnerships").get_data(as_text=True)
+    post(jim, url, {"body": "Yes, 48 hours works.", "parent_id": comment.id}, page=url)
+    page = jim.get(url).get_data(as_text=True)
+    assert "“within 48 hours”" in page and "Yes, 48 hours works." in page and "since changed" not in page
+    save(peggy, demo, sid, TEXT.replace("48 hours", "two days"), base.id)
+    assert "this text has since changed" in jim.get(url).get_data(as_text=True)
+    post(jim, f"{agreement_url(demo)}/comments/{comment.id}/resolve", {"resolved": "1"}, page=url)
+    with app.app_context():
+        assert Comment.get_by_id(comment.id).resolved
+
+
+def test_sections_are_added_renamed_moved_and_removed(app, peggy, demo):
+    base = agreement_url(demo)
+    peggy.get(base)
+    post(peggy, f"{base}/sections", {"title": "Exit plan"}, page=base)
+    with app.app_context():
+        exit_plan = Section.get(Section.title == "Exit plan")
+        assert exit_plan.position == 8
+    post(peggy, f"{base}/sections/{exit_plan.id}/rename", {"title": "Exit and renewal"}, page=base)
+    post(peggy, f"{base}/sections/{exit_plan.id}/move", {"direction": "up"}, page=base)
+    with app.app_context():
+        titles = [s.title for s in Section.select().order_by(Section.position)]
+        assert titles[-2:] == ["Exit and renewal", "Governance cadence"]
+    post(peggy, f"{base}/sections/{exit_plan.id}/remove", page=base)
+    assert "<h2>Exit and renewal</h2>" not in peggy.get(base).get_data(as_text=True)
+
+
+def test_ratification_by_both_sponsors_puts_a_version_in_force(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    response = post(peggy, f"{agreement_url(demo)}/versions", page=agreement_url(demo))
+    assert response.status_code == 302
+    with app.app_context():
+        version = AgreementVersion.get()
+    url = f"{agreement_url(demo)}/versions/{version.number}"
+    assert post(peggy, f"{url}/ratify", {"content_hash": "0" * 64}, page=url).status_code == 409
+    carla = app.test_client()
+    login(carla, "carla@client.example")  # an editor, not a sponsor
+    assert post(carla, f"{url}/ratify", {"content_hash": version.content_hash}, page=url).status_code == 403
+    assert post(peggy, f"{url}/ratify", {"content_hash": version.content_hash}, page=url).status_code == 302
+    again = post(peggy, f"{url}/ratify", {"content_hash": version.content_hash}, page=url)
+    assert again.status_code == 409 and "already ratified" in again.get_data(as_text=True)
+    sofia = app.test_client()
+    login(sofia, "sofia@supplier.example")
+    post(sofia, f"{url}/ratify", {"content_hash": version.content_hash}, page=url)
+    with app.app_context():
+        assert AgreementVersion.get_by_id(version.id).in_force_at is not None
+        assert AuditEntry.select().where(AuditEntry.action == "version_ratified").count() == 2
+    page = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    assert "Version 1 is in force" in page
+    save(peggy, demo, sid, TEXT.replace("every month", "every week"), base.id)
+    page = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    assert "Changed since version 1 in force" in page
+    changes = peggy.get(f"{agreement_url(demo)}/changes").get_data(as_text=True)
+    assert "<del>month.</del>" in changes and "<ins>week.</ins>" in changes
+    markdown = peggy.get(f"{url}.md")
+    text = markdown.get_data(as_text=True)
+    assert markdown.mimetype == "text/markdown"
+    assert "Ratified for Northwind Learning by Peggy Olson" in text and "Ratified for Supplier Co by Sofia Brandt" in text
+    assert "within 48 hours" in text and version.content_hash in text
+    printable = peggy.get(f"{url}/print").get_data(as_text=True)
+    assert "Northwind Learning (client) and Supplier Co (supplier)" in printable
+    assert "Sofia Brandt" in printable and "print.css" in printable

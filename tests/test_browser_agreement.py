@@ -1,0 +1,136 @@
+"""Peggy and Jim write the agreement at the same time, in two Chromium contexts."""
+import pytest
+from conftest import DEMO_PASSWORD
+from test_browser import shot
+
+from portal.agreements.models import Section
+
+pytestmark = pytest.mark.browser
+
+TEXT = ("The supplier answers questions within 48 hours.\n\n"
+        "Escalations go to the sponsors.\n\n"
+        "The teams meet every month.\n")
+
+
+@pytest.fixture
+def person(browser, live_server):
+    contexts = []
+
+    def log_in(email):
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.goto(f"{live_server}/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server}/partnerships")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+def open_editor(page, base, partnership, section_id):
+    page.goto(f"{base}/partnerships/{partnership.id}/agreement/sections/{section_id}/edit")
+    return page.locator("#body")
+
+
+def write_and_save(page, text):
+    page.locator("#body").fill(text)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def test_two_people_edit_the_same_section_at_once(app, demo, live_server, person):
+    base = live_server
+    peggy, jim = person("peggy@client.example"), person("jim@supplier.example")
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
+    with app.app_context():
+        sid = Section.get(Section.title == "Relational expectations").id
+    open_editor(peggy, base, demo, sid)
+    write_and_save(peggy, TEXT)
+    peggy.locator("#notices", has_text="is saved (revision 1)").wait_for()
+
+    # Both open the editor; each sees the other within a few seconds.
+    open_editor(peggy, base, demo, sid)
+    open_editor(jim, base, demo, sid)
+    peggy.get_by_test_id("presence").filter(has_text="Jim Halpert").wait_for(timeout=10000)
+    jim.get_by_test_id("presence").filter(has_text="Peggy Olson").wait_for(timeout=10000)
+    shot(jim, "20-presence")
+
+    # Typing is kept as a server-side draft, said only once the server answered.
+    jim.locator("#body").fill(TEXT.replace("every month", "every two weeks"))
+    jim.locator("#draft-status", has_text="Draft saved on the server").wait_for(timeout=10000)
+
+    # Non-overlapping edits: Jim saves first, Peggy's save on the older base merges.
+    jim.get_by_role("button", name="Save", exact=True).click()
+    jim.locator("#notices", has_text="is saved (revision 2)").wait_for()
+    write_and_save(peggy, TEXT.replace("the sponsors", "both sponsors"))
+    notice = peggy.locator("#notices")
+    notice.filter(has_text="Jim Halpert had changed this section meanwhile").wait_for()
+    body = peggy.get_by_test_id(f"section-body-{sid}").inner_text()
+    assert "every two weeks" in body and "both sponsors" in body
+    shot(peggy, "21-merged")
+
+    # Overlapping edits: the conflict view, then Peggy keeps her own line.
+    merged = TEXT.replace("every month", "every two weeks").replace("the sponsors", "both sponsors")
+    open_editor(peggy, base, demo, sid)
+    open_editor(jim, base, demo, sid)
+    write_and_save(jim, merged.replace("48 hours", "72 hours"))
+    jim.locator("#notices", has_text="is saved").wait_for()
+    write_and_save(peggy, merged.replace("48 hours", "24 hours"))
+    conflict = peggy.get_by_test_id("conflict")
+    conflict.wait_for()
+    text = conflict.inner_text()
+    assert "72 hours" in text and "24 hours" in text and "7224" not in text
+    shot(peggy, "22-conflict")
+    peggy.get_by_test_id("conflict-0").get_by_label("Keep my text").check()
+    peggy.get_by_role("button", name="Save the resolved text").click()
+    peggy.locator("#notices", has_text="conflict resolved").wait_for()
+    assert "within 24 hours" in peggy.get_by_test_id(f"section-body-{sid}").inner_text()
+
+    # A reader's page refreshes by itself when someone else saves.
+    jim.goto(f"{base}/partnerships/{demo.id}/agreement")
+    jim.evaluate("window.__stayed = true")
+    open_editor(peggy, base, demo, sid)
+    write_and_save(peggy, merged.replace("48 hours", "24 hours") + "\nA paragraph Jim has not seen.\n")
+    jim.get_by_test_id(f"section-body-{sid}").filter(has_text="A paragraph Jim has not seen.").wait_for(timeout=10000)
+    assert jim.evaluate("window.__stayed") is True  # no reload happened
+    assert peggy.problems == [] and jim.problems == []
+
+
+def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, person):
+    base = live_server
+    peggy = person("peggy@client.example")
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
+    with app.app_context():
+        sid = Section.get(Section.title == "Vision").id
+    open_editor(peggy, base, demo, sid)
+    write_and_save(peggy, "Managers who lead with confidence, in every region.\n")
+    peggy.get_by_role("button", name="Propose the current text as a version").click()
+    peggy.locator("#notices", has_text="Version 1 is proposed").wait_for()
+    peggy.get_by_role("button", name="Ratify version 1 for Northwind Learning").click()
+    peggy.locator("#notices", has_text="the other sponsor's sign-off is still needed").wait_for()
+
+    sofia = person("sofia@supplier.example")
+    sofia.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
+    assert "Managers who lead with confidence" in sofia.get_by_test_id("version-text").inner_text()
+    sofia.get_by_role("button", name="Ratify version 1 for Supplier Co").click()
+    sofia.locator("#notices", has_text="is now in force").wait_for()
+    signatures = sofia.get_by_test_id("signatures").inner_text()
+    assert "ratified by Peggy Olson" in signatures and "ratified by Sofia Brandt" in signatures
+    shot(sofia, "23-ratified")
+
+    with sofia.expect_download() as download:
+        sofia.get_by_role("link", name="Download as Markdown").click()
+    markdown = open(download.value.path(), encoding="utf-8").read()
+    assert "Ratified for Supplier Co by Sofia Brandt" in markdown
+    assert "Managers who lead with confidence" in markdown
+    sofia.get_by_role("link", name="Printable page").click()
+    assert "Northwind Learning (client) and Supplier Co (supplier)" in sofia.locator(".print-parties").inner_text()
+    shot(sofia, "24-printable")
+    sofia.goto(f"{base}/partnerships/{demo.id}/agreement")
+    assert "Version 1 is in force" in sofia.get_by_test_id("in-force").inner_text()
