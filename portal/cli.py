@@ -49,8 +49,8 @@ def db_upgrade():
 @with_appcontext
 def demo(port, host):
     """Load demo data into the database and serve the portal on 127.0.0.1:PORT."""
-    from portal.demo import (PEOPLE, demo_password, load_demo, load_demo_expectations,
-                             load_demo_runs)
+    from portal.demo import (PEOPLE, demo_password, load_demo, load_demo_agreement,
+                             load_demo_expectations, load_demo_runs)
 
     app = current_app._get_current_object()
     _upgrade(app)
@@ -59,6 +59,7 @@ def demo(port, host):
         partnership, users = load_demo(password)
         load_demo_runs(partnership)
         load_demo_expectations(partnership)
+        load_demo_agreement(partnership)
     click.echo(f"\nPartnership Portal demo: http://{host}:{port}/login")
     click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
     click.echo(f"Every demo account below has the password: {password}")

@@ -197,3 +197,64 @@ def load_demo_expectations(partnership, today=None):
                                                            "week before a launch)"),
                    first.principle, first.owner_id, first.review_on)
     return created
+
+
+DEMO_AGREEMENT = {
+    "Vision": "First-line managers across Northwind lead with confidence and coach their "
+              "teams every week.",
+    "Mission": "Together we design, deliver and keep improving a leadership academy that "
+               "fits Northwind's culture and measurably changes how managers lead.",
+    "Strategic directions": "- Blend workshops with on-the-job practice.\n"
+                            "- Localise the core curriculum for the Singapore and São Paulo sites.\n"
+                            "- Report behaviour change (Kirkpatrick level 3) every quarter.",
+    "Relational expectations": "- Questions get an answer within 48 hours.\n"
+                               "- Concerns are raised as soon as someone sees them.\n"
+                               "- Successes are celebrated together.",
+    "Roles and responsibilities": "Northwind owns the program goals and gives access to its "
+                                  "experts; Supplier Co owns learning design and facilitation.",
+    "Tasks": "1. Pilot cohort in March.\n2. Review the pilot together in April.\n"
+             "3. Roll out to all sites from June.",
+    "Mutual benefits and how they are measured":
+        "Northwind: manager engagement scores and internal promotion rate. "
+        "Supplier Co: a reference case and a multi-year scope. Both report quarterly.",
+    "Governance cadence": "Working team every two weeks; sponsors every quarter; "
+                          "the 4 I's audit once a year.",
+}
+
+
+def load_demo_agreement(partnership):
+    """An agreement written by both sides, ratified as version 1, changed since.
+
+    Skipped when the agreement already has text (the demo may be restarted).
+    """
+    from portal.accounts.models import User
+    from portal.agreements import editing, ratification
+    from portal.agreements.models import Comment, SectionRevision
+    from portal.notifications import notify
+
+    agreement = editing.agreement_for(partnership)
+    sections = editing.sections_of(agreement)
+    if SectionRevision.select().where(SectionRevision.section.in_([s.id for s in sections])).exists():
+        return agreement
+    people = {u.email: u for u in User.select()}
+    peggy, jim, sofia = (people["peggy@client.example"], people["jim@supplier.example"],
+                         people["sofia@supplier.example"])
+    for index, section in enumerate(sections):
+        author = peggy if index % 2 == 0 else jim
+        editing.save(section, author, None, DEMO_AGREEMENT.get(section.title, section.guidance),
+                     summary="First draft")
+    version = ratification.propose(agreement, peggy)
+    ratification.ratify(version, peggy, "client", version.content_hash)
+    ratification.ratify(version, sofia, "supplier", version.content_hash)
+    sections = editing.sections_of(agreement)  # read again: their heads have moved
+    cadence = next(s for s in sections if s.title == "Governance cadence")
+    head = editing.head_of(cadence)
+    editing.save(cadence, jim, head.id, head.body.replace("every two weeks", "every week"),
+                 summary="Weekly while the pilot runs")
+    relational = next(s for s in sections if s.title == "Relational expectations")
+    Comment.create(section=relational, author=jim, quote="within 48 hours",
+                   body="@Peggy could we say two business days? Weekends make 48 hours hard.")
+    notify(peggy.id, "Jim Halpert mentioned you in a comment on “Relational expectations”.",
+           f"/partnerships/{partnership.id}/agreement/sections/{relational.id}/comments",
+           partnership=partnership)
+    return agreement

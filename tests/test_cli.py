@@ -105,6 +105,10 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         assert {"Relational survey, autumn", "PRM assessment", "Vendor checklist"} <= titles
         assert Response.select().count() > 10
         runs_before = Run.select().count()
+        from portal.agreements.models import AgreementVersion, SectionRevision
+
+        assert AgreementVersion.get().in_force_at is not None
+        assert SectionRevision.select().count() == 9  # eight sections, one edited since
     # A second start keeps the data and resets the passwords to the printed one.
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "another password")
     run("demo")
@@ -112,6 +116,7 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         assert User.select().where(User.email == "jim@supplier.example").count() == 1
         assert User.get(User.email == "jim@supplier.example").check_password("another password")
         assert Run.select().count() == runs_before
+        assert SectionRevision.select().count() == 9
 
 
 def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
