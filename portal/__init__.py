@@ -35,6 +35,9 @@ def create_app(test_config=None):
     from portal.instruments import views as instrument_views
     from portal.expectations import views as expectation_views
     from portal.agreements import views as agreement_views
+    from portal.content import views as content_views
+    from portal.content import dashboard as enablement_views, reinforcement
+    from portal.content import cohorts, reflections
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
@@ -66,7 +69,8 @@ def create_app(test_config=None):
     app.extensions["portal_plugins"] = host
     for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
                       health.bp, instrument_views.bp, instrument_actions.bp, agreement_views.bp,
-                      expectation_views.bp):
+                      expectation_views.bp, content_views.bp, reinforcement.bp,
+                      enablement_views.bp, cohorts.bp, reflections.bp):
         app.register_blueprint(blueprint)
     _install_plugins(app, host, call_startup_hook)
     instrument_registry.collect(app, host)

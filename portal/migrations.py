@@ -35,6 +35,14 @@ def _instrument_schema():
     database.create_tables(TABLES)
 
 
+def _content_schema():
+    from portal.content import search
+    from portal.content.models import TABLES
+
+    database.create_tables(TABLES)
+    search.create_index()
+
+
 def _agreement_schema():
     from portal.agreements.models import TABLES
     from portal.notifications import Notification
@@ -48,6 +56,18 @@ def _expectation_schema():
     database.create_tables(TABLES)
 
 
+def _cohort_schema():
+    from portal.content import cohorts, reflections
+
+    database.create_tables(cohorts.TABLES + reflections.TABLES)
+
+
+def _review_schema():
+    from portal.content.reinforcement import TABLES
+
+    database.create_tables(TABLES)
+
+
 MIGRATIONS = [
     (1, "accounts, organizations, partnerships, members, audit log", _initial_schema),
     (2, "instrument runs, participation, drafts, responses, answers, action items",
@@ -55,6 +75,10 @@ MIGRATIONS = [
     (3, "relational expectations and acknowledgements", _expectation_schema),
     (4, "agreement sections, revisions, drafts, presence, comments, versions, "
         "ratifications, notifications", _agreement_schema),
+    (5, "enablement content, search index, pins, notes, views, completions, feedback",
+     _content_schema),
+    (6, "cohorts, cohort members and items, posts, reflections", _cohort_schema),
+    (7, "review schedules and review log", _review_schema),
 ]
 
 
@@ -74,8 +98,9 @@ def upgrade(plugin_models=None):
     database.connect(reuse_if_open=True)
     database.create_tables([SchemaVersion], safe=True)
     applied = []
+    done = {row.version for row in SchemaVersion.select(SchemaVersion.version)}
     for version, description, step in MIGRATIONS:
-        if version <= current_version():
+        if version in done:  # by set, not by "above the highest": no step is ever skipped
             continue
         with database.atomic():
             step()

@@ -22,6 +22,8 @@ def portal_navigation_items(user, partnership, membership):
                              weight=10, area="partnership", endpoint="partnerships.show"))
         items.append(NavItem("Members", url_for("partnerships.members", partnership_id=partnership.id),
                              weight=20, area="partnership", endpoint="partnerships.members"))
+        items.append(NavItem("Library", url_for("content.index", partnership_id=partnership.id),
+                             weight=35, area="partnership", endpoint="content.index"))
         items.append(NavItem("Agreement", url_for("agreements.show", partnership_id=partnership.id),
                              weight=15, area="partnership", endpoint="agreements.show"))
     return items

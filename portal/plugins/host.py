@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "partnership_portal.plugins"
 
 #: Core features written against the same hooks as any plugin.
-CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expectations.hooks")
+CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expectations.hooks",
+                "portal.content.enablement_hooks", "portal.content.cohort_hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order.
 BUILTIN_PLUGINS = ("stage_guide", "relational_survey", "prm_assessment", "four_is_audit",
                    "six_principles", "vendor_checklist")

@@ -1,0 +1,1 @@
+"""Enablement content: the library, tailoring, search, learning together, and its KPIs."""

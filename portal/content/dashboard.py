@@ -1,0 +1,318 @@
+"""The enablement dashboard of a partnership: seed 004's KPIs, over time, and as CSV.
+
+Engagement (active members), content interaction (views, completions, reviews done),
+cohort participation (posts, active cohort members) and feedback (helpful / not
+helpful, comments). Everything a member does with content is read as one stream of
+(kind, user, time) events, a UNION ALL the database groups by kind and by week, so a
+page costs a handful of aggregate queries however many rows there are.
+"""
+import csv
+import datetime as dt
+import io
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
+
+from flask import Blueprint, Response, g
+from peewee import SQL, Case, Select, Value, fn
+
+from portal.accounts.models import utcnow
+from portal.content import library
+from portal.content.models import Completion, ContentItem, Feedback, ItemView
+from portal.content.reinforcement import ReviewLog
+from portal.db import database, is_sqlite
+from portal.instruments import charts
+from portal.partnerships.models import PartnershipMember
+from portal.rendering import render
+
+WINDOW_DAYS = 30  # "active" and the KPI tiles look back this far
+WEEKS = 12  # weeks in the charts and the weekly CSV
+COMMENTS = 30  # latest feedback comments shown
+#: Event kinds, in the order of the weekly CSV columns.
+KINDS = ("views", "completions", "reviews", "remembered", "posts", "helpful", "not_helpful")
+
+
+def now():
+    """The current UTC time; tests may monkeypatch it."""
+    return utcnow()
+
+
+def week_start(day):
+    """Monday of the week of `day` (weeks as both databases count them)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _week(column):
+    """SQL for the Monday of the week of a timestamp column, as a date."""
+    if is_sqlite():
+        return fn.date(column, SQL("'weekday 0'"), SQL("'-6 days'"))
+    return fn.date_trunc(SQL("'week'"), column).cast("date")
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# Cohort posts live in the cohorts module, which ships separately: count them when it is
+# there, and count no posts when it is not.
+
+def _cohorts():
+    try:
+        from portal.content import cohorts
+    except ImportError:
+        return None
+    return cohorts
+
+
+def has_cohorts():
+    return _cohorts() is not None
+
+
+def _post_events(partnership_id, start, end):
+    """(kind, uid, at) of the partnership's cohort posts, or None without cohorts.
+
+    A post moderators hid is not participation; a reply is.
+    """
+    cohorts = _cohorts()
+    if cohorts is None:
+        return None
+    post, cohort = cohorts.Post, cohorts.Cohort
+    return (post.select(Value("posts").alias("kind"), post.author.alias("uid"),
+                        post.created_at.alias("at"))
+            .join(cohort, on=(post.cohort == cohort.id))
+            .where(cohort.partnership == partnership_id, post.hidden_at.is_null(),
+                   post.created_at >= start, post.created_at < end))
+
+
+def events(partnership_id, start, end):
+    """One UNION ALL of everything members did with content here in [start, end)."""
+
+    def of(kind, model, *where):
+        return (model.select(Value(kind).alias("kind"), model.user.alias("uid"),
+                             model.at.alias("at"))
+                .where(model.partnership == partnership_id, model.at >= start,
+                       model.at < end, *where))
+
+    parts = [of("views", ItemView), of("completions", Completion), of("reviews", ReviewLog),
+             of("remembered", ReviewLog, ReviewLog.remembered == True),  # noqa: E712
+             of("helpful", Feedback, Feedback.helpful == True),  # noqa: E712
+             of("not_helpful", Feedback, Feedback.helpful == False)]  # noqa: E712
+    posts = _post_events(partnership_id, start, end)
+    if posts is not None:
+        parts.append(posts)
+    return reduce(operator.add, parts).alias("event")
+
+
+def _members(partnership_id):
+    return PartnershipMember.select(PartnershipMember.user).where(
+        PartnershipMember.partnership == partnership_id)
+
+
+def active_members(partnership_id, start, end):
+    """Current members who did anything with content (or posted) in [start, end)."""
+    e = events(partnership_id, start, end)
+    query = Select([e], [fn.COUNT(e.c.uid.distinct())]).where(e.c.uid.in_(_members(partnership_id)))
+    return query.bind(database).scalar() or 0
+
+
+@dataclass
+class Week:
+    start: dt.date
+    active: int = 0
+    counts: dict = field(default_factory=dict)  # kind -> events
+    people: dict = field(default_factory=dict)  # kind -> distinct users
+
+    @property
+    def label(self):
+        return f"{self.start.day} {self.start:%b}"
+
+
+def weekly(partnership_id, today):
+    """The last WEEKS weeks (oldest first), each with its counts per kind of event."""
+    first = week_start(today) - dt.timedelta(weeks=WEEKS - 1)
+    start = dt.datetime.combine(first, dt.time())
+    end = start + dt.timedelta(weeks=WEEKS)
+    weeks = {first + dt.timedelta(weeks=i): Week(first + dt.timedelta(weeks=i)) for i in range(WEEKS)}
+    e = events(partnership_id, start, end)
+    by_kind = (Select([e], [e.c.kind, _week(e.c.at), fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
+               .group_by(SQL("1"), SQL("2")).bind(database))
+    for kind, week, count, people in by_kind.tuples():
+        bucket = weeks.get(_as_date(week))
+        if bucket is not None:
+            bucket.counts[kind], bucket.people[kind] = count, people
+    e = events(partnership_id, start, end)
+    active = (Select([e], [_week(e.c.at), fn.COUNT(e.c.uid.distinct())])
+              .where(e.c.uid.in_(_members(partnership_id))).group_by(SQL("1")).bind(database))
+    for week, people in active.tuples():
+        bucket = weeks.get(_as_date(week))
+        if bucket is not None:
+            bucket.active = people
+    return list(weeks.values())
+
+
+@dataclass
+class Kpis:
+    """The tiles: the last WINDOW_DAYS days, except completion rate and feedback (all time)."""
+
+    members: int
+    active: int
+    counts: dict  # kind -> events in the window
+    people: dict  # kind -> distinct users in the window
+    started: int  # (member, item) pairs opened or finished, all time
+    completed: int  # of which finished
+    helpful: int  # all time
+    not_helpful: int
+
+    @property
+    def completion_rate(self):
+        return None if not self.started else round(100 * self.completed / self.started)
+
+
+def kpis(partnership_id, at):
+    start = at - dt.timedelta(days=WINDOW_DAYS)
+    e = events(partnership_id, start, at)
+    counts, people = {}, {}
+    totals = (Select([e], [e.c.kind, fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
+              .group_by(SQL("1")).bind(database))
+    for kind, count, distinct in totals.tuples():
+        counts[kind], people[kind] = count, distinct
+    started = (ItemView.select(ItemView.user, ItemView.item).where(ItemView.partnership == partnership_id)
+               | Completion.select(Completion.user, Completion.item)
+               .where(Completion.partnership == partnership_id))
+    helpful, not_helpful = (Feedback.select(
+        fn.COALESCE(fn.SUM(Case(None, [(Feedback.helpful == True, 1)], 0)), 0),  # noqa: E712
+        fn.COALESCE(fn.SUM(Case(None, [(Feedback.helpful == False, 1)], 0)), 0))  # noqa: E712
+        .where(Feedback.partnership == partnership_id).tuples().get())
+    return Kpis(members=_members(partnership_id).count(),
+                active=active_members(partnership_id, start, at),
+                counts=counts, people=people, started=started.count(),
+                completed=Completion.select().where(Completion.partnership == partnership_id).count(),
+                helpful=int(helpful), not_helpful=int(not_helpful))
+
+
+@dataclass
+class ItemRow:
+    item: ContentItem
+    views: int = 0
+    readers: int = 0
+    completions: int = 0
+    reviews: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+    @property
+    def active(self):
+        return any((self.views, self.completions, self.reviews, self.helpful, self.not_helpful))
+
+
+def item_rows(partnership):
+    """Per item of the partnership's library: views, readers, completions, reviews, feedback
+    (all time), most viewed first."""
+    pid = partnership.id
+    rows = {item.id: ItemRow(item) for item in library.visible_items(partnership)
+            .select(ContentItem.id, ContentItem.slug, ContentItem.title)}
+    grouped = [
+        (("views", "readers"), ItemView.select(ItemView.item, fn.COUNT(ItemView.id),
+                                               fn.COUNT(ItemView.user.distinct()))
+         .where(ItemView.partnership == pid).group_by(ItemView.item)),
+        (("completions",), Completion.select(Completion.item, fn.COUNT(Completion.id))
+         .where(Completion.partnership == pid).group_by(Completion.item)),
+        (("reviews",), ReviewLog.select(ReviewLog.item, fn.COUNT(ReviewLog.id))
+         .where(ReviewLog.partnership == pid).group_by(ReviewLog.item)),
+        (("helpful", "not_helpful"), Feedback.select(
+            Feedback.item, fn.SUM(Case(None, [(Feedback.helpful == True, 1)], 0)),  # noqa: E712
+            fn.SUM(Case(None, [(Feedback.helpful == False, 1)], 0)))  # noqa: E712
+         .where(Feedback.partnership == pid).group_by(Feedback.item)),
+    ]
+    for names, query in grouped:
+        for item_id, *values in query.tuples():
+            row = rows.get(item_id)
+            if row is not None:
+                for name, value in zip(names, values):
+                    setattr(row, name, int(value or 0))
+    return sorted(rows.values(), key=lambda r: (-r.views, -r.completions, r.item.title.lower()))
+
+
+def latest_comments(partnership_id, limit=COMMENTS):
+    """[(item, [feedback, ...])] of the newest comments, newest item first, no names:
+    people write more freely when their comment is read as the item's, not theirs."""
+    by_item = {}
+    for fb in (Feedback.select(Feedback, ContentItem).join(ContentItem)
+               .where(Feedback.partnership == partnership_id, Feedback.comment != "")
+               .order_by(Feedback.at.desc()).limit(limit)):
+        by_item.setdefault(fb.item_id, (fb.item, []))[1].append(fb)
+    return list(by_item.values())
+
+
+# Pages ---------------------------------------------------------------------------------
+
+bp = Blueprint("enablement", __name__, template_folder="templates")
+PREFIX = "/partnerships/<int:partnership_id>"
+
+
+def _series(weeks, with_posts):
+    interaction = {"Views": [w.counts.get("views", 0) for w in weeks],
+                   "Completions": [w.counts.get("completions", 0) for w in weeks],
+                   "Reviews": [w.counts.get("reviews", 0) for w in weeks]}
+    if with_posts:
+        interaction["Cohort posts"] = [w.counts.get("posts", 0) for w in weeks]
+    engagement = {"Active members": [w.active for w in weeks],
+                  "Helpful": [w.counts.get("helpful", 0) for w in weeks],
+                  "Not helpful": [w.counts.get("not_helpful", 0) for w in weeks]}
+    return interaction, engagement
+
+
+@bp.route(f"{PREFIX}/enablement")
+def index(partnership_id):
+    at = now()
+    weeks = weekly(partnership_id, at.date())
+    with_posts = has_cohorts()
+    interaction, engagement = _series(weeks, with_posts)
+    # Every other week is labelled (the newest always): twelve dates do not fit the axis.
+    labels = [w.label if (WEEKS - 1 - i) % 2 == 0 else "" for i, w in enumerate(weeks)]
+    return render(
+        "enablement/index.html", partnership=g.partnership, kpis=kpis(partnership_id, at),
+        weeks=weeks, with_posts=with_posts, window=WINDOW_DAYS,
+        interaction_chart=charts.trend_lines(
+            labels, interaction, f"Views, completions and reviews per week, last {WEEKS} weeks", low=0),
+        engagement_chart=charts.trend_lines(
+            labels, engagement, f"Active members and feedback per week, last {WEEKS} weeks", low=0),
+        items=[row for row in item_rows(g.partnership) if row.active][:20],
+        comments=latest_comments(partnership_id))
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet will not run as a formula (titles are written by people)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(filename, header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route(f"{PREFIX}/enablement.csv")
+def weekly_csv(partnership_id):
+    weeks = weekly(partnership_id, now().date())
+    header = ["week_start", "active_members", *KINDS, "cohort_members_active"]
+    rows = [[w.start.isoformat(), w.active, *[w.counts.get(k, 0) for k in KINDS],
+             w.people.get("posts", 0)] for w in weeks]
+    return _csv(f"partnership-{partnership_id}-enablement-weekly.csv", header, rows)
+
+
+@bp.route(f"{PREFIX}/enablement-items.csv")
+def items_csv(partnership_id):
+    rows = [[r.item.slug, r.item.title, r.views, r.readers, r.completions, r.reviews,
+             r.helpful, r.not_helpful] for r in item_rows(g.partnership)]
+    return _csv(f"partnership-{partnership_id}-enablement-items.csv",
+                ["slug", "title", "views", "readers", "completions", "reviews", "helpful",
+                 "not_helpful"], rows)

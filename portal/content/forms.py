@@ -1,0 +1,27 @@
+"""The authoring form for an organization's own items."""
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from portal.content.library import AUDIENCES, PRINCIPLES
+from portal.forms import options
+from portal.vocabulary import LIFECYCLE_STAGES, PARTNERSHIP_ROLES
+
+
+class ItemForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired("Give the item a title."), Length(max=200)])
+    slug = StringField("Address (slug)", validators=[
+        DataRequired("Choose a short address, e.g. our-escalation-path."), Length(max=120),
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and hyphens.")])
+    summary = TextAreaField("Summary", validators=[Length(max=600)])
+    audience = SelectField("Written for", choices=options((a, {"both": "Both sides", "client": "The client side", "supplier": "The supplier side"}[a]) for a in AUDIENCES))
+    roles = SelectMultipleField("Roles (none: everyone)", choices=options(PARTNERSHIP_ROLES))
+    stages = SelectMultipleField("Lifecycle stages", choices=options(LIFECYCLE_STAGES))
+    principles = SelectMultipleField("Principles", choices=options((p, p.title()) for p in PRINCIPLES))
+    tags = StringField("Tags (comma-separated)", validators=[Length(max=200)])
+    reading_time = IntegerField("Reading time (minutes)", default=5, validators=[
+        Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")])
+    recall_question = StringField("Recall question (optional)", validators=[Length(max=300)])
+    recall_answer = StringField("Its answer", validators=[Length(max=300)])
+    body = TextAreaField("Text (Markdown)", validators=[
+        DataRequired("Write the item's text."), Length(max=100_000, message="Keep the text under 100,000 characters.")])

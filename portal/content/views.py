@@ -1,0 +1,327 @@
+"""The library of a partnership: tailored list, search, reading, pins and notes, and
+the organization's own items written in the portal."""
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from portal import audit
+from portal.content import library, search, tailoring
+from portal.content.forms import ItemForm
+from portal.content.models import (
+    Completion, ContentItem, ContentProblem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
+)
+from portal.db import write_transaction
+from portal.markup import render_markdown
+from portal.partnerships.access import requires_role
+from portal.rendering import render
+from portal.vocabulary import STAGE_LABELS, role_at_least
+
+bp = Blueprint("content", __name__, template_folder="templates")
+PREFIX = "/partnerships/<int:partnership_id>/library"
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+FACETS = ("audience", "stage", "principle", "tag")
+PAGE_SIZE = 40
+
+
+def ensure_synced():
+    """Load content/ once per process (cheap when nothing changed: mtimes are compared)."""
+    app = current_app._get_current_object()
+    if not app.extensions.get("content_synced"):
+        library.sync()
+        app.extensions["content_synced"] = True
+
+
+def _can_edit():
+    return g.membership is not None and role_at_least(g.membership.role, "editor")
+
+
+def _item_or_404(slug):
+    item = library.visible_items(g.partnership).where(ContentItem.slug == slug).first()
+    if item is None:
+        abort(404)
+    return item
+
+
+def _facet_values(items):
+    counts = {facet: {} for facet in FACETS}
+    for item in items:
+        for facet, values in (("audience", [item.audience]), ("stage", item.stages),
+                              ("principle", item.principles), ("tag", item.tags)):
+            for value in values:
+                counts[facet][value] = counts[facet].get(value, 0) + 1
+    return {facet: sorted(values.items(), key=lambda kv: (-kv[1], kv[0])) for facet, values in counts.items()}
+
+
+def _matches(item, chosen):
+    return ((not chosen["audience"] or item.audience == chosen["audience"])
+            and (not chosen["stage"] or chosen["stage"] in item.stages)
+            and (not chosen["principle"] or chosen["principle"] in item.principles)
+            and (not chosen["tag"] or chosen["tag"] in item.tags))
+
+
+@bp.route(PREFIX)
+def index(partnership_id):
+    ensure_synced()
+    partnership = g.partnership
+    query = request.args.get("q", "")
+    pages = max(1, min(request.args.get("more", 1, type=int) or 1, 50))
+    chosen = {facet: request.args.get(facet, "").strip().lower() for facet in FACETS}
+    items = list(library.visible_items(partnership, *library.LIST_FIELDS))
+    by_id = {item.id: item for item in items}
+    words, note = search.words_of(query)
+    snippets = {}
+    if query.strip() and not words:
+        note = "Type a word to search: your search had no letters or digits."
+        results = []
+    elif words:
+        found = search.search(query, limit=PAGE_SIZE * pages,
+                              organizations=[partnership.client_id, partnership.supplier_id])
+        results = [by_id[item_id] for item_id, _ in found if item_id in by_id]
+        snippets = dict(found)
+    else:
+        side = partnership.side_of(current_user.organization_id)
+        results = tailoring.ranked(items, partnership, g.membership, side)
+    facets = _facet_values(results)
+    results = [item for item in results if _matches(item, chosen)]
+    shown = PAGE_SIZE * pages
+    more_url = None
+    if len(results) > shown or (words and len(snippets) == shown):
+        args = {k: v for k, v in request.args.items() if k != "more"}
+        more_url = url_for("content.index", partnership_id=partnership.id, more=pages + 1, **args)
+    pinned = tailoring.pinned_ids(partnership)
+    done = {c.item_id for c in Completion.select(Completion.item).where(
+        Completion.user == current_user.id, Completion.partnership == partnership)}
+    return render("content/index.html", block="results" if request.headers.get("HX-Target") == "results" else None,
+                  partnership=partnership, results=results[:shown],
+                  total=(search.count(query, [partnership.client_id, partnership.supplier_id])
+                         if words and not any(chosen.values()) else len(results)),
+                  more_url=more_url,
+                  query=query, words=words, note=note,
+                  snippets=snippets, facets=facets, chosen=chosen, pinned=pinned, done=done,
+                  stage_labels=STAGE_LABELS, can_edit=_can_edit())
+
+
+@bp.route(f"{PREFIX}/<slug>")
+def item(partnership_id, slug):
+    ensure_synced()
+    item = _item_or_404(slug)
+    ItemView.create(user=current_user.id, partnership=g.partnership, item=item)
+    note = PartnershipNote.get_or_none(PartnershipNote.partnership == g.partnership,
+                                       PartnershipNote.item == item)
+    feedback = Feedback.get_or_none(Feedback.user == current_user.id,
+                                    Feedback.partnership == g.partnership, Feedback.item == item)
+    completed = Completion.get_or_none(Completion.user == current_user.id,
+                                       Completion.partnership == g.partnership, Completion.item == item)
+    return render("content/item.html", partnership=g.partnership, item=item, note=note,
+                  feedback=feedback, completed=completed, can_edit=_can_edit(),
+                  pinned=item.id in tailoring.pinned_ids(g.partnership),
+                  extras=_extras(item), stage_labels=STAGE_LABELS,
+                  can_author=_can_edit() and item.organization_id == current_user.organization_id)
+
+
+def _extras(item):
+    """Reflections and cohort threads for this item, from the modules that keep them."""
+    out = {}
+    try:
+        from portal.content import cohorts, reflections
+    except ImportError:  # pragma: no cover - both ship with the portal
+        return out
+    out["reflections"] = reflections.for_item(current_user, g.partnership, item)
+    out["cohorts"] = cohorts.cohorts_with_item(current_user, g.partnership, item)
+    return out
+
+
+def _check_form():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+@bp.route(f"{PREFIX}/<slug>/done", methods=["POST"])
+def complete(partnership_id, slug):
+    item = _item_or_404(slug)
+    _check_form()
+    with write_transaction():
+        if not Completion.select().where(Completion.user == current_user.id, Completion.partnership == g.partnership,
+                                         Completion.item == item).exists():
+            Completion.create(user=current_user.id, partnership=g.partnership, item=item)
+    try:
+        from portal.content import reinforcement
+
+        reinforcement.schedule_after_completion(current_user, g.partnership, item)
+        flash("Marked as read. It will come back for a short review, so it stays with you.", "success")
+    except ImportError:  # pragma: no cover
+        flash("Marked as read.", "success")
+    return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+
+
+@bp.route(f"{PREFIX}/<slug>/feedback", methods=["POST"])
+def feedback(partnership_id, slug):
+    item = _item_or_404(slug)
+    _check_form()
+    helpful = request.form.get("helpful")
+    comment = (request.form.get("comment") or "").strip()
+    if helpful not in ("1", "0") or len(comment) > 2000:
+        flash("Say whether the item helped (and keep a comment under 2,000 characters).", "error")
+        return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+    with write_transaction():
+        (Feedback.delete().where(Feedback.user == current_user.id, Feedback.partnership == g.partnership,
+                                 Feedback.item == item).execute())
+        Feedback.create(user=current_user.id, partnership=g.partnership, item=item,
+                        helpful=helpful == "1", comment=comment)
+    flash("Thank you for your feedback.", "success")
+    return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug) + "#feedback")
+
+
+@bp.route(f"{PREFIX}/<slug>/pin", methods=["POST"])
+@requires_role("editor")
+def pin(partnership_id, slug):
+    item = _item_or_404(slug)
+    _check_form()
+    existing = Pin.get_or_none(Pin.partnership == g.partnership, Pin.item == item)
+    if existing:
+        existing.delete_instance()
+        flash(f"“{item.title}” is no longer pinned.", "success")
+    else:
+        Pin.create(partnership=g.partnership, item=item, pinned_by=current_user.id)
+        flash(f"“{item.title}” is pinned: everyone in the partnership sees it first.", "success")
+    audit.record("content_pinned" if not existing else "content_unpinned", partnership=g.partnership, item=slug)
+    return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+
+
+@bp.route(f"{PREFIX}/<slug>/note", methods=["POST"])
+@requires_role("editor")
+def note(partnership_id, slug):
+    item = _item_or_404(slug)
+    _check_form()
+    body = (request.form.get("body") or "").strip()
+    if len(body) > 5000:
+        flash("Keep the note under 5,000 characters; it was not saved.", "error")
+        return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+    with write_transaction():
+        PartnershipNote.delete().where(PartnershipNote.partnership == g.partnership,
+                                       PartnershipNote.item == item).execute()
+        if body:
+            PartnershipNote.create(partnership=g.partnership, item=item, body=body,
+                                   html=render_markdown(body), author=current_user.id)
+    audit.record("content_note", partnership=g.partnership, item=slug)
+    flash("The note for this partnership is saved." if body else "The note is removed.", "success")
+    return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+
+
+# Authoring -----------------------------------------------------------------------------
+
+def _fields(form):
+    return library.fields_from({
+        "title": form.title.data, "summary": form.summary.data, "audience": form.audience.data,
+        "roles": form.roles.data, "stages": form.stages.data, "principles": form.principles.data,
+        "tags": [t.strip().lower() for t in (form.tags.data or "").split(",") if t.strip()],
+        "reading_time": form.reading_time.data or 1,
+        "recall": {"question": form.recall_question.data, "answer": form.recall_answer.data},
+    })
+
+
+def _author_page(form, item=None, status=200):
+    preview = render_markdown(form.body.data or "") if form.body.data else ""
+    return render("content/edit.html", partnership=g.partnership, form=form, item=item,
+                  preview=preview, status=status)
+
+
+@bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
+@requires_role("editor")
+def new(partnership_id):
+    if not _can_edit():
+        abort(403)
+    form = ItemForm()
+    if form.validate_on_submit():
+        slug = form.slug.data
+        if ContentItem.select().where(ContentItem.slug == slug).exists():
+            form.slug.errors.append("Another item already uses this address; choose another.")
+            return _author_page(form, status=409)
+        try:
+            fields = _fields(form)
+        except library.ContentError as exc:
+            form.body.errors.append(str(exc))
+            return _author_page(form, status=422)
+        with write_transaction():
+            item = library.store(slug, fields, form.body.data.replace("\r\n", "\n"), "portal",
+                                 organization=current_user.organization_id)
+            ContentRevision.create(item=item, fields=fields, body=item.body, author=current_user.id)
+        audit.record("content_created", partnership=g.partnership, item=slug)
+        flash(f"“{item.title}” is in the library of {current_user.organization.name}'s partnerships.", "success")
+        return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+    return _author_page(form, status=422 if form.errors else 200)
+
+
+@bp.route(f"{PREFIX}/<slug>/edit", methods=["GET", "POST"])
+@requires_role("editor")
+def edit(partnership_id, slug):
+    item = _item_or_404(slug)
+    if not _can_edit() or item.source != "portal" or item.organization_id != current_user.organization_id:
+        abort(403)
+    form = ItemForm(obj=item) if request.method == "GET" else ItemForm()
+    if request.method == "GET":
+        form.tags.data = ", ".join(item.tags)
+        form.recall_question.data, form.recall_answer.data = item.recall_question, item.recall_answer
+    form.slug.data = item.slug  # the address stays: links and reviews point to it
+    if form.validate_on_submit():
+        try:
+            fields = _fields(form)
+        except library.ContentError as exc:
+            form.body.errors.append(str(exc))
+            return _author_page(form, item, status=422)
+        with write_transaction():
+            item = library.store(item.slug, fields, form.body.data.replace("\r\n", "\n"), "portal",
+                                 organization=item.organization_id)
+            ContentRevision.create(item=item, fields=fields, body=item.body, author=current_user.id)
+        audit.record("content_edited", partnership=g.partnership, item=slug)
+        flash("The item is saved as a new revision.", "success")
+        return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+    revisions = list(ContentRevision.select().where(ContentRevision.item == item)
+                     .order_by(ContentRevision.created_at.desc()))
+    return render("content/edit.html", partnership=g.partnership, form=form, item=item,
+                  revisions=revisions, preview=item.html if request.method == "GET" else render_markdown(form.body.data or ""),
+                  status=422 if form.errors else 200)
+
+
+@bp.route(f"{PREFIX}/preview", methods=["POST"])
+@requires_role("editor")
+def preview(partnership_id):
+    """The Markdown editor's preview (htmx), rendered and sanitized like the real thing."""
+    html, toc = library.render((request.form.get("body") or "")[:100_000])
+    return render("content/_preview.html", preview=html)
+
+
+# Files and the admin's view of problems ------------------------------------------------
+
+@bp.route("/-/content/<path:filename>")
+@login_required
+def file(filename):
+    if not filename.lower().endswith(IMAGE_TYPES):
+        abort(404)
+    return send_from_directory(current_app.config["PORTAL_CONTENT_DIR"], filename, max_age=3600)
+
+
+def site_admin(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_site_admin:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.route("/admin/content", methods=["GET", "POST"])
+@site_admin
+def problems():
+    if request.method == "POST":
+        _check_form()
+        loaded, found = library.sync()
+        current_app.extensions["content_synced"] = True
+        flash(f"Reloaded: {len(loaded)} files in the library, {len(found)} with problems.", "success")
+        return redirect(url_for("content.problems"))
+    ensure_synced()
+    return render("content/problems.html", problems=list(ContentProblem.select().order_by(ContentProblem.path)),
+                  items=ContentItem.select().where(ContentItem.removed == False).count())  # noqa: E712
