@@ -50,7 +50,7 @@ def db_upgrade():
 def demo(port, host):
     """Load demo data into the database and serve the portal on 127.0.0.1:PORT."""
     from portal.demo import (PEOPLE, demo_password, load_demo, load_demo_agreement,
-                             load_demo_expectations, load_demo_runs)
+                             load_demo_expectations, load_demo_library, load_demo_runs)
 
     app = current_app._get_current_object()
     _upgrade(app)
@@ -60,6 +60,7 @@ def demo(port, host):
         load_demo_runs(partnership)
         load_demo_expectations(partnership)
         load_demo_agreement(partnership)
+        load_demo_library(partnership)
     click.echo(f"\nPartnership Portal demo: http://{host}:{port}/login")
     click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
     click.echo(f"Every demo account below has the password: {password}")

@@ -5,7 +5,7 @@ import secrets
 
 from werkzeug.security import generate_password_hash
 
-from portal.accounts.models import Organization, User
+from portal.accounts.models import Organization, User, utcnow
 from portal.db import database
 from portal.partnerships.models import Partnership, PartnershipMember
 
@@ -258,3 +258,47 @@ def load_demo_agreement(partnership):
            f"/partnerships/{partnership.id}/agreement/sections/{relational.id}/comments",
            partnership=partnership)
     return agreement
+
+
+def load_demo_library(partnership, today=None):
+    """Pins, a note, a cohort with a discussion and some reading, so the library and the
+    enablement dashboard have something to show. Skipped when a cohort exists."""
+    from portal.accounts.models import User
+    from portal.content import cohorts, library
+    from portal.content.models import Completion, ContentItem, ItemView, PartnershipNote, Pin
+    from portal.content.reflections import Reflection
+    from portal.markup import render_markdown
+
+    library.sync()
+    if cohorts.Cohort.select().where(cohorts.Cohort.partnership == partnership).exists():
+        return None
+    today = today or dt.date.today()
+    people = {u.email: u for u in User.select()}
+    peggy, carla, jim, sam = (people["peggy@client.example"], people["carla@client.example"],
+                              people["jim@supplier.example"], people["sam@supplier.example"])
+    items = {i.slug: i for i in ContentItem.select().where(ContentItem.removed == False)}  # noqa: E712
+    wanted = ["six-principles-overview", "forgetting-curve-and-reinforcement",
+              "relational-expectations-and-partnership-agreement"]
+    chosen = [items[s] for s in wanted if s in items]
+    if len(chosen) < 3:
+        return None
+    for item in chosen[:2]:
+        Pin.create(partnership=partnership, item=item, pinned_by=peggy)
+    note = ("We use these six principles in every quarterly sponsor review; "
+            "bring one example per principle.")
+    PartnershipNote.create(partnership=partnership, item=chosen[0], body=note,
+                           html=render_markdown(note), author=peggy)
+    cohort = cohorts.create_cohort(
+        partnership, peggy, "Pilot team, spring", "The people running the pilot cohort, from both sides.",
+        today - dt.timedelta(days=10), today + dt.timedelta(days=50),
+        [peggy.id, carla.id, jim.id, sam.id],
+        [(item, today + dt.timedelta(days=7 * (n + 1))) for n, item in enumerate(chosen)])
+    cohorts.add_post(cohort, chosen[0], jim, "Which principle do we find hardest? My vote: cadence.")
+    cohorts.add_post(cohort, chosen[0], carla, "Clarity, for us: we still surprise each other with scope.")
+    for user in (sam, jim, carla):
+        ItemView.create(user=user, partnership=partnership, item=chosen[0])
+        Completion.create(user=user, partnership=partnership, item=chosen[0])
+    Reflection.create(user=sam, partnership=partnership, item=chosen[0],
+                      plan="Open every weekly call by checking the cadence we agreed.",
+                      shared_cohort=cohort, shared_at=utcnow())
+    return cohort

@@ -109,6 +109,11 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
 
         assert AgreementVersion.get().in_force_at is not None
         assert SectionRevision.select().count() == 9  # eight sections, one edited since
+        from portal.content.cohorts import Cohort, Post
+        from portal.content.models import Pin
+
+        assert Cohort.select().count() == 1 and Post.select().count() == 2
+        assert Pin.select().count() == 2
     # A second start keeps the data and resets the passwords to the printed one.
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "another password")
     run("demo")
@@ -117,6 +122,7 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         assert User.get(User.email == "jim@supplier.example").check_password("another password")
         assert Run.select().count() == runs_before
         assert SectionRevision.select().count() == 9
+        assert Cohort.select().count() == 1
 
 
 def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
