@@ -31,7 +31,6 @@ from results_page import (
 
 from portal.config import PROJECT_ROOT
 from portal.content import library, search
-from portal.content.models import ContentItem
 from portal.db import database, is_sqlite
 from portal.partnerships.models import Partnership
 

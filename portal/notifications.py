@@ -1,6 +1,6 @@
 """Messages for one person inside the portal (mentions in comments, for now)."""
 import peewee
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 

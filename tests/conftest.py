@@ -132,3 +132,36 @@ def live_server(app, demo):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
+
+
+@pytest.fixture
+def people(browser, live_server):
+    """A logged-in page per person, each in its own browser context, made on request.
+
+    At the end no page may have had a script error or a console error (a CSP violation
+    shows up there); 4xx answers the test provoked on purpose are expected.
+    """
+    contexts, pages = [], {}
+
+    def page_for(email, password=DEMO_PASSWORD):
+        if email not in pages:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            contexts.append(context)
+            page = context.new_page()
+            page.problems = []
+            page.on("pageerror", lambda e, p=page: p.problems.append(str(e)))
+            page.on("console", lambda m, p=page: p.problems.append(m.text)
+                    if m.type == "error" and "status of 4" not in m.text else None)
+            page.goto(f"{live_server}/login")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url(f"{live_server}/partnerships")
+            pages[email] = page
+        return pages[email]
+
+    yield page_for
+    problems = {email: page.problems for email, page in pages.items() if page.problems}
+    for context in contexts:
+        context.close()
+    assert problems == {}

@@ -3,7 +3,7 @@ live refresh, history, comments, ratification and export."""
 import re
 
 import pytest
-from conftest import csrf_token, login, post
+from conftest import login, post
 
 from portal.accounts.models import User
 from portal.agreements.models import (

@@ -1,6 +1,5 @@
 """Peggy and Jim write the agreement at the same time, in two Chromium contexts."""
 import pytest
-from conftest import DEMO_PASSWORD
 from test_browser import shot
 
 from portal.agreements.models import Section
@@ -12,26 +11,6 @@ TEXT = ("The supplier answers questions within 48 hours.\n\n"
         "The teams meet every month.\n")
 
 
-@pytest.fixture
-def person(browser, live_server):
-    contexts = []
-
-    def log_in(email):
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.goto(f"{live_server}/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server}/partnerships")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
 def open_editor(page, base, partnership, section_id):
@@ -44,9 +23,9 @@ def write_and_save(page, text):
     page.get_by_role("button", name="Save", exact=True).click()
 
 
-def test_two_people_edit_the_same_section_at_once(app, demo, live_server, person):
+def test_two_people_edit_the_same_section_at_once(app, demo, live_server, people):
     base = live_server
-    peggy, jim = person("peggy@client.example"), person("jim@supplier.example")
+    peggy, jim = people("peggy@client.example"), people("jim@supplier.example")
     peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
     with app.app_context():
         sid = Section.get(Section.title == "Relational expectations").id
@@ -102,9 +81,9 @@ def test_two_people_edit_the_same_section_at_once(app, demo, live_server, person
     assert peggy.problems == [] and jim.problems == []
 
 
-def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, person):
+def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, people):
     base = live_server
-    peggy = person("peggy@client.example")
+    peggy = people("peggy@client.example")
     peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
     with app.app_context():
         sid = Section.get(Section.title == "Vision").id
@@ -115,7 +94,7 @@ def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, pe
     peggy.get_by_role("button", name="Ratify version 1 for Northwind Learning").click()
     peggy.locator("#notices", has_text="the other sponsor's sign-off is still needed").wait_for()
 
-    sofia = person("sofia@supplier.example")
+    sofia = people("sofia@supplier.example")
     sofia.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
     assert "Managers who lead with confidence" in sofia.get_by_test_id("version-text").inner_text()
     sofia.get_by_role("button", name="Ratify version 1 for Supplier Co").click()

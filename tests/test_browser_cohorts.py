@@ -4,7 +4,6 @@ and shares what they will try; a client member reads both and replies in place
 import datetime as dt
 
 import pytest
-from conftest import DEMO_PASSWORD
 from playwright.sync_api import expect
 from test_browser import shot
 
@@ -21,33 +20,6 @@ def app(make_app):
     return make_app(PORTAL_PLUGINS_STRICT=True)
 
 
-@pytest.fixture
-def people(browser, live_server):
-    """A page per person, each in its own browser context, logged in on request."""
-    contexts, pages = [], {}
-
-    def page_for(email):
-        if email not in pages:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            contexts.append(context)
-            page = context.new_page()
-            page.problems = []
-            page.on("pageerror", lambda e, p=page: p.problems.append(str(e)))
-            page.on("console", lambda m, p=page: p.problems.append(m.text)
-                    if m.type == "error" else None)
-            page.goto(f"{live_server}/login")
-            page.get_by_label("Email").fill(email)
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(f"{live_server}/partnerships")
-            pages[email] = page
-        return pages[email]
-
-    yield page_for
-    for page in pages.values():
-        assert page.problems == []  # no script errors, no CSP violations
-    for context in contexts:
-        context.close()
 
 
 def test_a_supplier_member_discusses_and_reflects_and_the_client_sees_both(app, demo, live_server, people):

@@ -6,37 +6,11 @@ anonymity threshold, the side comparison, the checklist's progress.
 import datetime as dt
 
 import pytest
-from conftest import DEMO_PASSWORD
 from test_browser import shot
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def people(browser, live_server):
-    """A logged-in page per person, each in its own browser context."""
-    contexts, pages = [], {}
-
-    def page_for(email):
-        if email not in pages:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
-            contexts.append(context)
-            page = context.new_page()
-            page.problems = []
-            page.on("pageerror", lambda e, p=page: p.problems.append(str(e)))
-            page.goto(f"{live_server}/login")
-            page.get_by_label("Email").fill(email)
-            page.get_by_label("Password").fill(DEMO_PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(f"{live_server}/partnerships")
-            pages[email] = page
-        return pages[email]
-
-    yield page_for
-    for page in pages.values():
-        assert page.problems == []
-    for context in contexts:
-        context.close()
 
 
 def open_run(page, base, partnership, instrument, title, anonymous=None):

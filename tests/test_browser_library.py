@@ -1,35 +1,14 @@
 """The library in Chromium: search as you type, read, mark read, pin, write an item."""
 import pytest
-from conftest import DEMO_PASSWORD
 from test_browser import shot
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def person(browser, live_server):
-    contexts = []
-
-    def log_in(email):
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.goto(f"{live_server}/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server}/partnerships")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
 
 
-def test_supplier_member_finds_an_item_by_search_and_reads_it(demo, live_server, person):
-    sam = person("sam@supplier.example")
+def test_supplier_member_finds_an_item_by_search_and_reads_it(demo, live_server, people):
+    sam = people("sam@supplier.example")
     sam.goto(f"{live_server}/partnerships/{demo.id}/library")
     sam.evaluate("window.__stayed = true")
     sam.get_by_label("Search the library").press_sequentially("forgetting", delay=30)
@@ -47,8 +26,8 @@ def test_supplier_member_finds_an_item_by_search_and_reads_it(demo, live_server,
     assert sam.problems == []
 
 
-def test_client_editor_pins_an_item_and_writes_one(demo, live_server, person):
-    carla = person("carla@client.example")
+def test_client_editor_pins_an_item_and_writes_one(demo, live_server, people):
+    carla = people("carla@client.example")
     base = f"{live_server}/partnerships/{demo.id}/library"
     carla.goto(base)
     last = carla.locator("#results .library-item").last
@@ -69,7 +48,7 @@ def test_client_editor_pins_an_item_and_writes_one(demo, live_server, person):
     carla.locator("#notices", has_text="is in the library").wait_for()
     assert "Send the agenda two days ahead." in carla.get_by_test_id("item-body").inner_text()
 
-    sam = person("sam@supplier.example")
+    sam = people("sam@supplier.example")
     sam.goto(f"{base}?q=steering")
     assert "How we run our steering meetings" in sam.locator("#results").inner_text()
     assert carla.problems == [] and sam.problems == []

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_PASSWORD, login, post
 
-from portal.content.models import Completion, ContentItem, ContentRevision, Feedback, ItemView, Pin
+from portal.content.models import Completion, ContentItem, ContentRevision, Feedback, ItemView
 from portal.demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent

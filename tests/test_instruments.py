@@ -8,7 +8,7 @@ from instrument_helpers import write_pulse
 from portal.accounts.models import User
 from portal.db import database, is_sqlite
 from portal.demo import load_demo
-from portal.instruments.models import ActionItem, Answer, Draft, Participation, Response, Run
+from portal.instruments.models import ActionItem, Draft, Participation, Response, Run
 from portal.partnerships.models import PartnershipMember
 
 GOOD = {"q-trust": "4", "q-pace": "2", "q-meets": "1", "q-hours": "12", "q-mood": "up",

@@ -1,12 +1,11 @@
 """The library of a partnership: tailored list, search, reading, pins and notes, and
 the organization's own items written in the portal."""
-from functools import wraps
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from portal import audit
+from portal.admin.views import site_admin_required
 from portal.content import library, search, tailoring
 from portal.content.forms import ItemForm
 from portal.content.models import (
@@ -303,18 +302,8 @@ def file(filename):
     return send_from_directory(current_app.config["PORTAL_CONTENT_DIR"], filename, max_age=3600)
 
 
-def site_admin(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_site_admin:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapper
-
-
 @bp.route("/admin/content", methods=["GET", "POST"])
-@site_admin
+@site_admin_required
 def problems():
     if request.method == "POST":
         _check_form()
