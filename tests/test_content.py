@@ -62,6 +62,7 @@ GOOD = {
         ---""", "Give the supplier your strategy, your culture and your numbers.\n"),
     "cadence.md": ("""---
         title: A steady cadence of meetings
+        partnerships: [Leadership Academy 2027]
         audience: both
         stages: [co_creation, governance]
         principles: [cadence]
@@ -158,6 +159,14 @@ def test_odd_queries_get_a_message_not_an_error(library_app, query, message):
     app, partnership = library_app
     response = client_for(app, "jim@supplier.example").get(lib(partnership), query_string={"q": query})
     assert response.status_code == 200 and message in response.get_data(as_text=True)
+
+
+def test_items_tailored_for_the_partnership_by_name_come_before_the_rest(library_app):
+    app, partnership = library_app
+    html = client_for(app, "jim@supplier.example").get(lib(partnership)).get_data(as_text=True)
+    results = html[html.index('id="results"'):]
+    assert results.index("A steady cadence") < results.index("Proposals the client can act on")
+    assert "Tailored for this partnership" in results
 
 
 def test_facets_filter_the_list(library_app):

@@ -1,6 +1,6 @@
 """The authoring form for an organization's own items."""
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.content.library import AUDIENCES, PRINCIPLES
@@ -19,6 +19,7 @@ class ItemForm(FlaskForm):
     stages = SelectMultipleField("Lifecycle stages", choices=options(LIFECYCLE_STAGES))
     principles = SelectMultipleField("Principles", choices=options((p, p.title()) for p in PRINCIPLES))
     tags = StringField("Tags (comma-separated)", validators=[Length(max=200)])
+    tailored = BooleanField("Tailored for this partnership (shown first here)")
     reading_time = IntegerField("Reading time (minutes)", default=5, validators=[
         Optional(), NumberRange(min=1, max=600, message="Between 1 and 600 minutes.")])
     recall_question = StringField("Recall question (optional)", validators=[Length(max=300)])

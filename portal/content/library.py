@@ -70,7 +70,9 @@ def fields_from(meta):
         "title": title[:200], "summary": str(meta.get("summary") or "").strip(),
         "audience": audience, "roles": _list(meta, "roles", ROLES),
         "stages": _list(meta, "stages", STAGES), "principles": _list(meta, "principles", PRINCIPLES),
-        "tags": _list(meta, "tags")[:10], "partnerships": [int(p) for p in _list(meta, "partnerships") if str(p).isdigit()],
+        "tags": _list(meta, "tags")[:10],
+        # Partnerships by id or by name: ids differ between installations, names travel.
+        "partnerships": _list(meta, "partnerships"),
         "reading_time": max(1, min(reading_time, 600)),
         "language": str(meta.get("language") or "en")[:12],
         "recall_question": str(recall.get("question") or "").strip(),
@@ -186,6 +188,10 @@ def _claims_first(path):
     head = path.read_text(encoding="utf-8", errors="replace")[:2000]
     declared = re.search(r"^slug:\s*(\S+)", head, re.M)
     return (bool(declared) and declared.group(1).strip("'\"") != path.stem, path.name)
+
+
+def tailored_for(item, partnership):
+    return str(partnership.id) in item.partnerships or partnership.name.lower() in item.partnerships
 
 
 def visible_items(partnership, *fields):

@@ -1,13 +1,14 @@
 """What a member sees first: what fits their side, role, the partnership's stage, and
 what the partnership pinned or had tailored for it."""
+from portal.content.library import tailored_for
 from portal.content.models import Pin
 
 
-def score(item, side, role, stage, pinned, partnership_id):
+def score(item, side, role, stage, pinned, partnership):
     points = 0
     if item.id in pinned:
         points += 100
-    if partnership_id in (item.partnerships or []):
+    if tailored_for(item, partnership):
         points += 50
     if item.audience == side:
         points += 8
@@ -31,4 +32,4 @@ def ranked(items, partnership, membership, side):
     pinned = pinned_ids(partnership)
     role = membership.role if membership else None
     return sorted(items, key=lambda item: (-score(item, side, role, partnership.stage, pinned,
-                                                  partnership.id), item.title.lower()))
+                                                  partnership), item.title.lower()))

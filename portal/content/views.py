@@ -99,7 +99,7 @@ def index(partnership_id):
                   more_url=more_url,
                   query=query, words=words, note=note,
                   snippets=snippets, facets=facets, chosen=chosen, pinned=pinned, done=done,
-                  stage_labels=STAGE_LABELS, can_edit=_can_edit())
+                  stage_labels=STAGE_LABELS, can_edit=_can_edit(), tailored_for=library.tailored_for)
 
 
 @bp.route(f"{PREFIX}/<slug>")
@@ -217,6 +217,7 @@ def _fields(form):
         "roles": form.roles.data, "stages": form.stages.data, "principles": form.principles.data,
         "tags": [t.strip().lower() for t in (form.tags.data or "").split(",") if t.strip()],
         "reading_time": form.reading_time.data or 1,
+        "partnerships": [str(g.partnership.id)] if form.tailored.data else [],
         "recall": {"question": form.recall_question.data, "answer": form.recall_answer.data},
     })
 
@@ -262,6 +263,7 @@ def edit(partnership_id, slug):
     form = ItemForm(obj=item) if request.method == "GET" else ItemForm()
     if request.method == "GET":
         form.tags.data = ", ".join(item.tags)
+        form.tailored.data = library.tailored_for(item, g.partnership)
         form.recall_question.data, form.recall_answer.data = item.recall_question, item.recall_answer
     form.slug.data = item.slug  # the address stays: links and reviews point to it
     if form.validate_on_submit():
