@@ -7,18 +7,21 @@ import logging
 import os
 from pathlib import Path
 
+from portal import charts
+from portal.audit import record as record_audit
 from portal.db import BaseModel as Model
 from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results,
     instrument_from_toml,
 )
+from portal.partnerships.access import requires_role
 from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
 
 __all__ = [
     "create_app", "hookimpl", "NavItem", "DashboardCard", "Model",
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
-    "InstrumentError", "instrument_from_toml",
+    "InstrumentError", "instrument_from_toml", "requires_role", "record_audit", "charts",
 ]
 __version__ = "0.1.0"
 

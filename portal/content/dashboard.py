@@ -21,7 +21,7 @@ from portal.content import library
 from portal.content.models import Completion, ContentItem, Feedback, ItemView
 from portal.content.reinforcement import ReviewLog
 from portal.db import database, is_sqlite
-from portal.instruments import charts
+from portal import charts
 from portal.partnerships.models import PartnershipMember
 from portal.rendering import render
 

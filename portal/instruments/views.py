@@ -9,7 +9,8 @@ from flask_wtf import FlaskForm
 
 from portal import audit
 from portal.forms import options
-from portal.instruments import answers as answer_store, charts, registry, runs as run_ops
+from portal import charts
+from portal.instruments import answers as answer_store, registry, runs as run_ops
 from portal.instruments.actions import action_form, movements
 from portal.instruments.forms import RunForm
 from portal.instruments.models import ActionItem, Answer, Response, Run
