@@ -358,11 +358,14 @@ def run_benchmark(args, workdir):
 
 
 def main(argv=None):
-    """Run the benchmark and always remove the temporary instance folder and connections."""
-    args = parse_args(argv)
+    return run_in_workdir(run_benchmark, parse_args(argv))
+
+
+def run_in_workdir(benchmark, args):
+    """Run a benchmark and always remove its temporary instance folder and connections."""
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
-        run_benchmark(args, workdir)
+        benchmark(args, workdir)
     finally:
         close_all = getattr(database.obj, "close_all", None)
         if close_all:

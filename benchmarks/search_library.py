@@ -16,17 +16,14 @@ directory is used and removed at the end.
 import argparse
 import random
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 from results_page import (
     bare_flask_client, build_app, counting_statements, describe_database, logged_in_client,
-    summary, time_calls, time_page,
+    run_in_workdir, summary, time_calls, time_page,
 )
 
 from portal.config import PROJECT_ROOT
@@ -195,18 +192,7 @@ def run_benchmark(args, workdir):
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    try:
-        run_benchmark(args, workdir)
-    finally:
-        close_all = getattr(database.obj, "close_all", None)
-        if close_all:
-            close_all()
-        elif database.obj is not None and not database.is_closed():
-            database.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return run_in_workdir(run_benchmark, parse_args(argv))
 
 
 if __name__ == "__main__":
