@@ -33,14 +33,13 @@ def create_app(test_config=None):
     from portal import assets, config, db, errors, health, layout, notifications, security, themes
     from portal.accounts import auth, views as account_views
     from portal.admin import views as admin_views
-    from portal.partnerships import access, views as partnership_views
+    from portal.agreements import views as agreement_views
+    from portal.content import cohorts, reflections, reinforcement
+    from portal.content import dashboard as enablement_views, views as content_views
+    from portal.expectations import views as expectation_views
     from portal.instruments import actions as instrument_actions, registry as instrument_registry
     from portal.instruments import views as instrument_views
-    from portal.expectations import views as expectation_views
-    from portal.agreements import views as agreement_views
-    from portal.content import views as content_views
-    from portal.content import dashboard as enablement_views, reinforcement
-    from portal.content import cohorts, reflections
+    from portal.partnerships import access, views as partnership_views
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
@@ -75,7 +74,7 @@ def create_app(test_config=None):
                       expectation_views.bp, content_views.bp, reinforcement.bp,
                       enablement_views.bp, cohorts.bp, reflections.bp):
         app.register_blueprint(blueprint)
-    _install_plugins(app, host, call_startup_hook)
+    _install_plugins(app, host)
     instrument_registry.collect(app, host)
     app.extensions["portal_plugin_models"] = [
         model for _, model in call_startup_hook(host, "portal_models")]
@@ -84,25 +83,17 @@ def create_app(test_config=None):
     return app
 
 
-def _install_plugins(app, host, call_startup_hook):
+def _install_plugins(app, host):
     """Templates, static folders and blueprints from plugins; a name clash stops start-up."""
-    from pathlib import Path as _Path
+    from portal.plugins.host import call_startup_hook
 
-    folders = {}
-    for name, folder in call_startup_hook(host, "portal_template_folders"):
-        folders.setdefault(name, []).append(_Path(folder))
-    statics = {}
-    for name, folder in call_startup_hook(host, "portal_static_folders"):
-        statics.setdefault(name, []).append(_Path(folder))
-    for info in host.loaded:
-        folders.setdefault(info.name, []).extend(info.template_folders)
-        statics.setdefault(info.name, []).extend(info.static_folders)
-        info.template_folders = folders.get(info.name, [])
-        info.static_folders = statics.get(info.name, [])
+    for hook, attribute in (("portal_template_folders", "template_folders"),
+                            ("portal_static_folders", "static_folders")):
+        for name, folder in call_startup_hook(host, hook):
+            getattr(host.plugins[name], attribute).append(Path(folder))
     app.set_plugin_template_folders(
-        folder for name in sorted(folders) if host.plugins[name].status == "loaded"
-        for folder in folders[name]
-    )
+        folder for info in sorted(host.loaded, key=lambda info: info.name)
+        for folder in info.template_folders)
     owners = {bp_name: "the portal" for bp_name in app.blueprints}
     for plugin_name, blueprint in call_startup_hook(host, "portal_blueprints"):
         if blueprint.name in owners:
