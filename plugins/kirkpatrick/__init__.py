@@ -19,6 +19,7 @@ import peewee
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from wtforms import (DateField, DecimalField, FloatField, Form, SelectField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal import (DashboardCard, Interpretation, Instrument, Model, NavItem, Question,
@@ -194,7 +195,7 @@ class ProgramForm(Form):
 
 
 class MetricForm(Form):
-    level = SelectField("Level", choices=[(str(k), f"{k} \u00b7 {v}") for k, v in LEVELS.items()],
+    level = SelectField("Level", choices=[SelectChoice(str(k), f"{k} \u00b7 {v}") for k, v in LEVELS.items()],
                         validators=[InputRequired()])
     name = StringField("Metric name", [InputRequired("Name the metric."), Length(max=120)])
     unit = StringField("Unit", [InputRequired("Give the unit, e.g. % or score of 5."),
@@ -273,7 +274,7 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
                    .order_by(Metric.level, Metric.name))
     if measurement_form is None:
         measurement_form = MeasurementForm(prefix="measurement")
-    measurement_form.metric.choices = [(str(m.id), f"{LEVELS[m.level]}: {m.name} ({m.unit})")
+    measurement_form.metric.choices = [SelectChoice(str(m.id), f"{LEVELS[m.level]}: {m.name} ({m.unit})")
                                        for m in metrics]
     levels = [{"number": n, "name": name,
                "metrics": [metric_view(m) for m in metrics if m.level == n]}
@@ -326,7 +327,7 @@ def add_metric(partnership_id, program_id):
 def add_measurement(partnership_id, program_id):
     program = _program(partnership_id, program_id)
     form = MeasurementForm(request.form, prefix="measurement")
-    form.metric.choices = [(str(m.id), m.name) for m in
+    form.metric.choices = [SelectChoice(str(m.id), m.name) for m in
                            Metric.select().where(Metric.program == program)]
     if not form.validate():
         return _render_program(program, measurement_form=form, status_code=400)
