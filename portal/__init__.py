@@ -17,11 +17,16 @@ from portal.instruments.api import (
 from portal.partnerships.access import requires_role
 from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
+from portal.plugins.services import (
+    OrganizationInfo, create_partnership, current_organization, organizations, partnership_url,
+)
 
 __all__ = [
     "create_app", "hookimpl", "NavItem", "DashboardCard", "Model",
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
     "InstrumentError", "instrument_from_toml", "requires_role", "record_audit", "charts",
+    "OrganizationInfo", "current_organization", "organizations", "create_partnership",
+    "partnership_url",
 ]
 __version__ = "0.1.0"
 

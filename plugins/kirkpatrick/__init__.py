@@ -13,7 +13,7 @@ Written against the public plugin API only.
 import csv
 import datetime
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import peewee
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
