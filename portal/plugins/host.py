@@ -31,7 +31,8 @@ CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expecta
                 "portal.content.enablement_hooks", "portal.content.cohort_hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order.
 BUILTIN_PLUGINS = ("stage_guide", "relational_survey", "prm_assessment", "four_is_audit",
-                   "six_principles", "vendor_checklist", "kirkpatrick")
+                   "six_principles", "vendor_checklist", "kirkpatrick",
+                   "supplier_selection")
 BUILTIN_DIR = PROJECT_ROOT / "plugins"
 
 
