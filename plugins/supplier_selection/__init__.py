@@ -140,9 +140,8 @@ def sensitivity(weights, scores, names):
     """For each criterion, the smallest change of its weight alone (others fixed, then
     normalized) that puts another candidate strictly ahead of the leader.
 
-    With x the criterion's weight, T_k(x) = (A_k + x·s_kc) / (B + x); B is the same for every
-    candidate, so k
-    leads L when (A_k − A_L) + x·(s_kc − s_Lc) > 0: a line in x with one root x*.
+    With x the criterion's weight, T_k(x) = (A_k + x·s_kc) / (B + x); B is the same for
+    every candidate, so k leads L when (A_k − A_L) + x·(s_kc − s_Lc) > 0: a line in x with one root x*.
     Returns (leader, [rows]) where each row has criterion, weight, threshold (x*),
     direction ("raise"/"lower"), change and the new winner, or None for no change."""
     totals = weighted_totals(weights, scores)
