@@ -301,3 +301,18 @@ def test_plugin_models_are_created_by_the_upgrade(make_app):
                      if m._meta.table_name == "notes_plugin_note")
         model.create(text="kept")
         assert model.select().count() == 1
+
+
+def test_a_plugin_package_imports_its_own_modules(make_app):
+    folder = make_app.plugins_dir / "packaged"
+    write(folder, "helpers.py", "GREETING = 'hello from a helper module'\n")
+    write(folder, "__init__.py", """
+        from portal import hookimpl
+        from . import helpers
+
+        @hookimpl
+        def portal_startup(app):
+            app.extensions["packaged"] = helpers.GREETING
+    """)
+    app = make_app(PORTAL_PLUGINS_STRICT=True)
+    assert app.extensions["packaged"] == "hello from a helper module"

@@ -235,3 +235,46 @@ def test_outsider_gets_404_and_nav(app, ss, suppliers):
     assert jim.get("/selections").status_code == 404
     assert 'href="/selections"' not in jim.get("/partnerships").get_data(as_text=True)
     assert as_user(app, "carla@client.example").get(f"/selections/{sid}").status_code == 200
+
+
+def test_ahp_weights_of_consistent_judgements_are_exact(ss):
+    # A consistent matrix from weights 4 : 2 : 1 gives those weights back with CR 0.
+    w, cr, _ = ss.ahp.weigh(3, {(0, 1): 2.0, (0, 2): 4.0, (1, 2): 2.0})
+    assert [round(x, 6) for x in w] == [round(4 / 7, 6), round(2 / 7, 6), round(1 / 7, 6)]
+    assert cr < 1e-9
+    assert ss.ahp.judgement("L5") == 5.0 and ss.ahp.judgement("R3") == pytest.approx(1 / 3)
+    assert ss.ahp.judgement("X9") is None and ss.ahp.judgement("L1") is None
+
+
+def test_pairwise_weighting_sets_weights_or_sends_judgements_back(app, ss, suppliers):
+    peggy = as_user(app, "peggy@client.example")
+    sid = new_selection(app, ss, peggy, suppliers)
+    crits, _ = ids(app, ss, sid)
+    page = f"/selections/{sid}/pairwise"
+    assert peggy.get(page).status_code == 200
+    pairs = [(a, b) for n, a in enumerate(crits) for b in crits[n + 1:]]
+    # Contradictory: the first criterion beats the second, the second beats the third,
+    # yet the third beats the first, each strongly.
+    bad = {f"pair-{a}-{b}": "1" for a, b in pairs}
+    bad[f"pair-{crits[0]}-{crits[1]}"] = "L9"
+    bad[f"pair-{crits[1]}-{crits[2]}"] = "L9"
+    bad[f"pair-{crits[0]}-{crits[2]}"] = "R9"
+    with app.app_context():
+        before = [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)]
+    response = post(peggy, page, bad, page=f"/selections/{sid}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "contradict each other too much" in html and 'value="R9" selected' in html
+    with app.app_context():
+        assert [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)] == before
+    # Consistent: the first criterion 3× as important as every other, the rest equal.
+    good = {f"pair-{a}-{b}": ("L3" if a == crits[0] else "1") for a, b in pairs}
+    assert post(peggy, page, good, page=f"/selections/{sid}").status_code == 302
+    n = len(crits)
+    with app.app_context():
+        weights = [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)
+                   .order_by(ss.Criterion.id)]
+    assert weights[0] == pytest.approx(100 * 3 / (3 + n - 1), abs=0.01)
+    assert weights[1] == pytest.approx(100 * 1 / (3 + n - 1), abs=0.01)
+    missing = post(peggy, page, {}, page=f"/selections/{sid}")
+    assert missing.status_code == 400 and "Compare every pair" in missing.get_data(as_text=True)

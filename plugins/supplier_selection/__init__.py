@@ -17,6 +17,8 @@ import datetime
 import math
 
 import peewee
+
+from . import ahp
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -407,6 +409,50 @@ def set_weights(selection_id):
                     "the shares shown are normalized to 100 %.")
     flash(message, "success" if abs(total - 100) <= 1e-9 else "warning")
     return redirect(url_for(".show", selection_id=selection.id))
+
+
+def _pairs(criteria):
+    return [(i, j) for i in range(len(criteria)) for j in range(i + 1, len(criteria))]
+
+
+@bp.route("/selections/<int:selection_id>/pairwise", methods=["GET", "POST"])
+@login_required
+def pairwise(selection_id):
+    """Weights from pairwise judgements (AHP); inconsistent judgements go back for revision."""
+    selection = _load(selection_id)
+    criteria = list(selection.criteria)
+    pairs = _pairs(criteria)
+    values, error, strays, cr = request.form, None, [], None
+    if request.method == "POST":
+        refused = _editable(selection)
+        if refused:
+            return _render(selection, 409, error=refused)
+        judgements, missing = {}, 0
+        for i, j in pairs:
+            value = ahp.judgement(request.form.get(f"pair-{criteria[i].id}-{criteria[j].id}"))
+            if value is None:
+                missing += 1
+            else:
+                judgements[(i, j)] = value
+        if missing or len(criteria) < 2:
+            error = (f"Compare every pair: {missing} of {len(pairs)} judgements are missing. "
+                     "Nothing was changed.")
+        else:
+            found, cr, worst = ahp.weigh(len(criteria), judgements)
+            if cr >= ahp.MAX_CR:
+                strays = [(criteria[i].name, criteria[j].name) for i, j in worst]
+                error = (f"These judgements contradict each other too much (consistency ratio "
+                         f"{cr:.2f}; it must stay below {ahp.MAX_CR:.2f}). Revise them, starting "
+                         "with the pairs listed below. Nothing was changed.")
+            else:
+                for c, weight in zip(criteria, found):
+                    Criterion.update(weight=round(weight * 100, 2)).where(Criterion.id == c.id).execute()
+                record_audit("supplier_selection_pairwise", selection=selection.id, cr=round(cr, 3))
+                flash(f"Weights set from your pairwise judgements (consistency ratio {cr:.2f}).", "success")
+                return redirect(url_for(".show", selection_id=selection.id))
+    return render_template("supplier_selection/pairwise.html", selection=selection,
+                           criteria=criteria, pairs=pairs, values=values, error=error,
+                           strays=strays, cr=cr, scale=ahp.SCALE[1:]), 400 if error else 200
 
 
 @bp.route("/selections/<int:selection_id>/candidates", methods=["POST"])

@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import sys
 import traceback
+import types
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,13 @@ def _import_from_path(module_name, path, fresh=False):
     """
     if module_name in sys.modules and not fresh:
         return sys.modules[module_name]
+    parent = module_name.rpartition(".")[0]
+    if parent and parent not in sys.modules:
+        # An empty parent package, so a plugin package's relative imports
+        # (`from . import helpers`) resolve.
+        namespace = types.ModuleType(parent)
+        namespace.__path__ = []
+        sys.modules[parent] = namespace
     if path.is_dir():
         spec = importlib.util.spec_from_file_location(
             module_name, path / "__init__.py", submodule_search_locations=[str(path)]
