@@ -367,15 +367,21 @@ def add_criterion(selection_id):
 @bp.route("/selections/<int:selection_id>/criteria/<int:criterion_id>/delete", methods=["POST"])
 @login_required
 def delete_criterion(selection_id, criterion_id):
+    return _remove(selection_id, Criterion, criterion_id,
+                   lambda criterion: f"Criterion “{criterion.name}” removed.")
+
+
+def _remove(selection_id, model, row_id, message):
+    """Remove a criterion or a candidate (and its scores) while the structure is open."""
     selection = _load(selection_id)
     refused = _editable(selection, structure=True)
     if refused:
         return _render(selection, 409, error=refused)
-    criterion = Criterion.get_or_none(Criterion.id == criterion_id, Criterion.selection == selection)
-    if criterion is None:
+    row = model.get_or_none(model.id == row_id, model.selection == selection)
+    if row is None:
         abort(404)
-    criterion.delete_instance(recursive=True)
-    flash(f"Criterion “{criterion.name}” removed.", "success")
+    row.delete_instance(recursive=True)
+    flash(message(row), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
 
@@ -481,16 +487,7 @@ def add_candidate(selection_id):
 @bp.route("/selections/<int:selection_id>/candidates/<int:candidate_id>/delete", methods=["POST"])
 @login_required
 def delete_candidate(selection_id, candidate_id):
-    selection = _load(selection_id)
-    refused = _editable(selection, structure=True)
-    if refused:
-        return _render(selection, 409, error=refused)
-    candidate = Candidate.get_or_none(Candidate.id == candidate_id, Candidate.selection == selection)
-    if candidate is None:
-        abort(404)
-    candidate.delete_instance(recursive=True)
-    flash("Candidate removed.", "success")
-    return redirect(url_for(".show", selection_id=selection.id))
+    return _remove(selection_id, Candidate, candidate_id, lambda candidate: "Candidate removed.")
 
 
 @bp.route("/selections/<int:selection_id>/join", methods=["POST"])
