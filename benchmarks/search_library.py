@@ -26,7 +26,7 @@ from results_page import (
     run_in_workdir, summary, time_calls, time_page,
 )
 
-from portal.config import PROJECT_ROOT
+from portal.config import shipped_folder
 from portal.content import library, search
 from portal.db import database, is_sqlite
 from portal.partnerships.models import Partnership
@@ -62,7 +62,7 @@ def parse_args(argv=None):
 def vocabulary():
     """Words of the shipped content (front matter and Markdown marks left out)."""
     words = []
-    for path in sorted((PROJECT_ROOT / "content").glob("*.md")):
+    for path in sorted(shipped_folder("portal.starter_content").glob("*.md")):
         text = path.read_text(encoding="utf-8")
         body = text.split("---", 2)[-1] if text.startswith("---") else text
         words += re.findall(r"[a-z][a-z'-]{2,}", body.lower())

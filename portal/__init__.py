@@ -4,7 +4,6 @@ Plugin authors import only from here, e.g. `from portal import hookimpl, NavItem
 the names in `__all__` are the public API (docs/plugins.md).
 """
 import logging
-import os
 from pathlib import Path
 
 from portal import charts
@@ -48,10 +47,8 @@ def create_app(test_config=None):
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
-    instance_path = os.environ.get("PORTAL_INSTANCE_PATH")
     app = themes.PortalFlask(
-        __name__, instance_path=instance_path and str(Path(instance_path).resolve()),
-        instance_relative_config=True,
+        __name__, instance_path=str(config.instance_path()), instance_relative_config=True,
     )
     # Ids in URLs fit the database's INTEGER columns; anything larger is a plain 404.
     app.url_map.converters["int"] = DatabaseId

@@ -3,12 +3,41 @@
 Everything a deployment may need to change is a `PORTAL_*` environment variable, so the
 same code runs the demo on embedded SQLite and production on PostgreSQL.
 """
+import importlib
 import os
 import secrets
 from pathlib import Path
 
-#: The source checkout, where the shipped plugins/, content/ and themes/ folders live.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+import platformdirs
+
+#: The name of the per-user data folder that holds the instance when none is set.
+APP_DIR_NAME = "partnership-portal"
+
+
+def shipped_folder(package):
+    """The folder of a package that travels inside the distribution.
+
+    plugins/, content/ and themes/ sit at the top of the repository and are installed as
+    `portal.builtin_plugins`, `portal.starter_content` and `portal.bundled_themes`
+    (pyproject.toml), so the same lookup finds them in a checkout, an editable install
+    and a wheel, whatever the working directory.
+    """
+    return Path(importlib.import_module(package).__file__).resolve().parent
+
+
+def instance_path():
+    """Where local state lives: the database, the secret key, drop-in plugins.
+
+    One rule, whatever the working directory or the install location:
+    PORTAL_INSTANCE_PATH when set, else the user's data folder for this application
+    (`~/.local/share/partnership-portal` on Linux, as platformdirs reports it). A rule
+    based on the working directory would give `portal create-user`, started from another
+    folder, a second, empty database without a word.
+    """
+    configured = os.environ.get("PORTAL_INSTANCE_PATH")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False).resolve()
 
 
 def _flag(value, default=False):
@@ -52,8 +81,10 @@ def from_environment(instance_path):
         "PORTAL_DATABASE_URL": env("PORTAL_DATABASE_URL")
         or f"sqlite:///{instance / 'portal.sqlite'}",
         "PORTAL_PLUGINS_DIR": env("PORTAL_PLUGINS_DIR") or str(instance / "plugins"),
-        "PORTAL_CONTENT_DIR": env("PORTAL_CONTENT_DIR") or str(PROJECT_ROOT / "content"),
-        "PORTAL_THEMES_DIR": env("PORTAL_THEMES_DIR") or str(PROJECT_ROOT / "themes"),
+        "PORTAL_CONTENT_DIR": env("PORTAL_CONTENT_DIR")
+        or str(shipped_folder("portal.starter_content")),
+        "PORTAL_THEMES_DIR": env("PORTAL_THEMES_DIR")
+        or str(shipped_folder("portal.bundled_themes")),
         "PORTAL_DEFAULT_THEME": env("PORTAL_DEFAULT_THEME") or "default",
         "PORTAL_LOAD_INSTALLED_PLUGINS": _flag(env("PORTAL_LOAD_INSTALLED_PLUGINS"), True),
         "PORTAL_PLUGINS_ALLOW": _names(env("PORTAL_PLUGINS_ALLOW")),

@@ -4,9 +4,7 @@ Results are built by hand (no app, no database), the way the engine hands them t
 plugin's score function: aggregates per question, optionally per side, plus context.
 """
 import datetime
-import importlib.util
-import sys
-from pathlib import Path
+import importlib
 
 import pytest
 
@@ -18,17 +16,8 @@ TODAY = datetime.date(2025, 6, 1)
 
 
 def load(name):
-    """Import a built-in plugin folder under the module name the portal uses."""
-    module_name = f"portal_builtin.{name}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    path = Path(__file__).resolve().parent.parent / "plugins" / name
-    spec = importlib.util.spec_from_file_location(
-        module_name, path / "__init__.py", submodule_search_locations=[str(path)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    """A built-in plugin, imported under the package name the portal loads it by."""
+    return importlib.import_module(f"portal.builtin_plugins.{name}")
 
 
 def item_results(instrument, answers):

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pluggy
 
-from portal.config import PROJECT_ROOT
 from portal.plugins import hookspecs
 
 log = logging.getLogger(__name__)
@@ -30,11 +29,12 @@ ENTRY_POINT_GROUP = "partnership_portal.plugins"
 #: Core features written against the same hooks as any plugin.
 CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expectations.hooks",
                 "portal.content.enablement_hooks", "portal.content.cohort_hooks")
-#: Plugins shipped in the top-level plugins/ folder, loaded in this order.
+#: Plugins shipped in the top-level plugins/ folder, loaded in this order. They are
+#: installed as sub-packages of `portal.builtin_plugins` (pyproject.toml).
+BUILTIN_PACKAGE = "portal.builtin_plugins"
 BUILTIN_PLUGINS = ("stage_guide", "relational_survey", "prm_assessment", "four_is_audit",
                    "six_principles", "vendor_checklist", "kirkpatrick",
                    "supplier_selection")
-BUILTIN_DIR = PROJECT_ROOT / "plugins"
 
 
 class PluginError(Exception):
@@ -112,6 +112,12 @@ def _import_from_path(module_name, path, fresh=False):
     return module
 
 
+def _import_package(module_name):
+    """(module, version, folder) of a plugin package importable by name."""
+    module = importlib.import_module(module_name)
+    return module, "", Path(module.__file__).resolve().parent
+
+
 def _folder_candidates(folder):
     """`*.py` files and package folders; anything else (data, caches) is ignored."""
     folder = Path(folder)
@@ -179,10 +185,8 @@ def load_plugins(config):
                   lambda m=module_name: (importlib.import_module(m), "", None))
 
     for name in BUILTIN_PLUGINS:
-        path = BUILTIN_DIR / name
         _register(host, name, "built-in",
-                  lambda p=path, n=name: (_import_from_path(f"portal_builtin.{n}", p),
-                                          "", p), allowed)
+                  lambda n=name: _import_package(f"{BUILTIN_PACKAGE}.{n}"), allowed)
 
     if config["PORTAL_LOAD_INSTALLED_PLUGINS"]:
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
