@@ -34,7 +34,8 @@ def create_app(test_config=None):
     """Build the application: config, database, plugins, themes, blueprints."""
     from htmx_flask import Htmx
 
-    from portal import assets, config, db, errors, health, layout, notifications, security, themes
+    from portal import (assets, config, db, errors, health, layout, migrations, notifications,
+                        security, themes)
     from portal.accounts import auth, views as account_views
     from portal.admin import views as admin_views
     from portal.agreements import views as agreement_views
@@ -61,7 +62,9 @@ def create_app(test_config=None):
 
     Htmx(app)
     db.init_app(app)
+    health.init_app(app)
     security.init_app(app)
+    security.trust_proxies(app)
     errors.init_app(app)
     auth.init_app(app)
     themes.init_app(app)
@@ -71,6 +74,7 @@ def create_app(test_config=None):
 
     host = load_plugins(app.config)
     app.extensions["portal_plugins"] = host
+    app.extensions["portal_migrations"] = migrations.plugin_components(host)
     for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
                       health.bp, instrument_views.bp, instrument_actions.bp, agreement_views.bp,
                       expectation_views.bp, content_views.bp, reinforcement.bp,
@@ -78,8 +82,6 @@ def create_app(test_config=None):
         app.register_blueprint(blueprint)
     _install_plugins(app, host)
     instrument_registry.collect(app, host)
-    app.extensions["portal_plugin_models"] = [
-        model for _, model in call_startup_hook(host, "portal_models")]
     app.before_request(lambda: access.enforce(app))
     call_startup_hook(host, "portal_startup", app=app)
     return app

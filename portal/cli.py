@@ -1,23 +1,47 @@
-"""The `portal` command: demo, serve, db upgrade, create-user, plugins, backup."""
+"""The `portal` command: demo, serve, db, create-user, plugins, backup, restore."""
+import fcntl
 import getpass
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+import peewee
 from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_DUMP_MAGIC = b"PGDMP"
+# Any constant will do; it only has to be the same for every `portal demo`.
+DEMO_LOCK = 7_203_119
+
 
 def _upgrade(app):
-    from portal.migrations import upgrade
+    from portal.migrations import SchemaError, upgrade
 
     with app.app_context():
-        return upgrade()
+        try:
+            return upgrade()
+        except SchemaError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _require_current_schema(app):
+    """Stop a command that needs the tables when the database lags behind the code."""
+    from portal.migrations import schema_behind
+
+    behind = schema_behind(app)
+    if behind:
+        lagging = "; ".join(f"{name} ({', '.join(steps)})" for name, steps in behind.items())
+        raise click.ClickException(
+            f"The database schema is behind this code: {lagging}. "
+            "Run `portal db upgrade` first (after `portal backup`), then start again.")
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
@@ -34,13 +58,94 @@ def db():
 @db.command("upgrade")
 @with_appcontext
 def db_upgrade():
-    """Apply pending schema migrations (safe to run on every start)."""
-    from portal.migrations import current_version
-
+    """Apply pending schema steps of the core and every plugin, each in a transaction."""
     applied = _upgrade(current_app)
-    for version, description in applied:
-        click.echo(f"applied {version}: {description}")
-    click.echo(f"schema version {current_version()}")
+    for component, step in applied:
+        click.echo(f"applied {component}: {step}")
+    if not applied:
+        click.echo("nothing to do: the schema is current")
+    _echo_status(current_app)
+
+
+def _echo_status(app):
+    from portal.migrations import status
+
+    report = status(app)
+    width = max(len(s.name) for s in report)
+    for s in report:
+        newest = s.applied[-1] if s.applied else "-"
+        line = f"{s.name:<{width}}  {len(s.applied)} applied (newest {newest})"
+        if s.pending:
+            line += f", pending: {', '.join(s.pending)}"
+        if s.unknown:
+            line += f", unknown to this code: {', '.join(s.unknown)}"
+        click.echo(line)
+    return report
+
+
+@db.command("status")
+@with_appcontext
+def db_status():
+    """List each component's applied and pending steps; exit 1 while any is pending."""
+    if any(s.pending for s in _echo_status(current_app)):
+        click.echo("Run `portal db upgrade` to apply the pending steps.")
+        sys.exit(1)
+
+
+@db.command("revision")
+@click.argument("component")
+@click.argument("name")
+@click.option("--empty", is_flag=True, help="Write an empty step to fill in by hand.")
+@with_appcontext
+def db_revision(component, name, empty):
+    """Write the next schema step of COMPONENT ("core" or a plugin) from its models."""
+    from portal.migrations import SchemaError, components, new_step
+
+    found = {c.name: c for c in components(current_app)}
+    if component not in found:
+        raise click.ClickException(
+            f"No component {component!r} with schema steps; known: {', '.join(found)}.")
+    try:
+        path = new_step(found[component], name, empty=empty)
+    except SchemaError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {path}: read it before you commit it")
+
+
+@contextmanager
+def _only_demo(app):
+    """Hold the database for this demo, so a second one cannot reset what it uses.
+
+    SQLite: an exclusive lock on a file beside the database; PostgreSQL: a session
+    advisory lock. Either is released when the process ends, however it ends.
+    """
+    from portal.db import database, is_sqlite
+
+    busy = click.ClickException(
+        "Another `portal demo` is using this database "
+        f"({app.config['PORTAL_DATABASE_URL']}); stop it first, or set PORTAL_INSTANCE_PATH "
+        "to another folder for a second demo.")
+    if is_sqlite():
+        lock = open(f"{database.obj.database}.demo-lock", "w")  # noqa: SIM115 - held open
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise busy from None
+        try:
+            yield
+        finally:
+            lock.close()
+        return
+    # A connection of its own, outside the pool: the pool may close an idle one.
+    holder = peewee.PostgresqlDatabase(database.obj.database, **database.obj.connect_params)
+    holder.connect()
+    try:
+        if not holder.execute_sql("SELECT pg_try_advisory_lock(%s)", (DEMO_LOCK,)).fetchone()[0]:
+            raise busy
+        yield
+    finally:
+        holder.close()
 
 
 @main.command()
@@ -49,31 +154,48 @@ def db_upgrade():
 @with_appcontext
 def demo(port, host):
     """Load demo data into the database and serve the portal on 127.0.0.1:PORT."""
+    from werkzeug.serving import make_server, select_address_family
+
     from portal.demo import (PEOPLE, demo_password, load_demo, load_demo_agreement,
                              load_demo_expectations, load_demo_library, load_demo_runs)
 
     app = current_app._get_current_object()
-    _upgrade(app)
-    password = demo_password()
-    with app.test_request_context():  # the audit log and plugins expect a request
-        partnership, users = load_demo(password)
-        load_demo_runs(partnership)
-        load_demo_expectations(partnership)
-        load_demo_agreement(partnership)
-        load_demo_library(partnership)
-    click.echo(f"\nPartnership Portal demo: http://{host}:{port}/login")
-    click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
-    click.echo(f"Every demo account below has the password: {password}")
-    for email, name, org, org_role, role, site_admin in PEOPLE:
-        what = "site admin" if site_admin else f"{role} in {partnership.name}"
-        if org_role == "admin":
-            what += f", admin of {org}"
-        click.echo(f"  {email:<26} {name} ({org}) — {what}")
-    click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.\n")
-    # app.run() refuses to start inside a Flask CLI command; call Werkzeug directly.
-    from werkzeug.serving import run_simple
-
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    # Bind the port and take the database before touching any data: a second demo
+    # stops here, and the first one's passwords and rows stay as they are.
+    try:
+        listening = socket.create_server((host, port),
+                                         family=select_address_family(host, port))
+    except OSError as exc:
+        raise click.ClickException(
+            f"Port {port} on {host} is in use ({exc.strerror}): is another `portal demo` "
+            "running? Stop it, or choose another port with --port.") from None
+    server = make_server(host, port, app, threaded=True, fd=listening.fileno())
+    with _only_demo(app):
+        _upgrade(app)
+        password = demo_password()
+        with app.test_request_context():  # the audit log and plugins expect a request
+            partnership, users = load_demo(password)
+            load_demo_runs(partnership)
+            load_demo_expectations(partnership)
+            load_demo_agreement(partnership)
+            load_demo_library(partnership)
+        click.echo(f"\nPartnership Portal demo: http://{host}:{server.server_port}/login")
+        click.echo(f"Instance folder: {app.instance_path}")
+        click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
+        click.echo(f"Every demo account below has the password: {password}")
+        for email, name, org, org_role, role, site_admin in PEOPLE:
+            what = "site admin" if site_admin else f"{role} in {partnership.name}"
+            if org_role == "admin":
+                what += f", admin of {org}"
+            click.echo(f"  {email:<26} {name} ({org}) — {what}")
+        click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.\n")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+            listening.close()
 
 
 @main.command()
@@ -81,18 +203,11 @@ def demo(port, host):
 @click.option("--workers", default=4, show_default=True, type=int)
 @with_appcontext
 def serve(bind, workers):
-    """Serve in production style: upgrade the schema, then run gunicorn workers."""
-    app = current_app._get_current_object()
-    _upgrade(app)
-    try:
-        from gunicorn.app.base import BaseApplication
-    except ImportError:  # pragma: no cover - gunicorn is a dependency
-        from werkzeug.serving import run_simple
+    """Serve in production style with gunicorn sync workers (after `portal db upgrade`)."""
+    from gunicorn.app.base import BaseApplication
 
-        click.echo("gunicorn is not installed; serving with the development server.", err=True)
-        host, _, port = bind.rpartition(":")
-        run_simple(host, int(port), app, threaded=True)
-        return
+    app = current_app._get_current_object()
+    _require_current_schema(app)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -127,7 +242,7 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
     from portal.accounts.models import Organization, User, create_account, normalize_email
     from portal.db import database
 
-    _upgrade(current_app)
+    _require_current_schema(current_app)
     email = normalize_email(email)
     if User.get_or_none(User.email == email):
         raise click.ClickException(f"{email} already has an account.")
@@ -181,14 +296,61 @@ def backup(path):
         target.close()
         source.close()
     else:
-        if shutil.which("pg_dump") is None:
-            raise click.ClickException("pg_dump is not installed.")
-        url = current_app.config["PORTAL_DATABASE_URL"]
-        done = subprocess.run(["pg_dump", "--format=custom", "--file", path, "--dbname", url],
-                              capture_output=True, text=True)
-        if done.returncode:
-            raise click.ClickException(done.stderr.strip())
+        _pg_tool("pg_dump", "--format=custom", "--file", path)
     click.echo(f"backup written to {path}")
+
+
+def _pg_tool(name, *args):
+    """Run pg_dump or pg_restore against the configured database; its error is ours."""
+    if shutil.which(name) is None:
+        raise click.ClickException(f"{name} is not installed (Debian: postgresql-client).")
+    url = current_app.config["PORTAL_DATABASE_URL"]
+    done = subprocess.run([name, *args, "--dbname", url], capture_output=True, text=True)
+    if done.returncode:
+        raise click.ClickException(done.stderr.strip())
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore(path):
+    """Load a backup made by `portal backup` into the configured, empty database.
+
+    Restoring only into an empty database means a mistyped command can never overwrite
+    live data. A backup from an older release is restored as it was; `portal db
+    upgrade` then brings it to this code's schema.
+    """
+    from portal.db import database, is_sqlite
+
+    with open(path, "rb") as fh:
+        magic = fh.read(len(SQLITE_MAGIC))
+    kind = ("SQLite" if magic == SQLITE_MAGIC else
+            "PostgreSQL" if magic.startswith(PG_DUMP_MAGIC) else None)
+    if kind is None:
+        raise click.ClickException(f"{path} is not a backup made by `portal backup`.")
+    engine = "SQLite" if is_sqlite() else "PostgreSQL"
+    if kind != engine:
+        raise click.ClickException(
+            f"{path} is a {kind} backup and the configured database is {engine}; "
+            f"set PORTAL_DATABASE_URL to a {kind} database.")
+    database.connect(reuse_if_open=True)
+    if database.get_tables():
+        raise click.ClickException(
+            f"The database {current_app.config['PORTAL_DATABASE_URL']} is not empty. "
+            "Restore into a new, empty database, then point PORTAL_DATABASE_URL at it.")
+    if is_sqlite():
+        database.close()
+        source, target = sqlite3.connect(path), sqlite3.connect(database.obj.database)
+        with target:
+            source.backup(target)
+        target.close()
+        source.close()
+    else:
+        database.close()
+        _pg_tool("pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                 "--single-transaction", path)
+    click.echo(f"restored {path} into {current_app.config['PORTAL_DATABASE_URL']}")
+    _echo_status(current_app)
 
 
 if __name__ == "__main__":  # pragma: no cover

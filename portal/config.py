@@ -92,6 +92,9 @@ def from_environment(instance_path):
         "PORTAL_PLUGINS_STRICT": _flag(env("PORTAL_PLUGINS_STRICT")),
         "PORTAL_LOGIN_MAX_FAILURES": int(env("PORTAL_LOGIN_MAX_FAILURES") or 5),
         "PORTAL_LOGIN_WINDOW_SECONDS": int(env("PORTAL_LOGIN_WINDOW_SECONDS") or 900),
+        # Reverse proxies in front of the portal whose X-Forwarded-* headers are believed;
+        # 0 believes none, since a client can send those headers itself.
+        "PORTAL_TRUSTED_PROXIES": int(env("PORTAL_TRUSTED_PROXIES") or 0),
         # Forms in this portal are text; 1 MB leaves room and stops abuse early.
         "MAX_CONTENT_LENGTH": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),

@@ -1,7 +1,8 @@
 """The database connection: one peewee database per process, chosen by URL.
 
 Models bind to the `database` proxy at import time; the application factory points it
-at SQLite (WAL, busy timeout: DESIGN §8) or a pooled PostgreSQL connection.
+at SQLite (WAL, busy timeout: DESIGN §8) or a pooled PostgreSQL connection that
+survives a restart of the server (DESIGN §10).
 """
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,8 +10,12 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import peewee
 from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.shortcuts import ReconnectMixin
 
 database = peewee.DatabaseProxy()
+
+#: What a database that is down, restarting or unreachable raises (wrapped by peewee).
+CONNECTION_ERRORS = (peewee.OperationalError, peewee.InterfaceError)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -26,6 +31,26 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
 
+class ReconnectingPostgresqlDatabase(ReconnectMixin, PooledPostgresqlDatabase):
+    """A connection pool that outlives a restart of the PostgreSQL server.
+
+    peewee's pool checks each idle connection as it hands it out (one round trip,
+    `is_connection_closed`) and drops one the server closed, so a request that starts
+    after a restart gets a fresh connection. ReconnectMixin covers a connection that
+    dies after that check: a statement outside a transaction (which commits on its
+    own, and which the server rolls back when it ends the connection mid-statement)
+    is sent once more on a new connection; inside a transaction the error is raised,
+    because the work done before it is gone. The fragments are psycopg2's messages
+    for a connection the server ended, as the comments in ReconnectMixin list them.
+    """
+
+    reconnect_errors = (
+        (peewee.OperationalError, "terminating connection"),
+        (peewee.OperationalError, "server closed the connection"),
+        (peewee.InterfaceError, "connection already closed"),
+    )
+
+
 def make_database(url):
     """Return an unconnected peewee database for a `sqlite:///…` or `postgresql://…` URL."""
     parsed = urlparse(url)
@@ -38,7 +63,7 @@ def make_database(url):
     if parsed.scheme in ("postgres", "postgresql"):
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         # Without a pool every request pays a new connection and SCRAM (~5x slower).
-        return PooledPostgresqlDatabase(
+        return ReconnectingPostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username or "") or None,
             password=unquote(parsed.password or "") or None,
@@ -55,6 +80,18 @@ def make_database(url):
 
 def is_sqlite():
     return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def connection_lost():
+    """Whether this thread has no working connection, rather than one failed statement.
+
+    A failed connect leaves the database closed; a server that went away mid-request
+    leaves the driver's connection marked closed (psycopg2's `closed` is non-zero). A
+    bad statement, or SQLite's "database is locked", leaves the connection open.
+    """
+    if database.is_closed():
+        return True
+    return bool(getattr(database.connection(), "closed", False))
 
 
 @contextmanager

@@ -1,8 +1,9 @@
 """Error pages in the portal's own layout; no stack trace ever reaches the browser."""
-from flask import request
+from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal import db, layout
 from portal.rendering import render
 
 MESSAGES = {
@@ -16,7 +17,11 @@ MESSAGES = {
     422: ("Please check the form", "Some fields need another look."),
     429: ("Too many attempts", "Please wait a little and try again."),
     500: ("Something went wrong", "The portal hit an unexpected error. It has been logged; nothing you had saved before was lost."),
+    503: ("Database not answering", "The portal cannot reach its database just now. Nothing you had saved before was lost; try again in a moment."),
 }
+
+#: Seconds a client or proxy should wait before retrying while the database is down.
+RETRY_AFTER_SECONDS = 5
 
 
 def error_page(status, message=None, title=None):
@@ -45,14 +50,30 @@ def _csrf_error(exc):
 def _unexpected(exc):
     if isinstance(exc, HTTPException):
         return _http_error(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return error_page(500)
 
 
+def _database_error(exc):
+    """A database that stopped answering is a 503 page; any other database error a 500.
+
+    The page is drawn without the database (`layout.without_database`), which a
+    logged-in user's header would otherwise need, failing a second time.
+    """
+    if not db.connection_lost():
+        return _unexpected(exc)
+    current_app.logger.error("database not answering on %s %s: %s",
+                             request.method, request.path, exc)
+    layout.without_database()
+    body, status, headers = error_page(503)
+    headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return body, status, headers
+
+
 def init_app(app):
     app.register_error_handler(CSRFError, _csrf_error)
+    for error in db.CONNECTION_ERRORS:
+        app.register_error_handler(error, _database_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
     app.register_error_handler(InternalServerError, lambda exc: error_page(500))

@@ -19,6 +19,19 @@ def navigation(area="main"):
     return [item for item in g.nav_items if item.area == area]
 
 
+def without_database():
+    """Let the layout render for this request without a single query.
+
+    The header shows the logged-in user's name, organization and unread notices and
+    asks plugins for navigation, all from the database; the page that says the
+    database is not answering renders as for a visitor instead, with no navigation.
+    Flask-Login's own setter stores the anonymous user, so the session is untouched
+    and the user is still logged in once the database is back.
+    """
+    current_app.login_manager._update_request_context_with_user()
+    g.nav_items = []
+
+
 def is_current(item):
     return item.endpoint is not None and item.endpoint == request.endpoint
 

@@ -1,8 +1,9 @@
-"""CSRF, security headers and login throttling."""
+"""CSRF, security headers, login throttling and the reverse proxies the portal believes."""
 import datetime as dt
 
 from flask import request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.accounts.models import LoginAttempt, utcnow
 
@@ -41,6 +42,7 @@ def set_security_headers(response):
 
 
 def client_ip():
+    """The client's address: the proxy's own unless `trust_proxies` believes its header."""
     return request.remote_addr or "unknown"
 
 
@@ -76,3 +78,22 @@ def clear_failed_logins(email):
 def init_app(app):
     csrf.init_app(app)
     app.after_request(set_security_headers)
+
+
+def trust_proxies(app):
+    """Believe X-Forwarded-For/-Proto/-Host/-Port/-Prefix from the configured proxies.
+
+    Behind a reverse proxy every request arrives from the proxy's address over plain
+    HTTP: the per-address login limit would then throttle all users together, and HSTS
+    would never be sent. Believing the headers without a proxy would let any client
+    pick its own address and escape that limit, so PORTAL_TRUSTED_PROXIES (default 0)
+    says how many proxies append to them: the client is the entry that many places
+    from the right, and anything further left, which the client may have written
+    itself, is ignored.
+    """
+    hops = app.config["PORTAL_TRUSTED_PROXIES"]
+    if hops < 0:
+        raise ValueError(f"PORTAL_TRUSTED_PROXIES must be 0 or more, got {hops}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)

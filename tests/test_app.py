@@ -14,16 +14,26 @@ def test_healthz_reports_database_status(client):
     body = response.get_json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] is True
-    assert body["database"]["schema_version"] == body["database"]["latest_schema_version"] >= 1
+    assert body["schema"]["core"]["applied"][0] == "001_baseline"
+    assert body["schema"]["core"]["pending"] == [] and body["schema"]["kirkpatrick"]["pending"] == []
 
 
-def test_healthz_says_when_the_schema_needs_an_upgrade(make_app):
+def test_healthz_and_pages_say_when_the_schema_needs_an_upgrade(make_app, demo):
     app = make_app()
     with app.app_context():
-        database.execute_sql("DELETE FROM schema_version")
-    response = app.test_client().get("/healthz")
+        database.execute_sql(
+            "DELETE FROM migrate_history_plugin_supplier_selection WHERE name = '001_baseline'")
+    client = app.test_client()
+    response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["status"] == "needs-upgrade"
+    body = response.get_json()
+    assert body["status"] == "needs-upgrade" and body["needs_upgrade"] == ["supplier_selection"]
+    assert body["schema"]["supplier_selection"]["pending"] == ["001_baseline"]
+    assert "portal db upgrade" in body["action"]
+    page = client.get("/login")
+    assert page.status_code == 503
+    assert "needs an upgrade" in page.get_data(as_text=True)
+    assert "supplier_selection" in page.get_data(as_text=True)
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(make_app):

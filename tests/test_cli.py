@@ -9,7 +9,7 @@ from flask.cli import ScriptInfo
 from portal import cli
 from portal.accounts.models import User
 from portal.db import is_sqlite
-from portal.migrations import SchemaVersion, current_version, latest_version
+from portal.migrations import schema_behind, status
 
 
 @pytest.fixture
@@ -24,13 +24,27 @@ def run(app, monkeypatch):
     return invoke
 
 
-def test_db_upgrade_records_the_schema_version_and_is_idempotent(app, run):
+def test_db_upgrade_reports_each_component_and_is_idempotent(app, run):
     result = run("db", "upgrade")
-    assert result.exit_code == 0
-    assert f"schema version {latest_version()}" in result.output
+    assert result.exit_code == 0, result.output
+    assert "nothing to do: the schema is current" in result.output
+    for component in ("core", "kirkpatrick", "supplier_selection"):
+        assert f"\n{component} " in "\n" + result.output
     with app.app_context():
-        assert current_version() == latest_version()
-        assert SchemaVersion.select().count() == len(__import__("portal.migrations").migrations.MIGRATIONS)
+        assert schema_behind(app) == {}
+        core = next(s for s in status(app) if s.name == "core")
+        assert core.applied[0] == "001_baseline" and core.pending == ()
+
+
+def test_db_status_exits_1_and_names_pending_steps(app, run, make_app):
+    from portal.db import database
+
+    with app.app_context():
+        database.execute_sql("DELETE FROM migrate_history_plugin_kirkpatrick")
+    result = run("db", "status")
+    assert result.exit_code == 1
+    assert "kirkpatrick" in result.output and "pending: 001_baseline" in result.output
+    assert "portal db upgrade" in result.output
 
 
 def test_create_user_with_a_new_organization(app, run):
@@ -87,16 +101,30 @@ def test_backup_writes_a_consistent_copy(app, demo, run, tmp_path):
     assert run("backup", str(target)).exit_code != 0  # never overwrites
 
 
+class FakeServer:
+    """Stands in for Werkzeug's server: records that the demo got as far as serving."""
+
+    def __init__(self, host, port, app, **kwargs):
+        self.host, self.server_port, self.served = host, port, False
+
+    def serve_forever(self):
+        self.served = True
+
+    def server_close(self):
+        pass
+
+
 def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
-    served = {}
+    servers = []
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "fixed demo password")
-    monkeypatch.setattr("werkzeug.serving.run_simple",
-                        lambda host, port, application, **kw: served.update(host=host, port=port))
+    monkeypatch.setattr("werkzeug.serving.make_server",
+                        lambda *a, **kw: servers.append(FakeServer(*a, **kw)) or servers[-1])
     result = run("demo", "--port", "8765")
     assert result.exit_code == 0, result.output
     assert "fixed demo password" in result.output
     assert "peggy@client.example" in result.output and "jim@supplier.example" in result.output
-    assert served == {"host": "127.0.0.1", "port": 8765}
+    assert f"Instance folder: {app.instance_path}" in result.output
+    assert (servers[0].host, servers[0].server_port, servers[0].served) == ("127.0.0.1", 8765, True)
     with app.app_context():
         assert User.get(User.email == "jim@supplier.example").check_password("fixed demo password")
         from portal.instruments.models import Response, Run
@@ -114,7 +142,7 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
 
         assert Cohort.select().count() == 1 and Post.select().count() == 2
         assert Pin.select().count() == 2
-    # A second start keeps the data and resets the passwords to the printed one.
+    # A start after the first one ended keeps the data and resets the passwords.
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "another password")
     run("demo")
     with app.app_context():
@@ -125,7 +153,52 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         assert Cohort.select().count() == 1
 
 
-def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
+def test_a_second_demo_on_a_busy_port_changes_nothing(app, run, monkeypatch):
+    import socket
+
+    monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "first demo password")
+    monkeypatch.setattr("werkzeug.serving.make_server", FakeServer)
+    assert run("demo").exit_code == 0
+    monkeypatch.undo()
+    monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "second demo password")
+    with socket.socket() as busy:  # the first demo, still serving
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run("demo", "--port", str(busy.getsockname()[1]))
+    assert result.exit_code != 0 and "is in use" in result.output and "--port" in result.output
+    with app.app_context():
+        assert User.get(User.email == "jim@supplier.example").check_password("first demo password")
+
+
+def test_a_second_demo_on_the_same_database_changes_nothing(app, run, monkeypatch):
+    from portal import cli
+
+    monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "first demo password")
+    monkeypatch.setattr("werkzeug.serving.make_server", FakeServer)
+    assert run("demo").exit_code == 0
+    monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "second demo password")
+    with cli._only_demo(app):  # the first demo holds the database while it serves
+        result = run("demo", "--port", "8766")
+    assert result.exit_code != 0 and "Another `portal demo` is using this database" in result.output
+    with app.app_context():
+        assert User.get(User.email == "jim@supplier.example").check_password("first demo password")
+
+
+def test_serve_refuses_a_schema_behind_the_code(app, run, monkeypatch):
+    from gunicorn.app.base import BaseApplication
+
+    from portal.db import database
+
+    monkeypatch.setattr(BaseApplication, "run", lambda self: pytest.fail("gunicorn started"))
+    with app.app_context():
+        database.execute_sql("DELETE FROM migrate_history_core WHERE name = '002_drop_schema_version'")
+    result = run("serve")
+    assert result.exit_code != 0
+    assert "behind this code: core (002_drop_schema_version)" in result.output
+    assert "portal db upgrade" in result.output
+
+
+def test_serve_runs_gunicorn_sync_workers_without_control_socket(app, run, monkeypatch):
     from gunicorn.app.base import BaseApplication
 
     seen = {}
@@ -141,5 +214,3 @@ def test_serve_upgrades_then_runs_gunicorn_sync_workers_without_control_socket(a
     assert seen["bind"] == ["127.0.0.1:8999"] and seen["workers"] == 3
     assert seen["worker_class"] == "sync" and seen["control_socket_disable"] is True
     assert seen["app"] is app
-    with app.app_context():
-        assert current_version() == latest_version()

@@ -277,32 +277,6 @@ def test_every_hook_is_documented_and_tested():
         assert tests.count(f"def {hook}(") >= 1 or f"{hook}" in tests, f"{hook} has no test"
 
 
-def test_plugin_models_are_created_by_the_upgrade(make_app):
-    write(make_app.plugins_dir, "notes_plugin.py", """
-        import peewee
-        from portal import Model, hookimpl
-
-        class PluginNote(Model):
-            text = peewee.TextField()
-
-            class Meta:
-                table_name = "notes_plugin_note"
-
-        @hookimpl
-        def portal_models():
-            return [PluginNote]
-    """)
-    app = make_app()  # the fixture runs the upgrade, as `portal db upgrade` does
-    from portal.db import database
-
-    with app.app_context():
-        assert database.table_exists("notes_plugin_note")
-        model = next(m for m in app.extensions["portal_plugin_models"]
-                     if m._meta.table_name == "notes_plugin_note")
-        model.create(text="kept")
-        assert model.select().count() == 1
-
-
 def test_a_plugin_package_imports_its_own_modules(make_app):
     folder = make_app.plugins_dir / "packaged"
     write(folder, "helpers.py", "GREETING = 'hello from a helper module'\n")

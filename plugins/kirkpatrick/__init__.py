@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import peewee
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -511,6 +512,11 @@ REACTION = Instrument(
 @hookimpl
 def portal_models():
     return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

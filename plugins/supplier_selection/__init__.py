@@ -15,6 +15,7 @@ Written against the public plugin API only.
 """
 import datetime
 import math
+from pathlib import Path
 
 import peewee
 
@@ -656,6 +657,11 @@ def _selection_partnership_url(pid):
 @hookimpl
 def portal_models():
     return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return Path(__file__).parent / "migrations"
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from portal.admin.forms import OrganizationForm, PartnershipForm, SiteUserForm
 from portal.audit import AuditEntry
 from portal.db import database
 from portal.forms import options
-from portal.migrations import current_version, latest_version
+from portal.migrations import status as schema_status
 from portal.partnerships.models import Partnership
 from portal.rendering import render
 
@@ -109,7 +109,7 @@ def create_user():
 def plugins():
     host = current_app.extensions["portal_plugins"]
     return render("admin/plugins.html", plugins=list(host.plugins.values()),
-                  runtime_errors=list(host.runtime_errors))
+                  runtime_errors=list(host.runtime_errors), schema=schema_status())
 
 
 @bp.route("/audit")
@@ -118,5 +118,4 @@ def audit_log():
     entries = (AuditEntry.select(AuditEntry, User)
                .join(User, JOIN.LEFT_OUTER, on=(AuditEntry.actor == User.id))
                .order_by(AuditEntry.at.desc()).limit(200))
-    return render("admin/audit.html", entries=entries,
-                  schema=(current_version(), latest_version()))
+    return render("admin/audit.html", entries=entries)

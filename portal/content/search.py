@@ -26,20 +26,6 @@ def words_of(query):
     return found[:MAX_WORDS], note
 
 
-def create_index():
-    if is_sqlite():
-        database.execute_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS content_fts USING fts5("
-            "title, summary, body, tags, item_id UNINDEXED, tokenize = 'porter unicode61')")
-    else:
-        database.execute_sql(
-            "CREATE TABLE IF NOT EXISTS content_search (item_id INTEGER PRIMARY KEY "
-            "REFERENCES content_item(id) ON DELETE CASCADE, document tsvector NOT NULL, "
-            "title TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL)")
-        database.execute_sql(
-            "CREATE INDEX IF NOT EXISTS content_search_document ON content_search USING GIN (document)")
-
-
 def unindex(item):
     table = "content_fts" if is_sqlite() else "content_search"
     database.execute_sql(f"DELETE FROM {table} WHERE item_id = %s" if not is_sqlite()

@@ -1,115 +1,300 @@
-"""Schema migrations that run on SQLite and PostgreSQL and record the schema version.
+"""Schema history per component: the core and every plugin that stores data.
 
-Each step is a numbered function; `upgrade` applies the steps above the recorded
-version, each in its own transaction, and writes the new version. Steps after the first
-use playhouse.migrate operations so they do not depend on today's model classes.
-Plugin models (portal_models hook) are created after the core steps.
+Each component keeps its steps in a folder of numbered files (`001_baseline.py`,
+`002_…`) run by peewee-migrate, and its own history table (`migrate_history_core`,
+`migrate_history_plugin_<name>`, as Indico keeps one alembic version per plugin). A
+step spells out its own operations — frozen model classes, `migrator.add_fields(…)`,
+raw SQL — and never imports today's models, so a database from any earlier release
+upgrades to exactly the schema a fresh one gets (tests/test_migrations.py compares
+them). `portal db upgrade` applies the pending steps, each in its own transaction;
+the app refuses to serve while any is pending (`schema_behind`).
 """
+import logging
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
 import peewee
 from flask import current_app, has_app_context
+from peewee_migrate import Migrator, Router
+from peewee_migrate.models import MigrateHistory
 
-from portal.accounts.models import LoginAttempt, Organization, User, utcnow
-from portal.audit import AuditEntry
-from portal.db import BaseModel, database
-from portal.partnerships.models import Partnership, PartnershipMember
+from portal.db import database, is_sqlite, write_transaction
 
+log = logging.getLogger(__name__)
+# One line per created table is noise next to ours, which names each step applied.
+logging.getLogger("peewee_migrate").setLevel(logging.WARNING)
 
-class SchemaVersion(BaseModel):
-    version = peewee.IntegerField(primary_key=True)
-    description = peewee.CharField(max_length=200)
-    applied_at = peewee.DateTimeField(default=utcnow)
+CORE = "core"
+CORE_STEPS = Path(__file__).resolve().parent / "core"
+#: peewee-migrate's own pattern for step files.
+STEP_FILE = re.compile(r"^\d{3}_[^.]+\.py$")
+STEP_TEMPLATE = '''"""{title}.
 
-
-def _initial_schema():
-    database.create_tables(
-        [Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry]
-    )
-
-
-def _instrument_schema():
-    from portal.db import is_sqlite
-    from portal.instruments.models import TABLES, UNORDERED
-
-    for model in UNORDERED:  # SQLite only: no rowid, so no insertion order to read
-        model._meta.without_rowid = is_sqlite()
-    database.create_tables(TABLES)
+Written by `portal db revision`: read it, and say why the step is needed, before
+committing it. Steps never import the portal's models; they spell out their own.
+"""
+{imports}
 
 
-def _content_schema():
-    from portal.content import search
-    from portal.content.models import TABLES
-
-    database.create_tables(TABLES)
-    search.create_index()
+def migrate(migrator, database, *, fake=False):{migrate}
 
 
-def _agreement_schema():
-    from portal.agreements.models import TABLES
-    from portal.notifications import Notification
-
-    database.create_tables(TABLES + [Notification])
-
-
-def _expectation_schema():
-    from portal.expectations.models import TABLES
-
-    database.create_tables(TABLES)
+def rollback(migrator, database, *, fake=False):{rollback}
+'''
+# A per-engine constant, so concurrent `portal db upgrade` runs on PostgreSQL take turns.
+UPGRADE_LOCK = 7_203_118
 
 
-def _cohort_schema():
-    from portal.content import cohorts, reflections
-
-    database.create_tables(cohorts.TABLES + reflections.TABLES)
+class SchemaError(Exception):
+    """The database cannot be brought to this code's schema; the message says why."""
 
 
-def _review_schema():
-    from portal.content.reinforcement import TABLES
+@dataclass(frozen=True)
+class Component:
+    """A part of the portal with its own schema history."""
 
-    database.create_tables(TABLES)
+    name: str
+    folder: Path
+    models: tuple = ()
 
+    @property
+    def history_table(self):
+        if self.name == CORE:
+            return "migrate_history_core"
+        return "migrate_history_plugin_" + re.sub(r"\W", "_", self.name).lower()
 
-MIGRATIONS = [
-    (1, "accounts, organizations, partnerships, members, audit log", _initial_schema),
-    (2, "instrument runs, participation, drafts, responses, answers, action items",
-     _instrument_schema),
-    (3, "relational expectations and acknowledgements", _expectation_schema),
-    (4, "agreement sections, revisions, drafts, presence, comments, versions, "
-        "ratifications, notifications", _agreement_schema),
-    (5, "enablement content, search index, pins, notes, views, completions, feedback",
-     _content_schema),
-    (6, "cohorts, cohort members and items, posts, reflections", _cohort_schema),
-    (7, "review schedules and review log", _review_schema),
-]
-
-
-def current_version():
-    if not database.table_exists(SchemaVersion._meta.table_name):
-        return 0
-    return SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar() or 0
+    @cached_property
+    def steps(self):
+        """The step names in order; read once, since the code does not change while it runs."""
+        if not self.folder.is_dir():
+            return ()
+        return tuple(sorted(p.stem for p in self.folder.iterdir() if STEP_FILE.match(p.name)))
 
 
-def upgrade(plugin_models=None):
-    """Bring the schema to the newest version; return the list of steps applied.
+@dataclass(frozen=True)
+class ComponentStatus:
+    name: str
+    applied: tuple
+    pending: tuple
+    unknown: tuple  # recorded in the database, absent from this code (a newer release ran)
 
-    Plugin models (the portal_models hook) default to those of the current app.
+
+class PortalMigrator(Migrator):
+    """peewee-migrate's migrator, naming tables' indexes as `portal.Model` does.
+
+    Every portal model sets `legacy_table_names = False`, which also names its indexes
+    after the table (`action_item_run_id`, not `actionitem_run_id`); a frozen model in a
+    step gets the same without having to say so.
     """
-    if plugin_models is None and has_app_context():
-        plugin_models = current_app.extensions.get("portal_plugin_models", [])
+
+    def create_model(self, model):
+        model._meta.legacy_table_names = False
+        return super().create_model(model)
+
+
+class _Router(Router):
+    """peewee-migrate's router with a history table of its own per component.
+
+    The library points one shared `MigrateHistory` class at whichever table the last
+    router named; with several components in one process that would mix histories.
+    """
+
+    def __init__(self, component, db=database):
+        super().__init__(db, migrate_dir=component.folder, migrate_table=component.history_table,
+                         logger=log, migrator_class=PortalMigrator)
+        self.component = component
+
+    @cached_property
+    def model(self):
+        meta = type("Meta", (), {"database": self.database, "table_name": self.migrate_table})
+        history = type(f"History_{self.migrate_table}", (MigrateHistory,), {"Meta": meta})
+        history.create_table(safe=True)
+        return history
+
+    @property
+    def todo(self):
+        return list(self.component.steps)
+
+    def compile(self, name, migrate="", rollback="", num=None):
+        """Write a step file that runs as written: the library's template leaves out the
+        imports its own generated code needs (Decimal defaults, rounding modes)."""
+        name = f"{len(self.todo) + 1:03}_{name}"
+        code = migrate + rollback
+        imports = ["import peewee as pw"]
+        if "Decimal(" in code or "ROUND_" in code:
+            imports.insert(0, "from decimal import ROUND_HALF_EVEN, Decimal\n")
+        (self.migrate_dir / f"{name}.py").write_text(STEP_TEMPLATE.format(
+            title=name.split("_", 1)[1].replace("_", " ").capitalize(),
+            imports="\n".join(imports), migrate=migrate or "\n    pass",
+            rollback=rollback or "\n    pass"))
+        return name
+
+
+def core_models():
+    """Every model class of the core, in one list (tests check none is missing)."""
+    from portal.accounts.models import LoginAttempt, Organization, User
+    from portal.agreements.models import TABLES as AGREEMENT
+    from portal.audit import AuditEntry
+    from portal.content import cohorts, reflections, reinforcement
+    from portal.content.models import TABLES as CONTENT
+    from portal.expectations.models import TABLES as EXPECTATIONS
+    from portal.instruments.models import TABLES as INSTRUMENTS
+    from portal.notifications import Notification
+    from portal.partnerships.models import Partnership, PartnershipMember
+
+    return (Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry,
+            *INSTRUMENTS, *EXPECTATIONS, *AGREEMENT, Notification, *CONTENT,
+            *cohorts.TABLES, *reflections.TABLES, *reinforcement.TABLES)
+
+
+def components(app=None):
+    """The core, then each plugin with a migrations folder, as the app collected them."""
+    if app is None and has_app_context():
+        app = current_app
+    found = [Component(CORE, CORE_STEPS, core_models())]
+    if app is not None:
+        found += app.extensions.get("portal_migrations", [])
+    return found
+
+
+def _recorded(component):
+    """Step names the database has recorded for a component (none when it has no table)."""
+    if not database.table_exists(component.history_table):
+        return []
+    cursor = database.execute_sql(
+        f'SELECT name FROM "{component.history_table}" ORDER BY id')
+    return [row[0] for row in cursor.fetchall()]
+
+
+def status(app=None):
+    """Applied, pending and unknown steps per component; reads, never writes."""
     database.connect(reuse_if_open=True)
-    database.create_tables([SchemaVersion], safe=True)
-    applied = []
-    done = {row.version for row in SchemaVersion.select(SchemaVersion.version)}
-    for version, description, step in MIGRATIONS:
-        if version in done:  # by set, not by "above the highest": no step is ever skipped
+    report = []
+    for component in components(app):
+        done = _recorded(component)
+        report.append(ComponentStatus(
+            name=component.name,
+            applied=tuple(s for s in component.steps if s in done),
+            pending=tuple(s for s in component.steps if s not in done),
+            unknown=tuple(s for s in done if s not in component.steps),
+        ))
+    return report
+
+
+def schema_behind(app=None):
+    """{component: pending steps} for every component the database lags behind."""
+    return {s.name: s.pending for s in status(app) if s.pending}
+
+
+def _frozen_models(router, step):
+    """The model classes a step creates, from running it on paper (nothing is executed)."""
+    migrator = PortalMigrator(database)
+    router.run_one(step, migrator, fake=True)
+    return list(migrator.orm)
+
+
+def _adopt(component, router):
+    """Record the baseline as applied when its tables already exist, as 0.1 made them.
+
+    Databases from before per-component histories (the core's numbered `schema_version`
+    steps, plugin tables made from their models) hold the baseline schema already.
+    Every table and column must be there; anything short of that is refused with the
+    differences, never patched over.
+    """
+    baseline = component.steps[0]
+    tables = {model._meta.table_name: model for model in _frozen_models(router, baseline)}
+    present = [name for name in tables if database.table_exists(name)]
+    if not present:
+        return False
+    problems = []
+    for name, model in tables.items():
+        if name not in present:
+            problems.append(f"table {name} is missing")
             continue
-        with database.atomic():
-            step()
-            SchemaVersion.create(version=version, description=description)
-        applied.append((version, description))
-    if plugin_models:
-        database.create_tables(list(plugin_models), safe=True)
+        columns = {column.name for column in database.get_columns(name)}
+        missing = [f.column_name for f in model._meta.sorted_fields if f.column_name not in columns]
+        if missing:
+            problems.append(f"table {name} lacks {', '.join(missing)}")
+    if problems:
+        raise SchemaError(
+            f"{component.name}: the database holds tables of this component but not its "
+            f"baseline schema ({'; '.join(problems)}). It was made by a development build; "
+            "restore a backup made by a release, or start from an empty database.")
+    router.model.create(name=baseline)
+    log.info("%s: existing tables match %s; recorded it as applied", component.name, baseline)
+    return True
+
+
+def _apply(component, router, step):
+    """Run one step in its own transaction; False when another process ran it first."""
+    with write_transaction():
+        if not is_sqlite():
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
+        if step in _recorded(component):
+            return False
+        migrate, _ = router.read(step)
+        migrate(router.migrator, database, fake=False)
+        router.migrator()
+        router.model.create(name=step)
+    return True
+
+
+def upgrade(app=None):
+    """Apply every pending step of every component; return [(component, step)] applied."""
+    database.connect(reuse_if_open=True)
+    applied = []
+    for component in components(app):
+        if not component.steps:
+            continue
+        router = _Router(component)
+        if not database.table_exists(component.history_table) and _adopt(component, router):
+            applied.append((component.name, f"{component.steps[0]} (adopted)"))
+        for step in component.steps:
+            if step in _recorded(component):
+                continue
+            if _apply(component, router, step):
+                applied.append((component.name, step))
+                log.info("%s: applied %s", component.name, step)
     return applied
 
 
-def latest_version():
-    return MIGRATIONS[-1][0]
+def new_step(component, name, empty=False):
+    """Write the next step file of a component; return its path.
+
+    Unless `empty`, the step holds the operations that take the component's history to
+    its models (peewee-migrate's auto-diff, worked out on an in-memory database so the
+    configured one is not touched). Read it before committing it: the generator cannot
+    see raw SQL, engine-specific options or data moves.
+    """
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SchemaError("Name the step with lower-case letters, digits and underscores.")
+    router = _Router(component, db=peewee.SqliteDatabase(":memory:"))
+    created = router.create(name, auto=False if empty else list(component.models))
+    if created is None:
+        raise SchemaError(f"{component.name}: the models match the steps; nothing to write.")
+    return component.folder / f"{created}.py"
+
+
+def plugin_components(host):
+    """A Component per plugin that declares migrations, with the models it declares.
+
+    A plugin that stores models without steps would see its tables never created or
+    never changed; it is marked failed at start-up with what to do instead.
+    """
+    from portal.plugins.host import call_startup_hook
+
+    models = {}
+    for name, model in call_startup_hook(host, "portal_models"):
+        models.setdefault(name, []).append(model)
+    found = []
+    for name, folder in call_startup_hook(host, "portal_migrations"):
+        if not Path(folder).is_dir():
+            host.fail(name, f"portal_migrations: {folder} is not a folder")
+            continue
+        found.append(Component(name, Path(folder), tuple(models.pop(name, ()))))
+    for name in models:
+        host.fail(name, "portal_models returns models but the plugin has no schema steps: "
+                        "return their folder from portal_migrations (docs/plugins.md)")
+    return [c for c in found if host.plugins[c.name].status == "loaded"]

@@ -75,8 +75,21 @@ def portal_instruments():
 def portal_models():
     """Return peewee model classes (subclasses of `portal.Model`) your plugin stores.
 
-    `portal db upgrade` (and `portal demo` / `portal serve` on start) creates their
-    tables when they do not exist yet. Name tables after your plugin to avoid clashes.
+    A plugin that returns models must also implement `portal_migrations`: the tables are
+    made and changed by its schema steps, never from the model classes. Name tables
+    after your plugin to avoid clashes.
+    """
+
+
+@hookspec
+def portal_migrations():
+    """Return the folder holding your plugin's schema steps (`001_initial.py`, `002_…`).
+
+    `portal db upgrade` applies the steps in the order of their numbers, each once and
+    in its own transaction, recorded in your plugin's own history table; while one is
+    pending the portal answers 503 and `portal db status` names it. Each step is a
+    peewee-migrate file with a `migrate(migrator, database, fake=False)` function;
+    `portal db revision <plugin> <name>` writes the next one from your models.
     """
 
 
