@@ -3,10 +3,14 @@
 The issue asks for 16 concurrent editors saving to the same and to different sections
 over HTTP against gunicorn with SQLite, reporting throughput, p99 latency, the count
 of lost edits (every accepted save must be in history or awaiting conflict resolution)
-and the count of "database is locked" errors, both of which must be 0.
+and the count of "database is locked" errors, both of which must be 0. The same
+workload is the scale-out proof on PostgreSQL: several gunicorn servers, as several
+hosts would run them, sharing one database and one secret key.
 
     python benchmarks/concurrent_editors.py [--editors 16] [--seconds 15] [--workers 4]
                                             [--saves-per-editor N] [--seed 7] [--keep-data]
+                                            [--postgres | --database-url postgresql://...]
+                                            [--servers N] [--compare | --no-compare]
 
 The script builds a fresh instance in a temporary directory (`portal db upgrade`, the
 demo people, and extra editor accounts so that every editor is a distinct user), starts
@@ -22,7 +26,16 @@ save on a stale base must merge cleanly), and with probability --conflict-rate t
 contested line, so that two editors deliberately change the same line and the later
 one gets the 409 conflict view.
 
-After the run gunicorn is stopped and the SQLite file is read directly:
+With --postgres (a throwaway cluster started here) or --database-url (whose PUBLIC
+SCHEMA IS DROPPED first), the database is PostgreSQL. --servers N then starts N
+gunicorn servers, each with its own instance folder and port; every editor sends its
+successive requests to the servers in turn, so a session made on one server is used
+on the next. An observer on server B meanwhile checks that presence and a save made on
+server A show up on B (presence endpoint, reading page's live-refresh poll). With more
+than one server the run is made twice, with 1 server and with N on a fresh schema, and
+the ratio of their throughputs is printed.
+
+After the run the servers are stopped and the database is read directly:
 - every accepted save (302 back to the agreement) must have its token in a revision of
   its section, and each clause line of the final head must hold its owner's last
   accepted token (a merge that reverted someone's accepted edit is a lost edit too);
@@ -32,15 +45,18 @@ After the run gunicorn is stopped and the SQLite file is read directly:
 "database is locked" is counted in the responses and in gunicorn's stderr.
 
 The script prints figures measured in this run and never fails on timing; it exits 1
-when an edit was lost or a "database is locked" error occurred.
+when an edit was lost, a server answered 5xx, a "database is locked" error occurred, or
+presence or live refresh was not seen across servers.
 """
 import argparse
+import glob
 import html
 import json
 import math
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -53,6 +69,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import requests
 
@@ -73,6 +90,15 @@ SEED_TOKEN = "seed"
 DEMO_EDITORS = ["peggy@client.example", "jim@supplier.example",
                 "carla@client.example", "sofia@supplier.example"]
 
+# The cross-server probe: a visitor who edits on server A, an observer who reads on B.
+PROBE_ACCOUNTS = 2
+PROBE_SECTION_TITLE = "Cross-server probe"
+PROBE_PAUSE_SECONDS = 0.5  # between probe rounds: a few requests a second beside the editors
+PROBE_RECHECK_SECONDS = 0.1  # between the observer's polls while it waits for the save
+
+PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
+PG_ROLE, PG_DATABASE = "portal", "portal_bench"
+
 CSRF_META_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 EDITOR_FORM_RE = re.compile(
     r'<form method="post" action="[^"]*/edit" class="editor__form">(.*?)</form>', re.S)
@@ -82,6 +108,10 @@ TEXTAREA_RE = re.compile(r'<textarea id="body" name="body"[^>]*>(.*?)</textarea>
 STALE_DRAFT_RE = re.compile(
     r'data-testid="stale-draft">.*?<textarea name="body" hidden>(.*?)</textarea>', re.S)
 LINE_RE = re.compile(r"^(clause \d+|contested): \[([^\]]*)\]$")
+# The reading page's section card polls itself: <section … id="section-N" hx-get="…poll…"
+# hx-trigger="every 3s">; the poll answers 204 while nothing changed, else a new card.
+SECTION_POLL_RE = re.compile(
+    r'id="section-(\d+)"\s+hx-get="([^"]+)"\s+hx-trigger="every (\d+(?:\.\d+)?)s"')
 
 # Runs in a child process with the benchmark's environment: demo people plus editors.
 SETUP = r"""
@@ -98,7 +128,7 @@ with app.test_request_context():
     partnership, _ = load_demo(password)
     password_hash = User.get(User.email == "peggy@client.example").password_hash
     orgs = [Organization.get(Organization.name == CLIENT), Organization.get(Organization.name == SUPPLIER)]
-    emails = []
+    emails, names = [], {}
     with database.atomic():
         for i in range(extra):
             org = orgs[i % 2]
@@ -108,7 +138,8 @@ with app.test_request_context():
                                password_hash=password_hash)
             PartnershipMember.create(partnership=partnership, user=user, role="editor")
             emails.append(user.email)
-    print(json.dumps({"partnership": partnership.id, "extra": emails}))
+            names[user.email] = user.name
+    print(json.dumps({"partnership": partnership.id, "extra": emails, "names": names}))
 database.close()
 """
 
@@ -120,7 +151,8 @@ def parse_args(argv=None):
                         help="how long the editors save (default 15)")
     parser.add_argument("--saves-per-editor", type=int, default=0,
                         help="stop each editor after this many saves instead of after --seconds")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument("--workers", type=int, default=4,
+                        help="gunicorn sync workers of each server (default 4)")
     parser.add_argument("--think-ms", type=float, default=50.0,
                         help="upper bound of the random pause between GET and POST (default 50)")
     parser.add_argument("--conflict-rate", type=float, default=0.10,
@@ -128,9 +160,38 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=7, help="random seed of the editors' choices")
     parser.add_argument("--keep-data", action="store_true",
                         help="keep the temporary directory (database, gunicorn log) and print its path")
+    engine = parser.add_mutually_exclusive_group()
+    engine.add_argument("--database-url", default="",
+                        help="postgresql://... to run against PostgreSQL; the PUBLIC SCHEMA of "
+                             "that database is DROPPED and recreated before each run, and the "
+                             "last run's data is left in it: use a throwaway database only. "
+                             "Default: SQLite in the temporary directory.")
+    engine.add_argument("--postgres", action="store_true",
+                        help="start a throwaway PostgreSQL cluster (initdb/pg_ctl from "
+                             f"{PG_BIN_GLOB}) on a free port of 127.0.0.1 for this run, and stop "
+                             "and remove it at the end")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="separate gunicorn servers sharing the database and the secret key, "
+                             "as that many hosts would run them (default 1; more than 1 needs "
+                             "PostgreSQL)")
+    parser.add_argument("--compare", action=argparse.BooleanOptionalAction, default=None,
+                        help="run the workload with 1 server, then with --servers, each on a "
+                             "fresh schema, and print the throughput ratio (default: on when "
+                             "--servers is more than 1)")
     args = parser.parse_args(argv)
     if args.editors < 2:
         parser.error("--editors must be at least 2 (half on the hot section, half spread)")
+    if args.servers < 1:
+        parser.error("--servers must be at least 1")
+    if args.database_url and urlparse(args.database_url).scheme not in ("postgres", "postgresql"):
+        parser.error("--database-url must be a postgresql:// URL (SQLite is the default)")
+    if args.servers > 1 and not (args.database_url or args.postgres):
+        parser.error("--servers more than 1 needs PostgreSQL (--postgres or --database-url): "
+                     "SQLite is a file on one host, which several hosts cannot share")
+    if args.compare is None:
+        args.compare = args.servers > 1
+    if args.compare and args.servers < 2:
+        parser.error("--compare needs --servers 2 or more (it compares 1 server with N)")
     return args
 
 
@@ -179,7 +240,122 @@ def line_values(body):
     return values
 
 
-# Server ---------------------------------------------------------------------------------
+# Databases ------------------------------------------------------------------------------
+
+def is_postgres(url):
+    return urlparse(url).scheme in ("postgres", "postgresql")
+
+
+def sqlite_url(folder):
+    """Where the single-host run keeps its database: the (first) server's instance folder."""
+    return f"sqlite:///{folder / 'instance' / 'portal.sqlite'}"  # sqlite:/// + /abs/path
+
+
+def reset_postgres(url):
+    """Start each run from an empty schema, exactly as tests/conftest.py does."""
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    conn.close()
+
+
+def connect(url):
+    """A read-only DB-API connection to the benchmark's database, whichever engine it is.
+
+    The checks then run the same SQL on both: only the way in differs.
+    """
+    if is_postgres(url):
+        import psycopg2
+
+        conn = psycopg2.connect(url)
+        conn.set_session(readonly=True)
+        return conn
+    path = unquote(urlparse(url).path)[1:]
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def fetch(conn, sql):
+    cursor = conn.cursor()
+    cursor.execute(sql)
+    rows = cursor.fetchall()
+    cursor.close()
+    return rows
+
+
+def postgres_version(url):
+    conn = connect(url)
+    try:
+        return fetch(conn, "SHOW server_version")[0][0].split()[0]
+    finally:
+        conn.close()
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster in a temp folder on a free loopback port, for one run.
+
+    As tests/run.sh does it: initdb refuses to run as root, so as root every command
+    runs as the postgres user on a folder that user owns. SCRAM on TCP, as a real
+    deployment would authenticate.
+    """
+
+    def __init__(self):
+        found = sorted(glob.glob(PG_BIN_GLOB), key=lambda p: [int(x) for x in re.findall(
+            r"\d+", Path(p).parent.name)] or [0])
+        if not found:
+            raise SystemExit(f"--postgres needs PostgreSQL's server binaries in {PG_BIN_GLOB} "
+                             "(Debian: apt-get install postgresql)")
+        self.bin = Path(found[-1])
+        self.folder = Path(tempfile.mkdtemp(prefix="portal-concurrent-editors-pg-"))
+        self.port = free_port()
+        self.started = False
+
+    def run(self, command):
+        """`command` as the postgres user when we are root, else as ourselves."""
+        argv = (["su", "postgres", "-s", "/bin/sh", "-c", command] if os.geteuid() == 0
+                else ["sh", "-c", command])
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command}\nfailed with code {done.returncode}:\n"
+                               f"{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def start(self):
+        password_file = self.folder / "pw"
+        password_file.write_text("benchmark-superuser\n")
+        if os.geteuid() == 0:
+            for path in (self.folder, password_file):
+                shutil.chown(path, "postgres", "postgres")
+        q, data = shlex.quote, self.folder / "data"
+        self.run(f"{q(str(self.bin / 'initdb'))} -D {q(str(data))} -U postgres "
+                 f"--auth-local=trust --auth-host=scram-sha-256 --pwfile={q(str(password_file))} "
+                 "-E UTF8 --locale=C.UTF-8")
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self.run(f"{q(str(self.bin / 'pg_ctl'))} -D {q(str(data))} -l {q(str(self.folder / 'log'))} "
+                 f"-w -o {q(options)} start")
+        self.started = True
+        self.run(f"{q(str(self.bin / 'psql'))} -h {q(str(self.folder))} -p {self.port} -U postgres "
+                 f"-q -c {q(f'CREATE ROLE {PG_ROLE} LOGIN PASSWORD {PG_ROLE!r}')} "
+                 f"-c {q(f'CREATE DATABASE {PG_DATABASE} OWNER {PG_ROLE}')}")
+        return f"postgresql://{PG_ROLE}:{PG_ROLE}@127.0.0.1:{self.port}/{PG_DATABASE}"
+
+    def stop(self, keep):
+        if self.started:
+            q = shlex.quote
+            try:
+                self.run(f"{q(str(self.bin / 'pg_ctl'))} -D {q(str(self.folder / 'data'))} "
+                         "-m fast stop")
+            except RuntimeError as exc:
+                print(f"could not stop the throwaway PostgreSQL: {exc}", file=sys.stderr)
+        if keep:
+            print(f"PostgreSQL cluster (stopped) kept in {self.folder}")
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# Servers --------------------------------------------------------------------------------
 
 def free_port():
     with socket.socket() as sock:
@@ -187,15 +363,47 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def prepare(env, editors):
-    """Schema, demo people and enough editor accounts for one distinct user per editor."""
-    subprocess.run([sys.executable, "-m", "portal.cli", "db", "upgrade"], env=env, cwd=ROOT,
-                   check=True, capture_output=True, text=True)
-    extra = max(0, editors - len(DEMO_EDITORS))
+def portal_command():
+    """The `portal` console script of this interpreter, which stays stable while the
+    module behind it may move."""
+    beside = Path(sys.executable).with_name("portal")
+    found = str(beside) if beside.exists() else shutil.which("portal")
+    if found is None:
+        raise SystemExit("the `portal` command is not installed: pip install -e .")
+    return found
+
+
+def server_env(base_env, folder):
+    """One host's environment: its own instance folder, the shared database and key."""
+    return dict(base_env, PORTAL_INSTANCE_PATH=str(folder / "instance"),
+                PORTAL_PLUGINS_DIR=str(folder / "plugins"))
+
+
+def prepare(env, editors, probe_accounts):
+    """Schema, demo people and enough editor accounts for one distinct user per editor.
+
+    Returns the partnership id, the editors' emails, the probe's accounts (email, name)
+    after them, and nothing else is created, so a run without probe matches the old one.
+    """
+    upgrade = subprocess.run([portal_command(), "db", "upgrade"], env=env, cwd=ROOT,
+                             capture_output=True, text=True, check=False)
+    if upgrade.returncode != 0:
+        raise RuntimeError(f"`portal db upgrade` failed with code {upgrade.returncode}:\n"
+                           + (upgrade.stderr or upgrade.stdout)[-3000:])
+    extra = max(0, editors - len(DEMO_EDITORS)) + probe_accounts
     done = subprocess.run([sys.executable, "-c", SETUP, PASSWORD, str(extra)], env=env, cwd=ROOT,
                           check=True, capture_output=True, text=True)
     info = json.loads(done.stdout.strip().splitlines()[-1])
-    return info["partnership"], (DEMO_EDITORS + info["extra"])[:editors]
+    probe = info["extra"][len(info["extra"]) - probe_accounts:] if probe_accounts else []
+    emails = (DEMO_EDITORS + info["extra"][:len(info["extra"]) - probe_accounts])[:editors]
+    return info["partnership"], emails, [(email, info["names"][email]) for email in probe]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    log_path: Path
 
 
 def start_gunicorn(env, port, workers, log_path):
@@ -205,22 +413,34 @@ def start_gunicorn(env, port, workers, log_path):
          "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()
-    url = f"http://127.0.0.1:{port}"
+    server = Server(process, f"http://127.0.0.1:{port}", Path(log_path))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with code {process.returncode}; see its log:\n"
                                + Path(log_path).read_text()[-3000:])
         try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return process, url
+            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return server
         except requests.RequestException:
             pass
         time.sleep(0.2)
+    stop_gunicorn(server)
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
-def stop_gunicorn(process):
+def start_servers(base_env, folders, workers, servers):
+    """One gunicorn per folder, as one per host; appended to `servers` as each answers,
+    so the caller can stop those already running if a later one fails."""
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        servers.append(start_gunicorn(server_env(base_env, folder), free_port(), workers,
+                                      folder / "gunicorn.log"))
+    return servers
+
+
+def stop_gunicorn(server):
+    process = server.process
     if process is None or process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)  # the master stops its workers gracefully
@@ -231,7 +451,7 @@ def stop_gunicorn(process):
         process.wait(5)
 
 
-# Editors --------------------------------------------------------------------------------
+# Clients and editors --------------------------------------------------------------------
 
 @dataclass
 class Page:
@@ -240,6 +460,7 @@ class Page:
     base_id: str
     body: str
     stale_draft: str = None
+    server: int = 0  # the server that rendered the editor
 
 
 @dataclass
@@ -257,42 +478,53 @@ class Save:
     detail: str = ""
     conflict_page_has_text: bool = None
     draft_offered: bool = None
+    opened_on: int = 0  # the server that rendered the editor
+    posted_to: int = 0  # the server that took the save
 
 
-class Editor(threading.Thread):
-    def __init__(self, index, email, url, partnership, sections, hot_section, args, start, rng):
-        super().__init__(name=f"editor-{index}", daemon=True)
-        self.index, self.email, self.url = index, email, url
-        self.agreement = f"{url}/partnerships/{partnership}/agreement"
-        self.sections, self.hot_section = sections, hot_section
-        self.hot = index < args.editors // 2
-        self.owned = [label for label in clause_labels(args.editors)
-                      if owner_of(label, args.editors) == index]
-        self.args, self.start_event, self.rng = args, start, rng
+class Client:
+    """One signed-in browser: a `requests` session whose successive requests go to the
+    servers in turn, starting at `first`, as a user behind a load balancer would meet
+    them; with one server every request goes to it."""
+
+    def __init__(self, email, servers, agreement_path, first=0):
+        self.email, self.servers = email, list(servers)
+        self.agreement = agreement_path
+        self.turn = first
         self.session = requests.Session()
-        self.saves, self.gets, self.errors = [], [], []
+        self.gets, self.errors = [], []
         self.requests = 0
-        self.ready = threading.Event()
+        self.per_server = Counter()
         self.locked_responses = 0
         self.server_errors = 0
 
-    # HTTP helpers
+    def next_server(self):
+        index = self.turn % len(self.servers)
+        self.turn += 1
+        return index
+
     def _request(self, method, path, **kwargs):
+        """Returns (response, ms, server index); counts 5xx and "database is locked"."""
+        server = self.next_server()
         self.requests += 1
+        self.per_server[server] += 1
         started = time.perf_counter()
-        response = self.session.request(method, path, allow_redirects=False, timeout=60, **kwargs)
+        response = self.session.request(method, self.servers[server] + path,
+                                        allow_redirects=False, timeout=60, **kwargs)
         ms = (time.perf_counter() - started) * 1000
         if response.status_code >= 500:
             self.server_errors += 1
         if LOCKED in response.text:
             self.locked_responses += 1
-        return response, ms
+        return response, ms, server
 
     def login(self):
-        page = self.session.get(self.url + "/login", timeout=30)
+        page = self.session.get(self.servers[self.next_server()] + "/login", timeout=30)
         token = CSRF_META_RE.search(page.text).group(1)
-        response = self.session.post(self.url + "/login", allow_redirects=False, timeout=30, data={
-            "email": self.email, "password": PASSWORD, "csrf_token": token})
+        response = self.session.post(self.servers[self.next_server()] + "/login",
+                                     allow_redirects=False, timeout=30, data={
+                                         "email": self.email, "password": PASSWORD,
+                                         "csrf_token": token})
         if response.status_code != 302:
             raise RuntimeError(f"{self.email} could not log in: HTTP {response.status_code}")
 
@@ -300,12 +532,30 @@ class Editor(threading.Thread):
         return f"{self.agreement}/sections/{section}/edit"
 
     def open_editor(self, section):
-        response, ms = self._request("GET", self.edit_url(section))
+        response, ms, server = self._request("GET", self.edit_url(section))
         self.gets.append(ms)
         if response.status_code != 200:
             self.errors.append(f"GET editor of section {section}: HTTP {response.status_code}")
             return None
-        return parse_editor(section, response.text)
+        page = parse_editor(section, response.text)
+        if page is not None:
+            page.server = server
+        return page
+
+
+class Editor(Client, threading.Thread):
+    def __init__(self, index, email, servers, partnership, sections, hot_section, args, start, rng):
+        threading.Thread.__init__(self, name=f"editor-{index}", daemon=True)
+        Client.__init__(self, email, servers, f"/partnerships/{partnership}/agreement",
+                        first=index % len(servers))
+        self.index = index
+        self.sections, self.hot_section = sections, hot_section
+        self.hot = index < args.editors // 2
+        self.owned = [label for label in clause_labels(args.editors)
+                      if owner_of(label, args.editors) == index]
+        self.args, self.start_event, self.rng = args, start, rng
+        self.saves = []
+        self.ready = threading.Event()
 
     def pick_section(self):
         return self.hot_section if self.hot else self.rng.choice(self.sections)
@@ -350,13 +600,13 @@ class Editor(threading.Thread):
             token = contested_token(current, f"{self.index:02d}{seq:05d}")
         body = with_line(page.body, label, token)
         record = Save(self.index, self.email, page.section, page.section == self.hot_section,
-                      label, token, seq, None, 0.0, "other")
+                      label, token, seq, None, 0.0, "other", opened_on=page.server)
         if body is None:
             record.detail = f"{label} not found in the editor's textarea"
             self.saves.append(record)
             return None
         try:
-            response, ms = self._request("POST", self.edit_url(page.section), data={
+            response, ms, record.posted_to = self._request("POST", self.edit_url(page.section), data={
                 "csrf_token": page.csrf, "body": body, "base_id": page.base_id,
                 "summary": f"{label} {token} by editor {self.index}"})
         except requests.RequestException as exc:
@@ -393,12 +643,11 @@ def parse_editor(section, text):
                 stale_draft=html.unescape(stale.group(1)) if stale else None)
 
 
-def seed_sections(url, partnership, email, editors):
+def seed_sections(servers, partnership, email, editors):
     """One session opens the agreement (which creates the 8 sections) and seeds each."""
-    seeder = Editor(0, email, url, partnership, [], None, argparse.Namespace(editors=editors),
-                    None, None)
+    seeder = Client(email, servers[:1], f"/partnerships/{partnership}/agreement")
     seeder.login()
-    page = seeder.session.get(seeder.agreement, timeout=30)
+    page, _, _ = seeder._request("GET", seeder.agreement)
     if page.status_code != 200:
         raise RuntimeError(f"the agreement page answered HTTP {page.status_code}")
     sections = []
@@ -409,7 +658,7 @@ def seed_sections(url, partnership, email, editors):
     for section in sections:
         editor = seeder.open_editor(section)
         title = html.unescape(titles.get(str(section), f"section {section}"))
-        response, _ = seeder._request("POST", seeder.edit_url(section), data={
+        response, _, _ = seeder._request("POST", seeder.edit_url(section), data={
             "csrf_token": editor.csrf, "body": seed_body(title, editors),
             "base_id": editor.base_id, "summary": "benchmark seed"})
         if response.status_code != 302:
@@ -417,25 +666,170 @@ def seed_sections(url, partnership, email, editors):
     return sections
 
 
+# Presence and live refresh across servers -----------------------------------------------
+
+@dataclass
+class ProbeRound:
+    presence_seen: bool = False
+    saved: bool = False
+    refresh_seen: bool = False
+    refresh_ms: float = None  # from the save's answer on A to the poll on B that showed it
+    detail: str = ""
+
+
+class CrossServerProbe(threading.Thread):
+    """A visitor editing on server A and an observer reading on server B, while the
+    editors save: what A wrote (presence, a save) must be what B serves, which holds
+    only when that state lives in the database, not in a server's memory.
+
+    Each round, the visitor opens the probe section's editor on A and sends the editor's
+    presence heartbeat there; the observer's heartbeat on B must name the visitor. Then
+    the visitor saves a new token on A, and the observer's live-refresh poll on B (the
+    one the reading page sends every few seconds) must bring the section with that
+    token before one polling interval has passed. The probe has its own section so the
+    editors' checks count exactly their own saves.
+    """
+
+    def __init__(self, visitor, visitor_name, observer, start, stop):
+        super().__init__(name="cross-server-probe", daemon=True)
+        self.visitor, self.visitor_name, self.observer = visitor, visitor_name, observer
+        self.start_event, self.stop = start, stop
+        self.ready = threading.Event()
+        self.rounds, self.errors = [], []
+        self.section = self.poll_path = self.interval = self.observer_csrf = None
+
+    @property
+    def clients(self):
+        return [self.visitor, self.observer]
+
+    def setup(self):
+        """Both sign in; the visitor adds the probe section on A and writes its first text;
+        the observer reads the agreement on B, where it finds the section's poll."""
+        self.visitor.login()
+        self.observer.login()
+        page, _, _ = self.visitor._request("GET", self.visitor.agreement)
+        response, _, _ = self.visitor._request("POST", f"{self.visitor.agreement}/sections", data={
+            "csrf_token": CSRF_META_RE.search(page.text).group(1), "title": PROBE_SECTION_TITLE})
+        found = re.search(r"/sections/(\d+)/edit$", response.headers.get("Location", ""))
+        if response.status_code != 302 or found is None:
+            raise RuntimeError(f"adding the probe section answered HTTP {response.status_code}")
+        self.section = int(found.group(1))
+        if not self.save("PROBE-SEED"):
+            raise RuntimeError("the probe section's first text was not saved")
+        reading, _, _ = self.observer._request("GET", self.observer.agreement)
+        self.observer_csrf = CSRF_META_RE.search(reading.text).group(1)
+        polls = {int(m.group(1)): m for m in SECTION_POLL_RE.finditer(reading.text)}
+        if self.section not in polls:
+            raise RuntimeError("the reading page has no live-refresh poll for the probe section")
+        self.poll_path = html.unescape(polls[self.section].group(2))
+        self.interval = float(polls[self.section].group(3))
+
+    def save(self, token, page=None):
+        """The visitor saves `token` on A (from `page`, its open editor); True if accepted."""
+        page = page or self.visitor.open_editor(self.section)
+        if page is None:
+            return False
+        body = (f"{PROBE_SECTION_TITLE}: a visitor saves on one server, an observer reads "
+                f"on another.\n\nprobe: [{token}]\n")
+        response, _, _ = self.visitor._request("POST", self.visitor.edit_url(self.section), data={
+            "csrf_token": page.csrf, "body": body, "base_id": page.base_id,
+            "summary": f"probe {token}"})
+        return (response.status_code == 302 and response.headers.get("Location", "")
+                .endswith(f"/agreement#section-{self.section}"))
+
+    def run(self):
+        try:
+            self.setup()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            self.errors.append(f"probe setup: {type(exc).__name__}: {exc}")
+        finally:
+            self.ready.set()
+        self.start_event.wait()
+        if self.errors:
+            return
+        number = 0
+        while True:  # at least one round, however short the run
+            number += 1
+            try:
+                self.rounds.append(self.round(number))
+            except requests.RequestException as exc:
+                self.errors.append(f"probe round {number}: {type(exc).__name__}: {exc}")
+                self.rounds.append(ProbeRound(detail=str(exc)))
+            if self.stop.wait(PROBE_PAUSE_SECONDS):
+                break
+
+    def round(self, number):
+        result = ProbeRound()
+        page = self.visitor.open_editor(self.section)  # presence, recorded on A
+        if page is None:
+            result.detail = "the visitor's editor did not open"
+            return result
+        self.visitor._request("POST", f"{self.visitor.agreement}/sections/{self.section}/presence",
+                              headers={"X-CSRFToken": page.csrf})  # the heartbeat, on A
+        response, _, _ = self.observer._request(
+            "POST", f"{self.observer.agreement}/sections/{self.section}/presence",
+            headers={"X-CSRFToken": self.observer_csrf})
+        result.presence_seen = (response.status_code == 200 and
+                                f"<strong>{html.escape(self.visitor_name)}</strong>" in response.text)
+        self.poll()  # settle: take in the presence changes before the save
+        token = f"PROBE-R{number:04d}"
+        result.saved = self.save(token, page)  # nobody else writes here: page is current
+        if not result.saved:
+            result.detail = f"the visitor's save {token} was not accepted"
+            return result
+        saved_at = time.perf_counter()
+        while True:
+            text = self.poll()
+            waited = time.perf_counter() - saved_at
+            if text is not None and f"[{token}]" in html.unescape(text):
+                result.refresh_seen, result.refresh_ms = waited <= self.interval, waited * 1000
+                return result
+            if waited > self.interval:
+                result.detail = f"{token} not in B's poll {self.interval:g} s after the save"
+                return result
+            time.sleep(PROBE_RECHECK_SECONDS)
+
+    def poll(self):
+        """The reading page's poll on B, as htmx sends it: the new card, or None on 204.
+
+        A card carries the next poll's URL (its token), which replaces the old one.
+        """
+        response, _, _ = self.observer._request("GET", self.poll_path)
+        if response.status_code != 200:
+            return None
+        match = SECTION_POLL_RE.search(response.text)
+        if match:
+            self.poll_path = html.unescape(match.group(2))
+        return response.text
+
+    def summary(self):
+        """(presence seen, refresh seen): each needs at least one round, every round ok."""
+        done = self.rounds and not self.errors
+        return (bool(done and all(r.presence_seen for r in self.rounds)),
+                bool(done and all(r.refresh_seen for r in self.rounds)))
+
+
 # Checks ---------------------------------------------------------------------------------
 
-def verify(db_path, saves, sections, editors):
+def verify(database_url, saves, sections, editors):
     """Compare what the clients were told with what the database holds."""
-    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    db = connect(database_url)
+    try:
+        rows = fetch(db, "SELECT section_id, number, body, merged_with_id FROM section_revision "
+                         "ORDER BY number")
+        head_rows = fetch(db, "SELECT s.id, r.body FROM section s "
+                              "JOIN section_revision r ON r.id = s.head")
+        users = dict(fetch(db, 'SELECT email, id FROM "user"'))
+        draft_rows = fetch(db, "SELECT section_id, user_id, body FROM edit_draft")
+    finally:
+        db.close()
     revisions = defaultdict(list)
     merged = 0
-    for section, number, body, merged_with in db.execute(
-            "SELECT section_id, number, body, merged_with_id FROM section_revision ORDER BY number"):
+    for section, number, body, merged_with in rows:
         revisions[section].append((number, body))
         merged += merged_with is not None
-    heads = {}
-    for section, head in db.execute("SELECT s.id, r.body FROM section s "
-                                    "JOIN section_revision r ON r.id = s.head"):
-        heads[section] = head
-    users = dict(db.execute("SELECT email, id FROM user"))
-    drafts = {(section, user): body for section, user, body in
-              db.execute("SELECT section_id, user_id, body FROM edit_draft")}
-    db.close()
+    heads = dict(head_rows)
+    drafts = {(section, user): body for section, user, body in draft_rows}
 
     def in_history(section, token):
         return any(f"[{token}]" in body for _, body in revisions[section])
@@ -519,60 +913,127 @@ def percentile(values, p):
 
 # Main -----------------------------------------------------------------------------------
 
+@dataclass
+class Leg:
+    """One run of the workload on a given number of servers, as the ratio needs it."""
+    servers: int
+    accepted_per_s: float = 0.0
+    requests_per_s: float = 0.0
+    failed: bool = True
+    engine: str = ""
+
+
 def main(argv=None):
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="portal-concurrent-editors-"))
+    cluster = None
     try:
-        return run(args, tmp)
+        database_url = args.database_url
+        if args.postgres:
+            cluster = ThrowawayPostgres()
+            database_url = cluster.start()
+        return run_all(args, tmp, database_url)
     finally:
+        if cluster is not None:
+            cluster.stop(args.keep_data)
         if args.keep_data:
             print(f"\ndata kept in {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(args, tmp):
-    instance = tmp / "instance"
-    db_path = instance / "portal.sqlite"
-    env = dict(os.environ, PORTAL_INSTANCE_PATH=str(instance),
-               PORTAL_DATABASE_URL=f"sqlite:///{db_path}",  # sqlite:/// + /abs/path
-               PORTAL_SECRET_KEY=SECRET_KEY, PORTAL_DEMO_PASSWORD=PASSWORD,
-               PORTAL_LOAD_INSTALLED_PLUGINS="0", PORTAL_PLUGINS_DIR=str(tmp / "plugins"))
-    log_path = tmp / "gunicorn.log"
-    server = None
+def run_all(args, tmp, database_url):
+    """The workload on --servers, or with --compare on 1 server and then on --servers,
+    each on a fresh database, in one process so the ratio compares like with like."""
+    counts = [1, args.servers] if args.compare else [args.servers]
+    legs = []
+    for count in counts:
+        folder = tmp
+        if len(counts) > 1:
+            folder = tmp / f"{count}-server{'s' if count > 1 else ''}"
+            print(f"=== run {len(legs) + 1} of {len(counts)}: {count} "
+                  f"server{'s' if count > 1 else ''}, fresh schema ===")
+        legs.append(run(args, folder, database_url, count, probe=args.compare or count > 1))
+        if len(counts) > 1:
+            print()
+    if args.compare:
+        report_ratio(legs)
+    return 1 if any(leg.failed for leg in legs) else 0
+
+
+def run(args, tmp, database_url="", count=1, probe=False):
+    """One run: fresh database, `count` servers, the editors (and the probe), the checks."""
+    folders = [tmp] if count == 1 else [tmp / f"server-{k + 1}" for k in range(count)]
+    url = database_url or sqlite_url(folders[0])
+    if is_postgres(url):
+        reset_postgres(url)
+    base_env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_SECRET_KEY=SECRET_KEY,
+                    PORTAL_DEMO_PASSWORD=PASSWORD, PORTAL_LOAD_INSTALLED_PLUGINS="0")
+    servers = []
     try:
-        partnership, emails = prepare(env, args.editors)
-        server, url = start_gunicorn(env, free_port(), args.workers, log_path)
-        sections = seed_sections(url, partnership, emails[0], args.editors)
-        start = threading.Event()
+        partnership, emails, probe_accounts = prepare(
+            server_env(base_env, folders[0]), args.editors, PROBE_ACCOUNTS if probe else 0)
+        urls = [s.url for s in start_servers(base_env, folders, args.workers, servers)]
+        sections = seed_sections(urls, partnership, emails[0], args.editors)
+        start, stop = threading.Event(), threading.Event()
         rng = random.Random(args.seed)
-        editors = [Editor(i, email, url, partnership, sections, sections[0], args, start,
+        editors = [Editor(i, email, urls, partnership, sections, sections[0], args, start,
                           random.Random(rng.random())) for i, email in enumerate(emails)]
-        for editor in editors:
-            editor.start()
-        for editor in editors:
-            editor.ready.wait(120)  # every editor logged in (or failed to) before the clock
+        crossing = None
+        if probe:
+            agreement = f"/partnerships/{partnership}/agreement"
+            (visitor, visitor_name), (observer, _) = probe_accounts
+            crossing = CrossServerProbe(Client(visitor, urls[:1], agreement), visitor_name,
+                                        Client(observer, urls[-1:], agreement), start, stop)
+        threads = editors + ([crossing] if crossing else [])
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.ready.wait(120)  # everyone logged in (or failed to) before the clock
         started = time.perf_counter()
         start.set()
         for editor in editors:
             editor.join()
         elapsed = time.perf_counter() - started
+        stop.set()
+        if crossing:
+            crossing.join(60)
     finally:
-        stop_gunicorn(server)
-    log_text = log_path.read_text() if log_path.exists() else ""
+        for server in servers:
+            stop_gunicorn(server)
+    log_text = "".join(s.log_path.read_text() for s in servers if s.log_path.exists())
 
+    clients = editors + (crossing.clients if crossing else [])
     saves = [s for e in editors for s in e.saves]
     errors = [f"editor {e.index} ({e.email}): {err}" for e in editors for err in e.errors]
-    result = verify(db_path, saves, sections, args.editors)
-    locked = max(sum(e.locked_responses for e in editors), locked_in_log(log_text))
-    report(args, editors, saves, errors, result, elapsed, locked, log_text)
+    if crossing:
+        errors += [f"probe: {err}" for err in crossing.errors]
+        errors += [f"probe ({c.email}): {err}" for c in crossing.clients for err in c.errors]
+    result = verify(url, saves, sections, args.editors)
+    locked = max(sum(c.locked_responses for c in clients), locked_in_log(log_text))
+    server_errors = sum(c.server_errors for c in clients)
+    engine = f"PostgreSQL {postgres_version(url)}" if is_postgres(url) else "SQLite WAL"
+    report(args, count, engine, editors, saves, errors, result, elapsed, locked, log_text,
+           server_errors, crossing)
+    leg = Leg(count, engine=engine,
+              accepted_per_s=sum(1 for s in saves if s.outcome == "accepted") / elapsed,
+              requests_per_s=sum(e.requests for e in editors) / elapsed)
+    leg.failed = failed(saves, result, locked, server_errors, crossing)
+    return leg
+
+
+def failed(saves, result, locked, server_errors, crossing):
+    """Whether the run broke a promise: timing never counts, correctness always does."""
     if not any(s.outcome == "accepted" for s in saves):
         print("no save was accepted: the benchmark measured nothing", file=sys.stderr)
-        return 1
-    return 1 if result["lost"] or locked else 0
+        return True
+    if crossing is not None and not all(crossing.summary()):
+        return True
+    return bool(result["lost"] or locked or server_errors)
 
 
-def report(args, editors, saves, errors, result, elapsed, locked, log_text):
+def report(args, count, engine, editors, saves, errors, result, elapsed, locked, log_text,
+           server_errors, crossing):
     accepted = [s for s in saves if s.outcome == "accepted"]
     conflicts = [s for s in saves if s.outcome == "conflict"]
     other = [s for s in saves if s.outcome == "other"]
@@ -582,16 +1043,21 @@ def report(args, editors, saves, errors, result, elapsed, locked, log_text):
     hot_ms = [s.ms for s in saves if s.hot and s.status is not None and not isinstance(s.status, str)]
     cold_ms = [s.ms for s in saves if not s.hot and s.status is not None and not isinstance(s.status, str)]
     get_ms = [ms for e in editors for ms in e.gets]
-    locked_responses = sum(e.locked_responses for e in editors)
+    locked_responses = sum(e.locked_responses for e in editors) + (
+        sum(c.locked_responses for c in crossing.clients) if crossing else 0)
     locked_log = locked_in_log(log_text)
-    server_errors = sum(e.server_errors for e in editors)
     mode = (f"{args.saves_per_editor} saves per editor" if args.saves_per_editor
             else f"{args.seconds:g} s")
+    servers = (f"gunicorn {args.workers} sync workers" if count == 1 else
+               f"{count} gunicorn servers of {args.workers} sync workers each")
 
     print(f"Concurrent editors benchmark: {args.editors} editors ({hot} on one hot section, "
-          f"{args.editors - hot} over all sections), gunicorn {args.workers} sync workers, SQLite WAL")
+          f"{args.editors - hot} over all sections), {servers}, {engine}")
     print(f"run: {mode}, measured {elapsed:.1f} s; think time 0-{args.think_ms:g} ms; "
           f"contested-line saves {args.conflict_rate:.0%}; seed {args.seed}")
+    if count > 1:
+        print("each editor sends its successive requests to the servers in turn, with one "
+              "session and one secret key")
     print()
     rows = [
         ("saves posted", f"{len(saves)}"),
@@ -609,7 +1075,7 @@ def report(args, editors, saves, errors, result, elapsed, locked, log_text):
         ("  other sections p50 / p99", f"{percentile(cold_ms, 50):.1f} / {percentile(cold_ms, 99):.1f}"),
         ("editor GET ms p50 / p90 / p99",
          f"{percentile(get_ms, 50):.1f} / {percentile(get_ms, 90):.1f} / {percentile(get_ms, 99):.1f}"),
-    ]
+    ] + server_rows(count, editors, saves)
     width = max(len(label) for label, _ in rows) + 2
     for label, value in rows:
         print(f"{label + ':':<{width}}{value}")
@@ -641,10 +1107,71 @@ def report(args, editors, saves, errors, result, elapsed, locked, log_text):
         print(f"  LOST: {line}")
     if len(result["lost"]) > 20:
         print(f"  ... and {len(result['lost']) - 20} more")
+    if crossing:
+        report_probe(crossing, count)
     print()
     print(f"lost edits: {len(result['lost'])}")
     print(f"database is locked errors: {locked} "
           f"({locked_responses} in responses, {locked_log} in gunicorn's log)")
+    if crossing:
+        presence, refresh = crossing.summary()
+        where = "across servers" if count > 1 else "by another session on the one server"
+        print(f"presence seen {where}: {'yes' if presence else 'no'}")
+        print(f"live refresh seen {where}: {'yes' if refresh else 'no'}")
+
+
+def server_rows(count, editors, saves):
+    """How the load spread over the servers, and how many saves crossed from one to another."""
+    if count == 1:
+        return []
+    per_server = Counter()
+    for editor in editors:
+        per_server.update(editor.per_server)
+    crossed = sum(1 for s in saves if s.status is not None and s.opened_on != s.posted_to)
+    return [
+        ("requests per server", ", ".join(f"server {k + 1}: {per_server[k]}" for k in range(count))),
+        ("saves posted to another server",
+         f"{crossed}/{len(saves)} (than the one that rendered their editor)"),
+    ]
+
+
+def report_probe(crossing, count):
+    rounds = crossing.rounds
+    seen_ms = [r.refresh_ms for r in rounds if r.refresh_seen]
+    a, b = ("server 1", f"server {count}") if count > 1 else ("the server", "the same server")
+    print()
+    print(f"presence and live refresh (a visitor on {a}, an observer on {b}):")
+    print(f"  probe rounds: {len(rounds)} (section \"{PROBE_SECTION_TITLE}\", "
+          f"one save on {a} each)")
+    print(f"  {b}'s presence heartbeat named the visitor: "
+          f"{sum(1 for r in rounds if r.presence_seen)}/{len(rounds)}")
+    interval = f"{crossing.interval:g} s" if crossing.interval else "unknown"
+    worst = f", at most {max(seen_ms):.0f} ms after the save" if seen_ms else ""
+    print(f"  {b}'s live-refresh poll brought the save within the interval ({interval}): "
+          f"{len(seen_ms)}/{len(rounds)}{worst}")
+    for r in [r for r in rounds if r.detail][:5]:
+        print(f"  ! {r.detail}")
+
+
+def report_ratio(legs):
+    """N servers against one, measured in this run; never judged, since on a small machine
+    every server, the database and the editors compete for the same cores."""
+    one, many = legs[0], legs[-1]
+    print(f"=== scale-out: {many.servers} servers against 1, same workload, {many.engine} ===")
+    for leg in legs:
+        name = f"{leg.servers} server{'s' if leg.servers > 1 else ''}"
+        print(f"  {name + ':':<12}{leg.accepted_per_s:.1f} accepted saves/s, "
+              f"{leg.requests_per_s:.1f} requests/s")
+
+    def ratio(a, b):
+        return f"{a / b:.2f}" if b else "n/a"
+
+    print(f"  throughput ratio, {many.servers} servers / 1 server: "
+          f"{ratio(many.accepted_per_s, one.accepted_per_s)} (accepted saves/s), "
+          f"{ratio(many.requests_per_s, one.requests_per_s)} (requests/s)")
+    print(f"  all servers, the database and the editors share this machine's "
+          f"{os.cpu_count()} cores:\n  a ratio near or below 1 here measures the cost of "
+          "the extra servers, not what more hosts would add")
 
 
 if __name__ == "__main__":
