@@ -179,7 +179,7 @@ def demo(port, host):
             load_demo_expectations(partnership)
             load_demo_agreement(partnership)
             load_demo_library(partnership)
-        click.echo(f"\nPartnership Portal demo: http://{host}:{server.server_port}/login")
+        click.echo(f"\nPartnership Portal demo: http://{host}:{listening.getsockname()[1]}/login")
         click.echo(f"Instance folder: {app.instance_path}")
         click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
         click.echo(f"Every demo account below has the password: {password}")

@@ -105,7 +105,7 @@ class FakeServer:
     """Stands in for Werkzeug's server: records that the demo got as far as serving."""
 
     def __init__(self, host, port, app, **kwargs):
-        self.host, self.server_port, self.served = host, port, False
+        self.host, self.port, self.served = host, port, False
 
     def serve_forever(self):
         self.served = True
@@ -124,7 +124,8 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
     assert "fixed demo password" in result.output
     assert "peggy@client.example" in result.output and "jim@supplier.example" in result.output
     assert f"Instance folder: {app.instance_path}" in result.output
-    assert (servers[0].host, servers[0].server_port, servers[0].served) == ("127.0.0.1", 8765, True)
+    assert (servers[0].host, servers[0].port, servers[0].served) == ("127.0.0.1", 8765, True)
+    assert "demo: http://127.0.0.1:8765/login" in result.output
     with app.app_context():
         assert User.get(User.email == "jim@supplier.example").check_password("fixed demo password")
         from portal.instruments.models import Response, Run
