@@ -144,6 +144,29 @@ def test_steps_never_import_the_portal():
         assert not re.search(r"^\s*(from|import) portal\b", path.read_text(), re.M), path
 
 
+def test_two_servers_upgrading_at_once_apply_each_step_once(make_app, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    url = PG_URL or f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    upgrades = [subprocess.Popen(
+        [sys.executable, "-m", "portal.cli", "db", "upgrade"], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "s" * 32,
+             "PORTAL_INSTANCE_PATH": str(tmp_path / f"host-{n}"),
+             "PORTAL_LOAD_INSTALLED_PLUGINS": "0"}) for n in (1, 2)]
+    outputs = [process.communicate(timeout=120)[0] for process in upgrades]
+    assert [p.returncode for p in upgrades] == [0, 0], outputs
+    assert "".join(outputs).count("applied core: 001_baseline") == 1
+    app = create_app({"PORTAL_DATABASE_URL": url, "PORTAL_LOAD_INSTALLED_PLUGINS": False})
+    with app.app_context():
+        assert schema_behind(app) == {}
+        for component in components(app):
+            names = [r[0] for r in _rows(f'SELECT name FROM "{component.history_table}"')]
+            assert sorted(names) == sorted(set(names)) == sorted(component.steps)
+
+
 # -- a database made by 0.1 (tests/fixtures, built by 0.1's code with the demo data) ------
 
 def load_0_1_database(app_path):

@@ -188,23 +188,15 @@ def schema_behind(app=None):
     return {s.name: s.pending for s in status(app) if s.pending}
 
 
-def _frozen_models(router, step):
-    """The model classes a step creates, from running it on paper (nothing is executed)."""
-    migrator = PortalMigrator(database)
-    router.run_one(step, migrator, fake=True)
-    return list(migrator.orm)
+def _check_baseline_tables(component, migrator):
+    """Whether the baseline's tables already exist, exactly as far as columns go.
 
-
-def _adopt(component, router):
-    """Record the baseline as applied when its tables already exist, as 0.1 made them.
-
-    Databases from before per-component histories (the core's numbered `schema_version`
-    steps, plugin tables made from their models) hold the baseline schema already.
-    Every table and column must be there; anything short of that is refused with the
-    differences, never patched over.
+    Databases from before per-component histories (0.1's numbered `schema_version`
+    steps, plugin tables made from their models) hold the baseline already: then it is
+    recorded without running. Every table and column must be there; anything short of
+    that is refused with the differences, never patched over.
     """
-    baseline = component.steps[0]
-    tables = {model._meta.table_name: model for model in _frozen_models(router, baseline)}
+    tables = {model._meta.table_name: model for model in migrator.orm}
     present = [name for name in tables if database.table_exists(name)]
     if not present:
         return False
@@ -222,23 +214,33 @@ def _adopt(component, router):
             f"{component.name}: the database holds tables of this component but not its "
             f"baseline schema ({'; '.join(problems)}). It was made by a development build; "
             "restore a backup made by a release, or start from an empty database.")
-    router.model.create(name=baseline)
-    log.info("%s: existing tables match %s; recorded it as applied", component.name, baseline)
     return True
 
 
-def _apply(component, router, step):
-    """Run one step in its own transaction; False when another process ran it first."""
+def _bring(component, router, migrator, step):
+    """Bring one step into the database, in its own transaction; say what was done.
+
+    Steps already recorded (by an earlier upgrade, or by another server upgrading at the
+    same moment: the lock makes them take turns) run on paper only, so the migrator
+    knows the tables later steps refer to.
+    """
     with write_transaction():
         if not is_sqlite():
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (UPGRADE_LOCK,))
-        if step in _recorded(component):
-            return False
+        done = _recorded(component)
+        if step in done:
+            router.run_one(step, migrator, fake=True)
+            return None
+        if not done and step == component.steps[0]:
+            router.run_one(step, migrator, fake=True)
+            if _check_baseline_tables(component, migrator):
+                router.model.create(name=step)
+                return f"{step} (adopted: its tables were there)"
         migrate, _ = router.read(step)
-        migrate(router.migrator, database, fake=False)
-        router.migrator()
+        migrate(migrator, database, fake=False)
+        migrator()
         router.model.create(name=step)
-    return True
+        return step
 
 
 def upgrade(app=None):
@@ -246,17 +248,12 @@ def upgrade(app=None):
     database.connect(reuse_if_open=True)
     applied = []
     for component in components(app):
-        if not component.steps:
-            continue
-        router = _Router(component)
-        if not database.table_exists(component.history_table) and _adopt(component, router):
-            applied.append((component.name, f"{component.steps[0]} (adopted)"))
+        router, migrator = _Router(component), PortalMigrator(database)
         for step in component.steps:
-            if step in _recorded(component):
-                continue
-            if _apply(component, router, step):
-                applied.append((component.name, step))
-                log.info("%s: applied %s", component.name, step)
+            outcome = _bring(component, router, migrator, step)
+            if outcome:
+                applied.append((component.name, outcome))
+                log.info("%s: applied %s", component.name, outcome)
     return applied
 
 
