@@ -49,17 +49,14 @@ when an edit was lost, a server answered 5xx, a "database is locked" error occur
 presence or live refresh was not seen across servers.
 """
 import argparse
-import glob
 import html
 import json
 import math
 import os
 import random
 import re
-import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -74,6 +71,9 @@ from urllib.parse import unquote, urlparse
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from throwaway_postgres import BIN_GLOB, MissingPostgres, ThrowawayPostgres, free_port  # noqa: E402
+
 PASSWORD = "benchmark password 42"
 SECRET_KEY = "concurrent-editors-benchmark-fixed-secret-key-0123456789abcdef"
 LOCKED = "database is locked"
@@ -96,8 +96,6 @@ PROBE_SECTION_TITLE = "Cross-server probe"
 PROBE_PAUSE_SECONDS = 0.5  # between probe rounds: a few requests a second beside the editors
 PROBE_RECHECK_SECONDS = 0.1  # between the observer's polls while it waits for the save
 
-PG_BIN_GLOB = "/usr/lib/postgresql/*/bin"
-PG_ROLE, PG_DATABASE = "portal", "portal_bench"
 
 CSRF_META_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 EDITOR_FORM_RE = re.compile(
@@ -168,7 +166,7 @@ def parse_args(argv=None):
                              "Default: SQLite in the temporary directory.")
     engine.add_argument("--postgres", action="store_true",
                         help="start a throwaway PostgreSQL cluster (initdb/pg_ctl from "
-                             f"{PG_BIN_GLOB}) on a free port of 127.0.0.1 for this run, and stop "
+                             f"{BIN_GLOB}) on a free port of 127.0.0.1 for this run, and stop "
                              "and remove it at the end")
     parser.add_argument("--servers", type=int, default=1,
                         help="separate gunicorn servers sharing the database and the secret key, "
@@ -293,75 +291,7 @@ def postgres_version(url):
         conn.close()
 
 
-class ThrowawayPostgres:
-    """A PostgreSQL cluster in a temp folder on a free loopback port, for one run.
-
-    As tests/run.sh does it: initdb refuses to run as root, so as root every command
-    runs as the postgres user on a folder that user owns. SCRAM on TCP, as a real
-    deployment would authenticate.
-    """
-
-    def __init__(self):
-        found = sorted(glob.glob(PG_BIN_GLOB), key=lambda p: [int(x) for x in re.findall(
-            r"\d+", Path(p).parent.name)] or [0])
-        if not found:
-            raise SystemExit(f"--postgres needs PostgreSQL's server binaries in {PG_BIN_GLOB} "
-                             "(Debian: apt-get install postgresql)")
-        self.bin = Path(found[-1])
-        self.folder = Path(tempfile.mkdtemp(prefix="portal-concurrent-editors-pg-"))
-        self.port = free_port()
-        self.started = False
-
-    def run(self, command):
-        """`command` as the postgres user when we are root, else as ourselves."""
-        argv = (["su", "postgres", "-s", "/bin/sh", "-c", command] if os.geteuid() == 0
-                else ["sh", "-c", command])
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command}\nfailed with code {done.returncode}:\n"
-                               f"{done.stdout}{done.stderr}")
-        return done.stdout
-
-    def start(self):
-        password_file = self.folder / "pw"
-        password_file.write_text("benchmark-superuser\n")
-        if os.geteuid() == 0:
-            for path in (self.folder, password_file):
-                shutil.chown(path, "postgres", "postgres")
-        q, data = shlex.quote, self.folder / "data"
-        self.run(f"{q(str(self.bin / 'initdb'))} -D {q(str(data))} -U postgres "
-                 f"--auth-local=trust --auth-host=scram-sha-256 --pwfile={q(str(password_file))} "
-                 "-E UTF8 --locale=C.UTF-8")
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        self.run(f"{q(str(self.bin / 'pg_ctl'))} -D {q(str(data))} -l {q(str(self.folder / 'log'))} "
-                 f"-w -o {q(options)} start")
-        self.started = True
-        self.run(f"{q(str(self.bin / 'psql'))} -h {q(str(self.folder))} -p {self.port} -U postgres "
-                 f"-q -c {q(f'CREATE ROLE {PG_ROLE} LOGIN PASSWORD {PG_ROLE!r}')} "
-                 f"-c {q(f'CREATE DATABASE {PG_DATABASE} OWNER {PG_ROLE}')}")
-        return f"postgresql://{PG_ROLE}:{PG_ROLE}@127.0.0.1:{self.port}/{PG_DATABASE}"
-
-    def stop(self, keep):
-        if self.started:
-            q = shlex.quote
-            try:
-                self.run(f"{q(str(self.bin / 'pg_ctl'))} -D {q(str(self.folder / 'data'))} "
-                         "-m fast stop")
-            except RuntimeError as exc:
-                print(f"could not stop the throwaway PostgreSQL: {exc}", file=sys.stderr)
-        if keep:
-            print(f"PostgreSQL cluster (stopped) kept in {self.folder}")
-        else:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
 # Servers --------------------------------------------------------------------------------
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def portal_command():
     """The `portal` console script of this interpreter, which stays stable while the
@@ -930,12 +860,18 @@ def main(argv=None):
     try:
         database_url = args.database_url
         if args.postgres:
-            cluster = ThrowawayPostgres()
-            database_url = cluster.start()
+            try:
+                cluster = ThrowawayPostgres().init().start()
+            except MissingPostgres as exc:
+                raise SystemExit(f"--postgres: {exc}") from None
+            database_url = cluster.url
         return run_all(args, tmp, database_url)
     finally:
-        if cluster is not None:
-            cluster.stop(args.keep_data)
+        if cluster is not None and args.keep_data:
+            cluster.stop()
+            print(f"PostgreSQL cluster (stopped) kept in {cluster.root}")
+        elif cluster is not None:
+            cluster.remove()
         if args.keep_data:
             print(f"\ndata kept in {tmp}")
         else:

@@ -4,27 +4,19 @@ DESIGN §10: trusted-proxy settings decide client addresses, HTTPS and rate limi
 pooled connections survive a database restart. The restart test runs its own
 throwaway PostgreSQL cluster, so it runs in both passes of the suite.
 """
-import glob
 import http.cookiejar
 import json
-import os
-import pwd
 import re
-import shlex
-import shutil
-import socket
-import subprocess
-import tempfile
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import peewee
 import pytest
 from conftest import DEMO_PASSWORD, PG_URL, csrf_token, login
+from throwaway_postgres import MissingPostgres, ThrowawayPostgres
 from werkzeug.serving import make_server
 
 from portal import config
@@ -257,83 +249,14 @@ def test_inside_a_transaction_a_lost_connection_is_an_error_not_a_silent_retry(a
 # --- A throwaway PostgreSQL cluster that the test stops and starts ----------------------
 
 
-def _postgres_bin():
-    found = glob.glob("/usr/lib/postgresql/*/bin")
-    if not found or (os.geteuid() == 0 and not _has_user("postgres")):
-        pytest.fail("PostgreSQL's server binaries (/usr/lib/postgresql/*/bin, and the "
-                    "postgres user when running as root) are required: tests/run.sh "
-                    "installs them (apt-get install postgresql)")
-    return Path(max(found, key=lambda path: int(Path(path).parent.name)))
-
-
-def _has_user(name):
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Cluster:
-    """initdb + pg_ctl in a temp folder on 127.0.0.1; as root, run as the postgres user."""
-
-    def __init__(self, bin_dir):
-        self.bin = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="portal-pg-"))
-        self.root.chmod(0o755)  # the postgres user must reach its data folder
-        if os.geteuid() == 0:
-            user = pwd.getpwnam("postgres")
-            os.chown(self.root, user.pw_uid, user.pw_gid)
-        self.data = self.root / "data"
-        self.port = _free_port()
-        self.url = f"postgresql://portal@127.0.0.1:{self.port}/postgres"
-        self.running = False
-
-    def _run(self, program, *args):
-        command = shlex.join([str(self.bin / program), *map(str, args)])
-        if os.geteuid() == 0:
-            command = shlex.join(["su", "postgres", "-s", "/bin/sh", "-c", command])
-        result = subprocess.run(command, shell=True, capture_output=True, text=True,
-                                timeout=60)
-        assert result.returncode == 0, f"{program} failed:\n{result.stdout}{result.stderr}"
-
-    def init(self):
-        # Trust on loopback: a cluster that lives for one test, reachable only from here.
-        self._run("initdb", "-D", self.data, "-U", "portal", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
-
-    def start(self):
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off")
-        self._run("pg_ctl", "-D", self.data, "-l", self.root / "log", "-w", "-o", options,
-                  "start")
-        self.running = True
-
-    def stop(self):
-        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
-        self.running = False
-
-    def remove(self):
-        try:
-            if self.running:
-                self.stop()
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture
 def own_postgres():
-    cluster = Cluster(_postgres_bin())
     try:
-        cluster.init()
-        cluster.start()
-        yield cluster
+        cluster = ThrowawayPostgres()
+    except MissingPostgres as exc:
+        pytest.fail(str(exc))
+    try:
+        yield cluster.init().start()
     finally:
         cluster.remove()
 
