@@ -46,8 +46,8 @@ def init_app(app):
         layout.without_database()
         return error_page(503, title="Upgrade needed", message=(
             "This portal's database needs an upgrade before it can serve pages "
-            f"({', '.join(sorted(behind))}). Nothing was lost; an operator runs "
-            "`portal db upgrade`."))
+            f"({', '.join(sorted(behind))}). Nothing was lost: the person who runs the "
+            "portal needs to run the command “portal db upgrade” on its server."))
 
 
 for _error in CONNECTION_ERRORS:

@@ -167,6 +167,18 @@ def test_two_servers_upgrading_at_once_apply_each_step_once(make_app, tmp_path):
             assert sorted(names) == sorted(set(names)) == sorted(component.steps)
 
 
+def test_site_admin_sees_each_components_schema_history(app, demo):
+    client = app.test_client()
+    login(client, "admin@portal.example", DEMO_PASSWORD)
+    html = client.get("/admin/plugins").get_data(as_text=True)
+    table = html[html.index('id="schema-table"'):]
+    for component, newest in (("core", "002_drop_schema_version"), ("kirkpatrick", "001_baseline"),
+                              ("supplier_selection", "001_baseline")):
+        row = table[table.index(f'data-component="{component}"'):]
+        row = row[:row.index("</tr>")]
+        assert newest in row and "none" in row  # nothing pending
+
+
 # -- a database made by 0.1 (tests/fixtures, built by 0.1's code with the demo data) ------
 
 def load_0_1_database(app_path):
