@@ -72,7 +72,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from throwaway_postgres import BIN_GLOB, MissingPostgres, ThrowawayPostgres, free_port  # noqa: E402
+from throwaway_postgres import (  # noqa: E402
+    BIN_GLOB, MissingPostgres, ThrowawayPostgres, empty_schema, free_port)
 
 PASSWORD = "benchmark password 42"
 SECRET_KEY = "concurrent-editors-benchmark-fixed-secret-key-0123456789abcdef"
@@ -247,17 +248,6 @@ def is_postgres(url):
 def sqlite_url(folder):
     """Where the single-host run keeps its database: the (first) server's instance folder."""
     return f"sqlite:///{folder / 'instance' / 'portal.sqlite'}"  # sqlite:/// + /abs/path
-
-
-def reset_postgres(url):
-    """Start each run from an empty schema, exactly as tests/conftest.py does."""
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    conn.close()
 
 
 def connect(url):
@@ -902,7 +892,7 @@ def run(args, tmp, database_url="", count=1, probe=False):
     folders = [tmp] if count == 1 else [tmp / f"server-{k + 1}" for k in range(count)]
     url = database_url or sqlite_url(folders[0])
     if is_postgres(url):
-        reset_postgres(url)
+        empty_schema(url)
     base_env = dict(os.environ, PORTAL_DATABASE_URL=url, PORTAL_SECRET_KEY=SECRET_KEY,
                     PORTAL_DEMO_PASSWORD=PASSWORD, PORTAL_LOAD_INSTALLED_PLUGINS="0")
     servers = []

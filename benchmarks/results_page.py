@@ -44,6 +44,9 @@ from portal.instruments.runs import open_run
 from portal.migrations import upgrade
 from portal.partnerships.models import Partnership
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from throwaway_postgres import empty_schema  # noqa: E402
+
 PASSWORD = "benchmark password"
 INSTRUMENT_ID = "relational_survey"
 VIEWER = "jim@supplier.example"
@@ -73,17 +76,6 @@ def parse_args(argv=None):
     return args
 
 
-def reset_postgres(url):
-    """Start from an empty schema, exactly as tests/conftest.py does."""
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    conn.close()
-
-
 def build_app(workdir, database_url):
     """An app configured like the tests' (no installed plugins), migrated, with demo data.
 
@@ -95,7 +87,7 @@ def build_app(workdir, database_url):
     plugins_dir.mkdir()
     url = database_url or f"sqlite:///{workdir / 'instance' / 'portal.sqlite'}"
     if database_url:
-        reset_postgres(database_url)
+        empty_schema(database_url)
     app = create_app({
         "PORTAL_DATABASE_URL": url,
         "PORTAL_PLUGINS_DIR": str(plugins_dir),

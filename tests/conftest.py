@@ -9,6 +9,7 @@ import re
 import threading
 
 import pytest
+from throwaway_postgres import empty_schema
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -20,16 +21,6 @@ DEMO_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
 
-def _reset_postgres(url):
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    conn.close()
-
-
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
     """Build an app with extra config; the database is emptied before the first one."""
@@ -37,7 +28,7 @@ def make_app(tmp_path, monkeypatch):
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
     url = PG_URL or f"sqlite:///{tmp_path / 'instance' / 'portal.sqlite'}"
     if PG_URL:
-        _reset_postgres(PG_URL)
+        empty_schema(PG_URL)
     plugins_dir = tmp_path / "plugins"
     plugins_dir.mkdir()
 

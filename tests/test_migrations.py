@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEMO_PASSWORD, PG_URL, _reset_postgres, login
+from conftest import DEMO_PASSWORD, PG_URL, login
 from flask.cli import ScriptInfo
+from throwaway_postgres import empty_schema
 
 from portal import cli, create_app
 from portal.db import BaseModel, database, is_sqlite, make_database
@@ -88,7 +89,7 @@ def use_empty_database(tmp_path):
     if PG_URL:
         database.close()
         database.obj.close_all()
-        _reset_postgres(PG_URL)
+        empty_schema(PG_URL)
     else:
         database.close()
         database.initialize(make_database(f"sqlite:///{tmp_path / 'from-models.sqlite'}"))
@@ -396,7 +397,7 @@ def test_backup_then_restore_into_an_empty_database_round_trips_the_demo(make_ap
     if PG_URL:
         database.close()
         database.obj.close_all()
-        _reset_postgres(PG_URL)
+        empty_schema(PG_URL)
         target = create_app(app.config)
     else:
         empty = tmp_path / "restored.sqlite"

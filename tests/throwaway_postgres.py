@@ -5,7 +5,8 @@ from a temporary folder on a free port. initdb refuses to run as root, so as roo
 command runs as the postgres user on a folder that user owns, as tests/run.sh does.
 Trust authentication on loopback: nothing else can reach a cluster that lives this
 briefly. Used by tests/test_deployment.py (which stops and starts it under a served
-portal) and benchmarks/concurrent_editors.py (`--postgres`).
+portal) and benchmarks/concurrent_editors.py (`--postgres`); `empty_schema` gives every
+test and benchmark run a fresh database.
 """
 import glob
 import os
@@ -18,6 +19,17 @@ import tempfile
 from pathlib import Path
 
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
+
+
+def empty_schema(url):
+    """Drop everything in a database's public schema: a fresh start for a test or a run."""
+    import psycopg2
+
+    connection = psycopg2.connect(url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    connection.close()
 
 
 class MissingPostgres(RuntimeError):
