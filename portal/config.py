@@ -83,8 +83,7 @@ def from_environment(instance_path):
         "PORTAL_PLUGINS_DIR": env("PORTAL_PLUGINS_DIR") or str(instance / "plugins"),
         "PORTAL_CONTENT_DIR": env("PORTAL_CONTENT_DIR")
         or str(shipped_folder("portal.starter_content")),
-        "PORTAL_THEMES_DIR": env("PORTAL_THEMES_DIR")
-        or str(shipped_folder("portal.bundled_themes")),
+        "PORTAL_THEMES_DIR": env("PORTAL_THEMES_DIR") or str(instance / "themes"),
         "PORTAL_DEFAULT_THEME": env("PORTAL_DEFAULT_THEME") or "default",
         "PORTAL_LOAD_INSTALLED_PLUGINS": _flag(env("PORTAL_LOAD_INSTALLED_PLUGINS"), True),
         "PORTAL_PLUGINS_ALLOW": _names(env("PORTAL_PLUGINS_ALLOW")),

@@ -136,6 +136,14 @@ def static(theme, filename):
 
 
 def init_app(app):
-    app.themes = discover(app.config["PORTAL_THEMES_DIR"])
+    """The shipped themes, then the site's own folder, where a theme of the same name wins.
+
+    Adding a theme must not take away the shipped ones: the default theme carries the
+    layout's stylesheet, which every other theme builds on.
+    """
+    from portal.config import shipped_folder
+
+    app.themes = {**discover(shipped_folder("portal.bundled_themes")),
+                  **discover(app.config["PORTAL_THEMES_DIR"])}
     app.register_blueprint(bp)
     app.add_template_global(asset_url, "theme_asset")

@@ -75,4 +75,13 @@ def test_a_broken_theme_file_is_skipped(make_app, tmp_path):
     (themes / "fine").mkdir()
     (themes / "fine" / "theme.toml").write_text('name = "Fine"\n')
     app = make_app(PORTAL_THEMES_DIR=str(themes))
-    assert set(app.themes) == {"fine"}
+    assert set(app.themes) == {"default", "high-contrast", "fine"}  # the shipped ones stay
+
+
+def test_a_theme_in_the_instance_folder_joins_the_shipped_ones(make_app, tmp_path):
+    own = tmp_path / "instance" / "themes" / "acme"
+    own.mkdir(parents=True)
+    (own / "theme.toml").write_text('name = "Acme"\ndescription = "Our colours"\n')
+    app = make_app()
+    assert {"default", "high-contrast", "acme"} <= set(app.themes)
+    assert app.themes["acme"].title == "Acme"
