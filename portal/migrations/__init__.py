@@ -43,7 +43,8 @@ def migrate(migrator, database, *, fake=False):{migrate}
 
 def rollback(migrator, database, *, fake=False):{rollback}
 '''
-# A per-engine constant, so concurrent `portal db upgrade` runs on PostgreSQL take turns.
+# Any constant will do: every `portal db upgrade` on PostgreSQL takes this advisory lock
+# for each step, so upgrades started on two servers at once take turns.
 UPGRADE_LOCK = 7_203_118
 
 
