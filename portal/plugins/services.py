@@ -3,25 +3,17 @@
 Plugins read and change the portal's own records only through these functions, so the
 models behind them can change without breaking a plugin.
 """
-from dataclasses import dataclass
-
 from flask_login import current_user
 
 from portal import audit
 from portal.accounts.models import Organization
 from portal.partnerships.models import Partnership, PartnershipMember
+from portal.records import OrganizationInfo
 from portal.vocabulary import STAGE_LABELS
 
 
-@dataclass(frozen=True)
-class OrganizationInfo:
-    id: int
-    name: str
-    kind: str  # client, supplier or both
-
-
 def _info(org):
-    return OrganizationInfo(id=org.id, name=org.name, kind=org.kind)
+    return OrganizationInfo.from_row(org)
 
 
 def current_organization():
