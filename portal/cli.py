@@ -265,7 +265,12 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
 @main.command()
 @with_appcontext
 def plugins():
-    """List plugins with their version, source, status and hooks."""
+    """List plugins with their version, source, status, hooks and recorded errors.
+
+    Exits 1 when a plugin failed or had a part refused, so a deployment script can stop.
+    """
+    from portal.plugins import faults
+
     host = current_app.extensions["portal_plugins"]
     for info in host.plugins.values():
         click.echo(f"{info.name} {info.version or '-'} [{info.status}] {info.source}")
@@ -273,6 +278,23 @@ def plugins():
             click.echo(f"    hooks: {', '.join(info.hooks)}")
         if info.error:
             click.echo(f"    error: {info.error}")
+        for problem in info.problems:
+            click.echo(f"    refused: {problem}")
+    try:
+        recorded = faults.recent()
+    except peewee.DatabaseError as exc:
+        recorded = []
+        click.echo(f"(errors recorded while serving could not be read: {exc})")
+    if recorded:
+        click.echo("\nErrors inside plugins while serving (newest first):")
+    for fault in recorded:
+        click.echo(f"  {fault.plugin} in {fault.hook}: {fault.message} "
+                   f"({fault.count}x, first {fault.first_seen:%Y-%m-%d %H:%M}, "
+                   f"last {fault.last_seen:%Y-%m-%d %H:%M} UTC)")
+    if host.unhealthy:
+        click.echo(f"\n{len(host.unhealthy)} plugin(s) need attention: "
+                   f"{', '.join(p.name for p in host.unhealthy)}", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -13,6 +13,7 @@ from portal.audit import AuditEntry
 from portal.db import database
 from portal.forms import options
 from portal.migrations import status as schema_status
+from portal.plugins import faults
 from portal.partnerships.models import Partnership
 from portal.rendering import render
 
@@ -109,7 +110,7 @@ def create_user():
 def plugins():
     host = current_app.extensions["portal_plugins"]
     return render("admin/plugins.html", plugins=list(host.plugins.values()),
-                  runtime_errors=list(host.runtime_errors), schema=schema_status())
+                  faults=faults.recent(), schema=schema_status())
 
 
 @bp.route("/audit")

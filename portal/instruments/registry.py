@@ -3,25 +3,25 @@ import json
 
 from flask import current_app
 
-from portal.instruments.api import Instrument, Question
+from portal.instruments.api import Question
 from portal.plugins.host import call_startup_hook
 
 
 def collect(app, host):
-    """Register every plugin's instruments; a duplicate id stops start-up."""
+    """Register every plugin's instruments; of two with one id, the second is refused.
+
+    The portal still starts, so the plugins page and `portal plugins` can show what
+    clashed; the refused instrument is listed under its plugin.
+    """
     found = {}
     for plugin_name, instrument in call_startup_hook(host, "portal_instruments"):
         if host.plugins.get(plugin_name) and host.plugins[plugin_name].status != "loaded":
             continue
-        if not isinstance(instrument, Instrument):
-            host.fail(plugin_name, "portal_instruments returned "
-                      f"{type(instrument).__name__}, not an Instrument")
-            found = {k: v for k, v in found.items() if v[0] != plugin_name}
-            continue
         if instrument.id in found:
-            raise RuntimeError(
-                f"Plugin {plugin_name!r} registers an instrument with id {instrument.id!r}, "
-                f"which plugin {found[instrument.id][0]!r} already uses. Rename one of them.")
+            host.refuse(plugin_name, f"instrument {instrument.id!r} refused: plugin "
+                        f"{found[instrument.id][0]!r} already registers an instrument with "
+                        "that id. Rename one of them.")
+            continue
         found[instrument.id] = (plugin_name, instrument)
     app.extensions["portal_instruments"] = found
 

@@ -144,8 +144,10 @@ def core_models():
     from portal.instruments.models import TABLES as INSTRUMENTS
     from portal.notifications import Notification
     from portal.partnerships.models import Partnership, PartnershipMember
+    from portal.plugins.faults import PluginFault
 
     return (Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry,
+            PluginFault,
             *INSTRUMENTS, *EXPECTATIONS, *AGREEMENT, Notification, *CONTENT,
             *cohorts.TABLES, *reflections.TABLES, *reinforcement.TABLES)
 

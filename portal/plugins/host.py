@@ -12,15 +12,18 @@ import importlib.metadata
 import importlib.util
 import logging
 import sys
+import os
 import traceback
 import types
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import peewee
 import pluggy
+from flask import Blueprint
 
-from portal.plugins import hookspecs
+from portal.plugins import faults, hookspecs
+from portal.plugins.api import DashboardCard, NavItem
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ class PluginInfo:
     status: str = "loaded"  # loaded, failed, disabled
     error: str = ""
     hooks: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # loaded, but a part was refused
     template_folders: list = field(default_factory=list)
     static_folders: list = field(default_factory=list)
     module: object = None
@@ -59,7 +63,18 @@ class PluginHost:
     pm: pluggy.PluginManager
     strict: bool = False
     plugins: dict = field(default_factory=dict)
-    runtime_errors: deque = field(default_factory=lambda: deque(maxlen=50))
+
+    @property
+    def unhealthy(self):
+        """Plugins that failed, or that loaded with a part refused: what an admin must fix."""
+        return [p for p in self.plugins.values() if p.status == "failed" or p.problems]
+
+    def refuse(self, name, problem):
+        """Keep a plugin but refuse one of its contributions, and say so."""
+        self.plugins[name].problems.append(problem)
+        log.error("plugin %s: %s", name, problem)
+        if self.strict:
+            raise PluginError(f"plugin {name}: {problem}")
 
     @property
     def loaded(self):
@@ -158,6 +173,14 @@ def _register(host, name, source, load, allowed=lambda name: True):
                 f"implements {', '.join(unknown)}, which is not a portal hook "
                 "(misspelled?)"
             )
+        wrappers = sorted(impl.function.__name__ for hc in hook_callers
+                          for impl in hc.get_hookimpls()
+                          if impl.plugin_name == name and (impl.wrapper or impl.hookwrapper))
+        if wrappers:
+            raise PluginError(
+                f"{', '.join(wrappers)} is a wrapper (wrapper=True or hookwrapper=True): the "
+                "portal calls each implementation on its own and cannot run wrappers; "
+                "implement the hook plainly")
         info.hooks = sorted(hc.name for hc in hook_callers)
         if folder is not None:
             for sub, target in (("templates", info.template_folders),
@@ -212,22 +235,80 @@ def load_plugins(config):
     return host
 
 
+def _folder(value):
+    return isinstance(value, (str, os.PathLike))
+
+
+def _model(value):
+    return isinstance(value, type) and issubclass(value, peewee.Model)
+
+
+#: What each hook's implementations may return (one record or a list of them). A hook
+#: not listed here returns nothing the portal reads.
+RETURNS = {
+    "portal_blueprints": ("flask Blueprint", lambda v: isinstance(v, Blueprint)),
+    "portal_template_folders": ("folder path", _folder),
+    "portal_static_folders": ("folder path", _folder),
+    "portal_migrations": ("folder path", _folder),
+    "portal_models": ("peewee model class", _model),
+    "portal_navigation_items": ("NavItem", lambda v: isinstance(v, NavItem)),
+    "portal_dashboard_cards": ("DashboardCard", lambda v: isinstance(v, DashboardCard)),
+}
+
+
+def _instrument(value):
+    from portal.instruments.api import Instrument
+
+    return isinstance(value, Instrument)
+
+
+RETURNS["portal_instruments"] = ("Instrument", _instrument)
+
+
+class WrongResult(TypeError):
+    """A hook implementation returned something the portal cannot use."""
+
+
+def checked(hook_name, result):
+    """The result as a list of records, or WrongResult naming what was expected."""
+    items = as_list(result)
+    if hook_name not in RETURNS:
+        return items
+    expected, fits = RETURNS[hook_name]
+    for item in items:
+        if not fits(item):
+            raise WrongResult(f"{hook_name} returned {type(item).__name__} {str(item)[:80]!r}; "
+                              f"expected a {expected} or a list of them")
+    return items
+
+
+def ordered(impls):
+    """Implementations in the order the portal calls them.
+
+    pluggy calls the last registered first (LIFO), which is no order a user should see;
+    the portal calls them in registration order, but keeps pluggy's promises: `tryfirst`
+    implementations come before the others and `trylast` ones after them.
+    """
+    return ([i for i in impls if i.tryfirst] + [i for i in impls if not (i.tryfirst or i.trylast)]
+            + [i for i in impls if i.trylast])
+
+
 def _call_each(host, hook_name, kwargs, on_error):
-    """Yield (plugin name, result) per implementation, in registration order.
+    """Yield (plugin name, records) per implementation.
 
     pluggy stops at the first exception, which would let one plugin break a page for
-    everyone, so the portal loops over the implementations itself and hands a raising
-    one to `on_error` instead.
+    everyone, so the portal loops over the implementations itself and hands one that
+    raises, or returns something of the wrong type, to `on_error` instead.
     """
     hook = getattr(host.pm.hook, hook_name)
-    for impl in hook.get_hookimpls():  # registration order, not pluggy's LIFO
+    for impl in ordered(hook.get_hookimpls()):
         try:
-            result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+            items = checked(hook_name, impl.function(*[kwargs[arg] for arg in impl.argnames]))
         except Exception as exc:  # noqa: BLE001
             on_error(impl.plugin_name, exc)
             continue
-        if result is not None:
-            yield impl.plugin_name, result
+        if items:
+            yield impl.plugin_name, items
 
 
 def as_list(value):
@@ -239,29 +320,29 @@ def as_list(value):
 
 
 def call_hook(host, hook_name, errors=None, **kwargs):
-    """Call a per-request hook; a raising plugin is skipped and logged, the page renders.
+    """Call a per-request hook; a failing plugin is skipped and recorded, the page renders.
 
     Pass a list as `errors` to also receive (plugin name, message) for each failure,
     for pages that show one (an error card in place of a dashboard card).
     """
 
     def skip(plugin_name, exc):
-        log.error("plugin %s raised in %s", plugin_name, hook_name, exc_info=exc)
-        host.runtime_errors.appendleft((plugin_name, hook_name, _short_error(exc)))
+        log.error("plugin %s failed in %s", plugin_name, hook_name, exc_info=exc)
+        faults.record(plugin_name, hook_name, _short_error(exc))
         if errors is not None:
             errors.append((plugin_name, _short_error(exc)))
         if host.strict:
             raise exc
 
-    return [(name, item) for name, result in _call_each(host, hook_name, kwargs, skip)
-            for item in as_list(result)]
+    return [(name, item) for name, items in _call_each(host, hook_name, kwargs, skip)
+            for item in items]
 
 
 def call_startup_hook(host, hook_name, **kwargs):
-    """Call a start-up hook; a raising plugin is marked failed and unregistered."""
+    """Call a start-up hook; a failing plugin is marked failed and unregistered."""
 
     def fail(plugin_name, exc):
         host.fail(plugin_name, f"{hook_name}: {_short_error(exc)}")
 
-    return [(name, item) for name, result in _call_each(host, hook_name, kwargs, fail)
-            for item in as_list(result)]
+    return [(name, item) for name, items in _call_each(host, hook_name, kwargs, fail)
+            for item in items]
