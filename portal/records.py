@@ -77,10 +77,11 @@ class MembershipInfo:
     side: str | None  # client or supplier; None for a member of neither organization
 
     @classmethod
-    def from_row(cls, membership, partnership):
+    def from_row(cls, membership, partnership, organization_id):
+        """`organization_id`: the member's organization, which decides the side."""
         return cls(partnership_id=partnership.id, user_id=membership.user_id,
                    role=membership.role, role_label=membership.role_label,
-                   side=partnership.side_of(membership.user.organization_id))
+                   side=partnership.side_of(organization_id))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""The public API for plugin authors: every name a plugin may use, in one module.
+
+`from portal import …` re-exports exactly `__all__`; docs/plugins.md documents each
+name, and tests/test_plugin_api_boundary.py fails when a plugin under `plugins/` or the
+example plugin reaches for anything else (another module, an endpoint or template not
+listed in PUBLIC_ENDPOINTS / PUBLIC_TEMPLATES, a model's `_meta`, `g.partnership`).
+Nothing here is a peewee row: hooks and functions hand out the frozen records of
+`portal.records`.
+"""
+from portal import charts
+from portal.audit import record as record_audit
+from portal.db import BaseModel as Model, write_transaction
+from portal.instruments.api import (
+    Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results,
+    instrument_from_toml,
+)
+from portal.partnerships.access import requires_role
+from portal.plugins.api import DashboardCard, NavItem
+from portal.plugins.hookspecs import hookimpl
+from portal.plugins.services import (
+    action_plan_url, create_partnership, current_membership, current_organization,
+    current_partnership, instruments_url, logged_in_user, new_run_url, organizations,
+    partnership_url, respond_url, role_at_least, run_url,
+)
+from portal.records import (
+    MembershipInfo, OrganizationInfo, PartnershipInfo, ResponseSummary, RunInfo, UserInfo,
+)
+from portal.rendering import render
+
+#: Templates a plugin may extend, include or import.
+PUBLIC_TEMPLATES = {
+    "base.html": "the page layout: header, navigation, flashes; fill `title` and `content`",
+    "partnerships/_layout.html": "a partnership page with its tabs; fill `page_title` and "
+                                 "`partnership_content`",
+    "_forms.html": "form macros: `field(form.x)` (label, control, hint, errors) and "
+                   "`csrf_field()` (the hidden CSRF input every POST form needs)",
+}
+
+#: Endpoints a plugin may link to with url_for (the URL builders above cover the rest).
+PUBLIC_ENDPOINTS = {
+    "partnerships.index": "the list of the user's partnerships",
+    "partnerships.show": "a partnership's overview (partnership_id)",
+    "instruments.index": "a partnership's instruments (partnership_id)",
+    "instruments.new_run": "open a run (partnership_id, instrument_id)",
+    "instruments.run": "a run's results (partnership_id, run_id)",
+    "instruments.respond": "a run's answer form (partnership_id, run_id)",
+    "actions.index": "a partnership's action plan (partnership_id)",
+    "auth.login": "the login page",
+}
+
+__all__ = [
+    # hooks and the records they exchange
+    "hookimpl", "NavItem", "DashboardCard",
+    "UserInfo", "OrganizationInfo", "PartnershipInfo", "MembershipInfo", "RunInfo",
+    "ResponseSummary",
+    # instruments
+    "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
+    "InstrumentError", "instrument_from_toml",
+    # storing data
+    "Model", "write_transaction",
+    # pages
+    "render", "requires_role", "role_at_least", "charts", "record_audit",
+    "logged_in_user", "current_partnership", "current_membership", "current_organization",
+    "organizations", "create_partnership",
+    "partnership_url", "instruments_url", "new_run_url", "run_url", "respond_url",
+    "action_plan_url",
+    "PUBLIC_TEMPLATES", "PUBLIC_ENDPOINTS",
+]

@@ -1,0 +1,89 @@
+"""The application factory: configuration, database, plugins, themes, blueprints.
+
+Kept apart from the public API (`portal/api.py`, re-exported by `portal`), as datasette
+keeps its app apart from its facade: a plugin imports the API, never the factory's
+internals.
+"""
+import logging
+from pathlib import Path
+
+
+def create_app(test_config=None):
+    """Build the application: config, database, plugins, themes, blueprints."""
+    from htmx_flask import Htmx
+
+    from portal import (assets, config, db, errors, health, layout, migrations, notifications,
+                        security, themes)
+    from portal.accounts import auth, views as account_views
+    from portal.admin import views as admin_views
+    from portal.agreements import views as agreement_views
+    from portal.content import reinforcement
+    from portal.content.cohorts import blueprint as cohorts
+    from portal.content.reflections import views as reflections
+    from portal.content import dashboard as enablement_views, views as content_views
+    from portal.expectations import views as expectation_views
+    from portal.instruments import actions as instrument_actions, registry as instrument_registry
+    from portal.instruments import views as instrument_views
+    from portal.partnerships import access, views as partnership_views
+    from portal.plugins.host import call_startup_hook, load_plugins
+    from portal.urls import DatabaseId
+
+    app = themes.PortalFlask(
+        "portal", instance_path=str(config.instance_path()), instance_relative_config=True,
+    )
+    # Ids in URLs fit the database's INTEGER columns; anything larger is a plain 404.
+    app.url_map.converters["int"] = DatabaseId
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+
+    Htmx(app)
+    db.init_app(app)
+    health.init_app(app)
+    security.init_app(app)
+    security.trust_proxies(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    themes.init_app(app)
+    assets.init_app(app)
+    layout.init_app(app)
+    notifications.init_app(app)
+
+    host = load_plugins(app.config)
+    app.extensions["portal_plugins"] = host
+    app.extensions["portal_migrations"] = migrations.plugin_components(host)
+    for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
+                      health.bp, instrument_views.bp, instrument_actions.bp, agreement_views.bp,
+                      expectation_views.bp, content_views.bp, reinforcement.bp,
+                      enablement_views.bp, cohorts.bp, reflections.bp):
+        app.register_blueprint(blueprint)
+    _install_plugins(app, host)
+    instrument_registry.collect(app, host)
+    app.before_request(lambda: access.enforce(app))
+    call_startup_hook(host, "portal_startup", app=app)
+    return app
+
+
+def _install_plugins(app, host):
+    """Templates, static folders and blueprints from plugins; a name clash stops start-up."""
+    from portal.plugins.host import call_startup_hook
+
+    for hook, attribute in (("portal_template_folders", "template_folders"),
+                            ("portal_static_folders", "static_folders")):
+        for name, folder in call_startup_hook(host, hook):
+            getattr(host.plugins[name], attribute).append(Path(folder))
+    app.set_plugin_template_folders(
+        folder for info in sorted(host.loaded, key=lambda info: info.name)
+        for folder in info.template_folders)
+    owners = {bp_name: "the portal" for bp_name in app.blueprints}
+    for plugin_name, blueprint in call_startup_hook(host, "portal_blueprints"):
+        if blueprint.name in owners:
+            raise RuntimeError(
+                f"Plugin {plugin_name!r} registers a blueprint named {blueprint.name!r}, "
+                f"which {owners[blueprint.name]} already uses. Rename one of them."
+            )
+        owners[blueprint.name] = f"plugin {plugin_name!r}"
+        app.register_blueprint(blueprint)
