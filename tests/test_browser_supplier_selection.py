@@ -17,6 +17,7 @@ def app(make_app):
 
 @pytest.fixture
 def ss(app):
+    """The plugin package the portal registered: `ss.models`, `ss.ranking`, `ss.ahp`..."""
     return app.extensions["portal_plugins"].plugins["supplier_selection"].module
 
 
@@ -43,9 +44,9 @@ def test_three_evaluators_rank_and_choose(app, ss, extra_suppliers, people, live
         expect(peggy.get_by_test_id("candidates")).to_contain_text(name)
     selection_url = peggy.url
     with app.app_context():
-        sel = ss.Selection.get()
-        crits = [c for c in sel.criteria.order_by(ss.Criterion.id)]
-        cands = [k.id for k in sel.candidates.order_by(ss.Candidate.id)]
+        sel = ss.models.Selection.get()
+        crits = [c for c in sel.criteria.order_by(ss.models.Criterion.id)]
+        cands = [k.id for k in sel.candidates.order_by(ss.models.Candidate.id)]
     weights = [20 if i == 0 else 10 for i in range(len(crits))]  # 110: normalized
     peggy.get_by_label(f"Weight of {crits[0].name}").fill("20")
     peggy.get_by_role("button", name="Save weights").click()

@@ -14,6 +14,7 @@ def app(make_app):
 
 @pytest.fixture
 def kp(app):
+    """The plugin package the portal registered: `kp.models`, `kp.tracking` and so on."""
     return app.extensions["portal_plugins"].plugins["kirkpatrick"].module
 
 
@@ -39,7 +40,7 @@ def new_program(app, client, pid, kp, **over):
     response = make_program(client, pid, **over)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
-        return kp.Program.select().order_by(kp.Program.id.desc()).first().id
+        return kp.models.Program.select().order_by(kp.models.Program.id.desc()).first().id
 
 
 def add_metric(client, pid, prog, level, name, unit, baseline, target):
@@ -79,7 +80,7 @@ def test_negative_cost_refused_nothing_saved(app, editor, pid, kp):
     bad_dates = make_program(editor, pid, starts_on="2026-02-01", ends_on="2026-01-01")
     assert "cannot end before it starts" in bad_dates.get_data(as_text=True)
     with app.app_context():
-        assert kp.Program.select().count() == 0
+        assert kp.models.Program.select().count() == 0
 
 
 def test_metrics_at_four_levels_and_manual_measurement(app, editor, pid, kp):
@@ -88,8 +89,8 @@ def test_metrics_at_four_levels_and_manual_measurement(app, editor, pid, kp):
     dup = add_metric(editor, pid, prog, 2, "quiz score", "%", 0, 1)
     assert dup.status_code == 400 and "already has a metric" in dup.get_data(as_text=True)
     with app.app_context():
-        assert sorted(m.level for m in kp.Metric.select()) == [1, 2, 3, 4]
-        quiz = kp.Metric.get(kp.Metric.name == "Quiz score").id
+        assert sorted(m.level for m in kp.models.Metric.select()) == [1, 2, 3, 4]
+        quiz = kp.models.Metric.get(kp.models.Metric.name == "Quiz score").id
     response = post(editor, f"/partnerships/{pid}/programs/{prog}/measurements",
                     {"measurement-metric": str(quiz), "measurement-measured_on": "2026-02-01",
                      "measurement-value": "60", "measurement-source": "LMS",
@@ -105,7 +106,7 @@ def test_metrics_at_four_levels_and_manual_measurement(app, editor, pid, kp):
     assert "50 % of the way to target" in html  # (60 - 40) / (80 - 40)
     assert "<svg" in html
     with app.app_context():
-        assert kp.Measurement.select().count() == 1
+        assert kp.models.Measurement.select().count() == 1
 
 
 def test_csv_import_good(app, editor, pid, kp):
@@ -119,7 +120,7 @@ def test_csv_import_good(app, editor, pid, kp):
     response = upload(editor, pid, prog, text)
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     with app.app_context():
-        rows = {(m.metric.name, m.value, m.source) for m in kp.Measurement.select()}
+        rows = {(m.metric.name, m.value, m.source) for m in kp.models.Measurement.select()}
     assert rows == {("Satisfaction", 4.2, "Reaction form"), ("Quiz score", 72.0, "LMS"),
                     ("Deals using the method", 35.0, "CRM"), ("Win rate", 26.0, "CRM")}
     assert "Imported 4 measurements" in editor.get(
@@ -135,7 +136,7 @@ def test_csv_wrong_header_imports_nothing(app, editor, pid, kp):
     assert "Nothing was imported" in html and "Wrong columns" in html
     assert "missing date, source, note" in html and "unexpected when" in html
     with app.app_context():
-        assert kp.Measurement.select().count() == 0
+        assert kp.models.Measurement.select().count() == 0
 
 
 def test_csv_one_bad_row_imports_nothing(app, editor, pid, kp):
@@ -155,7 +156,7 @@ def test_csv_one_bad_row_imports_nothing(app, editor, pid, kp):
     assert "<td>5</td>" in html and "No metric called" in html
     assert "<td>2</td>" not in html
     with app.app_context():
-        assert kp.Measurement.select().count() == 0
+        assert kp.models.Measurement.select().count() == 0
 
 
 def test_roi_numbers_exact(app, editor, pid, kp):
@@ -173,7 +174,7 @@ def test_roi_numbers_exact(app, editor, pid, kp):
     assert "ROI % = (program benefits − program costs) ÷ program costs × 100" in html
     assert "Control group of untrained managers" in html
     with app.app_context():
-        result = kp.roi(kp.Program.get_by_id(prog))
+        result = kp.tracking.roi(kp.models.Program.get_by_id(prog))
     assert result["bcr_text"] == "2.50" and result["percent_text"] == "150 %"
 
 
@@ -187,13 +188,14 @@ def test_follow_ups_due_after_end(app, editor, pid, kp, monkeypatch):
     prog = new_program(app, editor, pid, kp, starts_on="2026-01-05", ends_on="2026-01-30")
     end = datetime.date(2026, 1, 30)
     with app.app_context():
-        program = kp.Program.get_by_id(prog)
+        program = kp.models.Program.get_by_id(prog)
         for offset, due in ((29, []), (30, [30]), (60, [30, 60]), (90, [30, 60, 90])):
-            monkeypatch.setattr(kp, "today", lambda o=offset: end + datetime.timedelta(days=o))
-            assert [f["day"] for f in kp.follow_ups(program) if f["state"] == "due"] == due
-        assert kp.status(program, datetime.date(2026, 1, 1)) == "upcoming"
-        assert kp.status(program, datetime.date(2026, 1, 10)) == "running"
-    monkeypatch.setattr(kp, "today", lambda: end + datetime.timedelta(days=61))
+            monkeypatch.setattr(kp.tracking, "today",
+                                lambda o=offset: end + datetime.timedelta(days=o))
+            assert [f["day"] for f in kp.tracking.follow_ups(program) if f["state"] == "due"] == due
+        assert kp.tracking.status(program, datetime.date(2026, 1, 1)) == "upcoming"
+        assert kp.tracking.status(program, datetime.date(2026, 1, 10)) == "running"
+    monkeypatch.setattr(kp.tracking, "today", lambda: end + datetime.timedelta(days=61))
     html = editor.get(f"/partnerships/{pid}/").get_data(as_text=True)
     assert "Training programs" in html and "2 follow-ups due" in html
     assert post(editor, f"/partnerships/{pid}/programs/{prog}/follow-ups/30").status_code == 302
@@ -205,14 +207,14 @@ def test_member_cannot_create_viewer_reads(app, client, pid, kp):
     login(client, "sam@supplier.example")
     assert make_program(client, pid).status_code == 403
     with app.app_context():
-        assert kp.Program.select().count() == 0
+        assert kp.models.Program.select().count() == 0
     page = client.get(f"/partnerships/{pid}/programs").get_data(as_text=True)
     assert "New program" not in page
 
 
 def test_card_on_overview(app, editor, pid, kp, monkeypatch):
     new_program(app, editor, pid, kp, cost="10000")
-    monkeypatch.setattr(kp, "today", lambda: datetime.date(2026, 1, 10))
+    monkeypatch.setattr(kp.tracking, "today", lambda: datetime.date(2026, 1, 10))
     html = editor.get(f"/partnerships/{pid}/").get_data(as_text=True)
     assert 'data-testid="kirkpatrick-card"' in html
     assert "Negotiation academy" in html and "running" in html

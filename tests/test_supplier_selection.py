@@ -16,6 +16,7 @@ def app(make_app):
 
 @pytest.fixture
 def ss(app):
+    """The plugin package the portal registered: `ss.models`, `ss.ranking`, `ss.ahp`..."""
     return app.extensions["portal_plugins"].plugins["supplier_selection"].module
 
 
@@ -44,7 +45,7 @@ def new_selection(app, ss, peggy, suppliers):
                                            "needs": "Grow 200 leaders", "gaps": "Coaching"})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
-        sid = ss.Selection.select().order_by(ss.Selection.id.desc()).first().id
+        sid = ss.models.Selection.select().order_by(ss.models.Selection.id.desc()).first().id
     for org_id in suppliers:
         assert post(peggy, f"/selections/{sid}/candidates",
                     {"supplier_org_id": str(org_id), "notes": ""}).status_code == 302
@@ -52,11 +53,12 @@ def new_selection(app, ss, peggy, suppliers):
 
 
 def ids(app, ss, sid):
+    Criterion, Candidate = ss.models.Criterion, ss.models.Candidate
     with app.app_context():
-        crits = [c.id for c in ss.Criterion.select().where(ss.Criterion.selection == sid)
-                 .order_by(ss.Criterion.id)]
-        cands = [k.id for k in ss.Candidate.select().where(ss.Candidate.selection == sid)
-                 .order_by(ss.Candidate.id)]
+        crits = [c.id for c in Criterion.select().where(Criterion.selection == sid)
+                 .order_by(Criterion.id)]
+        cands = [k.id for k in Candidate.select().where(Candidate.selection == sid)
+                 .order_by(Candidate.id)]
     return crits, cands
 
 
@@ -125,10 +127,10 @@ def test_default_criteria_and_weights_normalized(app, ss, suppliers):
     dup = post(peggy, f"/selections/{sid}/criteria", {"name": "price", "weight": "5"})
     assert dup.status_code == 400 and "already a criterion" in dup.get_data(as_text=True)
     with app.app_context():
-        price = ss.Criterion.get(ss.Criterion.name == "Price").id
+        price = ss.models.Criterion.get(ss.models.Criterion.name == "Price").id
     assert post(peggy, f"/selections/{sid}/criteria/{price}/delete").status_code == 302
     with app.app_context():
-        assert ss.Criterion.select().where(ss.Criterion.selection == sid).count() == 10
+        assert ss.models.Criterion.select().where(ss.models.Criterion.selection == sid).count() == 10
     # only org admins edit
     carla = as_user(app, "carla@client.example")
     assert post(carla, f"/selections/{sid}/criteria", {"name": "X", "weight": "1"}).status_code == 403
@@ -154,7 +156,7 @@ def test_sealed_scoring_ranking_spread_sensitivity_and_decision(app, ss, supplie
     assert "Not submitted" in html and "Crest Academy: 10 criteria" in html
     assert "saved as a draft" in html
     with app.app_context():
-        assert ss.Score.select().count() == 20
+        assert ss.models.Score.select().count() == 20
     bad = post(peggy, f"/selections/{sid}/score", {**score_form(crits, cands, 0), f"score-{cands[0]}-{crits[0]}": "7"})
     assert bad.status_code == 400 and "from 1 to 5" in bad.get_data(as_text=True)
 
@@ -169,9 +171,10 @@ def test_sealed_scoring_ranking_spread_sensitivity_and_decision(app, ss, supplie
     twice = post(peggy, f"/selections/{sid}/score", score_form(crits, cands, 2))
     assert twice.status_code == 409 and "already submitted" in twice.get_data(as_text=True)
     with app.app_context():
-        assert ss.Score.select().count() == 90
-        first = ss.Score.select().join(ss.Evaluator).where(ss.Evaluator.user_id == ss.Evaluator.select(
-            ss.Evaluator.user_id).where(ss.Evaluator.name == "Peggy Olson").scalar()).first()
+        Score, Evaluator = ss.models.Score, ss.models.Evaluator
+        assert Score.select().count() == 90
+        first = Score.select().join(Evaluator).where(Evaluator.user_id == Evaluator.select(
+            Evaluator.user_id).where(Evaluator.name == "Peggy Olson").scalar()).first()
         assert first.note == "e0"
 
     means, totals = expected(crits, cands, WEIGHTS)
@@ -191,8 +194,8 @@ def test_sealed_scoring_ranking_spread_sensitivity_and_decision(app, ss, supplie
     # sensitivity equals a brute-force scan of one weight at a time
     delta, crit = brute_force_smallest_change(means, dict(zip(crits, WEIGHTS)))
     with app.test_request_context():
-        leader, rows = ss.sensitivity(dict(zip(crits, map(float, WEIGHTS))), means,
-                                      {k: str(k) for k in cands})
+        leader, rows = ss.ranking.sensitivity(dict(zip(crits, map(float, WEIGHTS))), means,
+                                              {k: str(k) for k in cands})
     assert leader == order[0]
     closest = min((r for r in rows if r["change"] is not None), key=lambda r: r["change"])
     assert delta is not None and abs(closest["change"] - delta) <= 0.006
@@ -202,7 +205,7 @@ def test_sealed_scoring_ranking_spread_sensitivity_and_decision(app, ss, supplie
     mod = post(peggy, f"/selections/{sid}/moderate", {f"mod-{cands[0]}-{crits[0]}": "4"})
     assert mod.status_code == 302
     with app.app_context():
-        assert ss.Moderated.select().count() == 1 and ss.Score.select().count() == 90
+        assert ss.models.Moderated.select().count() == 1 and ss.models.Score.select().count() == 90
     means[cands[0]][crits[0]] = 4.0
     totals = totals_for(means, dict(zip(crits, WEIGHTS)))
     order = sorted(cands, key=lambda k: -totals[k])
@@ -215,9 +218,9 @@ def test_sealed_scoring_ranking_spread_sensitivity_and_decision(app, ss, supplie
     from portal.partnerships.models import Partnership
 
     with app.app_context():
-        sel = ss.Selection.get_by_id(sid)
+        sel = ss.models.Selection.get_by_id(sid)
         part = Partnership.get_by_id(sel.partnership_id)
-        chosen = ss.Candidate.get_by_id(order[0])
+        chosen = ss.models.Candidate.get_by_id(order[0])
         assert sel.status == "decided" and part.stage == "onboarding"
         assert part.supplier_id == chosen.supplier_org_id and part.client_id == sel.client_org_id
     overview = peggy.get(f"/partnerships/{part.id}/").get_data(as_text=True)
@@ -250,6 +253,7 @@ def test_pairwise_weighting_sets_weights_or_sends_judgements_back(app, ss, suppl
     peggy = as_user(app, "peggy@client.example")
     sid = new_selection(app, ss, peggy, suppliers)
     crits, _ = ids(app, ss, sid)
+    Criterion = ss.models.Criterion
     page = f"/selections/{sid}/pairwise"
     assert peggy.get(page).status_code == 200
     pairs = [(a, b) for n, a in enumerate(crits) for b in crits[n + 1:]]
@@ -260,20 +264,20 @@ def test_pairwise_weighting_sets_weights_or_sends_judgements_back(app, ss, suppl
     bad[f"pair-{crits[1]}-{crits[2]}"] = "L9"
     bad[f"pair-{crits[0]}-{crits[2]}"] = "R9"
     with app.app_context():
-        before = [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)]
+        before = [c.weight for c in Criterion.select().where(Criterion.selection == sid)]
     response = post(peggy, page, bad, page=f"/selections/{sid}")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "contradict each other too much" in html and 'value="R9" selected' in html
     with app.app_context():
-        assert [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)] == before
+        assert [c.weight for c in Criterion.select().where(Criterion.selection == sid)] == before
     # Consistent: the first criterion 3× as important as every other, the rest equal.
     good = {f"pair-{a}-{b}": ("L3" if a == crits[0] else "1") for a, b in pairs}
     assert post(peggy, page, good, page=f"/selections/{sid}").status_code == 302
     n = len(crits)
     with app.app_context():
-        weights = [c.weight for c in ss.Criterion.select().where(ss.Criterion.selection == sid)
-                   .order_by(ss.Criterion.id)]
+        weights = [c.weight for c in Criterion.select().where(Criterion.selection == sid)
+                   .order_by(Criterion.id)]
     assert weights[0] == pytest.approx(100 * 3 / (3 + n - 1), abs=0.01)
     assert weights[1] == pytest.approx(100 * 1 / (3 + n - 1), abs=0.01)
     missing = post(peggy, page, {}, page=f"/selections/{sid}")

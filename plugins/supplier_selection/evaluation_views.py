@@ -1,0 +1,171 @@
+"""Evaluating the candidates: evaluators join, score every candidate on every criterion
+(a draft until submitted, then sealed), admins moderate scores and decide; the decision
+creates the pilot partnership."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal import create_partnership, record_audit
+
+from .access import edit_refusal, is_locked, load_selection
+from .blueprint import bp
+from .forms import parse_weight
+from .models import Candidate, Criterion, Evaluator, Moderated, Score, Selection, utc_now
+from .state import render_selection, selection_state
+
+
+@bp.route("/selections/<int:selection_id>/join", methods=["POST"])
+@login_required
+def join(selection_id):
+    selection = load_selection(selection_id)
+    if selection.status == "decided":
+        return render_selection(selection, 409,
+                                error="The selection is decided; it takes no more evaluators.")
+    if is_locked(selection):
+        return render_selection(selection, 409, error="Scores have been submitted; the list of "
+                                "evaluators is closed.")
+    Evaluator.get_or_create(selection=selection, user_id=current_user.id,
+                            defaults={"name": current_user.name})
+    flash("You are an evaluator of this selection. Score every candidate on every criterion.",
+          "success")
+    return redirect(url_for(".score", selection_id=selection.id))
+
+
+def _score_page(selection, me, status=200, error=None, values=None):
+    state = selection_state(selection)
+    saved = {(s.candidate_id, s.criterion_id): s for s in me.scores}
+    if values is None:
+        values = {}
+        for (k, c), s in saved.items():
+            values[f"score-{k}-{c}"] = str(s.value)
+            values[f"note-{k}-{c}"] = s.note
+    state.update(values=values, error=error)
+    return render_template("supplier_selection/score.html", **state), status
+
+
+@bp.route("/selections/<int:selection_id>/score", methods=["GET", "POST"])
+@login_required
+def score(selection_id):
+    selection = load_selection(selection_id)
+    me = Evaluator.get_or_none(Evaluator.selection == selection, Evaluator.user_id == current_user.id)
+    if me is None:
+        flash("Join as an evaluator first.", "info")
+        return redirect(url_for(".show", selection_id=selection.id))
+    if request.method == "GET":
+        return _score_page(selection, me)
+    if me.submitted_at is not None:
+        return _score_page(selection, me, 409, error="You have already submitted your scores; "
+                           "they cannot be changed or submitted again.")
+    if selection.status == "decided":
+        return _score_page(selection, me, 409, error="The selection is decided.")
+    criteria = list(selection.criteria.order_by(Criterion.id))
+    candidates = list(selection.candidates.order_by(Candidate.id))
+    names = selection_state(selection)["cand_names"]
+    parsed, invalid, missing = {}, [], {}
+    for k in candidates:
+        for c in criteria:
+            raw = request.form.get(f"score-{k.id}-{c.id}", "").strip()
+            note = request.form.get(f"note-{k.id}-{c.id}", "").strip()
+            if not raw:
+                missing.setdefault(names[k.id], []).append(c.name)
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                value = None
+            if value is None or not 1 <= value <= 5:
+                invalid.append(f"{names[k.id]} / {c.name}")
+                continue
+            parsed[(k.id, c.id)] = (value, note)
+    if invalid:
+        return _score_page(selection, me, 400, values=request.form,
+                           error="Scores are whole numbers from 1 to 5; check "
+                           + "; ".join(invalid) + ". Nothing was saved.")
+    with Selection._meta.database.atomic():
+        for (k, c), (value, note) in parsed.items():
+            existing = Score.get_or_none(Score.evaluator == me, Score.candidate == k,
+                                         Score.criterion == c)
+            if existing:
+                existing.value, existing.note = value, note
+                existing.save()
+            else:
+                Score.create(evaluator=me, candidate=k, criterion=c, value=value, note=note)
+    if request.form.get("action") != "submit":
+        flash("Your scores are saved as a draft; submit them when every one is given.", "success")
+        return redirect(url_for(".score", selection_id=selection.id))
+    if missing:
+        detail = "; ".join(f"{cand}: {len(crits)} criteri{'on' if len(crits) == 1 else 'a'} "
+                           f"({', '.join(crits)})" for cand, crits in missing.items())
+        return _score_page(selection, me, 400, values=request.form,
+                           error="Not submitted: some scores are missing — " + detail
+                           + ". What you entered is saved as a draft.")
+    me.submitted_at = utc_now()
+    me.save()
+    record_audit("supplier_selection_scores_submitted", selection_id=selection.id)
+    flash("Your scores are submitted.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/moderate", methods=["POST"])
+@login_required
+def moderate(selection_id):
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    state = selection_state(selection)
+    if not state["all_submitted"]:
+        return render_selection(selection, 409, error="Scores stay sealed until every evaluator "
+                                "has submitted; moderate after that.")
+    new, bad = {}, []
+    for k in state["candidates"]:
+        for c in state["criteria"]:
+            raw = request.form.get(f"mod-{k.id}-{c.id}", "").strip()
+            if not raw:
+                new[(k.id, c.id)] = None
+                continue
+            value = parse_weight(raw)
+            if value is None or not 1 <= value <= 5:
+                bad.append(f"{state['cand_names'][k.id]} / {c.name}")
+            new[(k.id, c.id)] = value
+    if bad:
+        return render_selection(selection, 400, error="Moderated scores are numbers from 1 to 5; "
+                                "check " + "; ".join(bad) + ". Nothing was changed.")
+    with Selection._meta.database.atomic():
+        for (k, c), value in new.items():
+            Moderated.delete().where(Moderated.candidate == k, Moderated.criterion == c).execute()
+            if value is not None:
+                Moderated.create(candidate=k, criterion=c, value=value, by_user_id=current_user.id)
+    flash("Moderated scores saved; the individual scores are kept.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/decide", methods=["POST"])
+@login_required
+def decide(selection_id):
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    state = selection_state(selection)
+    if not state["all_submitted"] or not state["results"] or not state["results"]["totals"]:
+        return render_selection(selection, 409,
+                                error="Decide once every evaluator has submitted scores.")
+    try:
+        candidate_id = int(request.form.get("candidate_id", ""))
+    except ValueError:
+        candidate_id = None
+    candidate = next((k for k in state["candidates"] if k.id == candidate_id), None)
+    if candidate is None:
+        return render_selection(selection, 400, error="Choose one of the candidates.")
+    supplier_name = state["cand_names"][candidate.id]
+    pid = create_partnership(f"{supplier_name} pilot", selection.client_org_id,
+                             candidate.supplier_org_id, stage="onboarding",
+                             members=[(current_user.id, "sponsor")])
+    selection.status = "decided"
+    selection.chosen_candidate_id = candidate.id
+    selection.partnership_id = pid
+    selection.save()
+    record_audit("supplier_selection_decided", selection_id=selection.id,
+                 supplier=supplier_name, partnership_id=pid)
+    flash(f"{supplier_name} is chosen for a pilot; the partnership is in onboarding.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))

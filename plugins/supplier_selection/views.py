@@ -1,0 +1,205 @@
+"""Setting up a selection: creating it, its criteria and weights (typed in or from
+pairwise judgements), and its candidate suppliers."""
+import peewee
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal import organizations, record_audit
+
+from . import ahp
+from .access import client_org, edit_refusal, is_editor, load_selection
+from .blueprint import bp
+from .forms import parse_weight
+from .models import DEFAULT_CRITERIA, DEFAULT_WEIGHT, Candidate, Criterion, Selection
+from .state import render_selection
+
+
+@bp.route("/selections", methods=["GET", "POST"])
+@login_required
+def index():
+    org = client_org()
+    if org is None:
+        abort(404)
+    errors = {}
+    form = {"name": "", "needs": "", "gaps": ""}
+    if request.method == "POST":
+        if not is_editor():
+            abort(403)
+        form = {k: request.form.get(k, "").strip() for k in form}
+        if not form["name"]:
+            errors["name"] = "Give the selection a name."
+        elif len(form["name"]) > 160:
+            errors["name"] = "Keep the name under 160 characters."
+        if not errors:
+            selection = Selection.create(client_org_id=org.id, created_by_id=current_user.id,
+                                         **form)
+            for name in DEFAULT_CRITERIA:
+                Criterion.create(selection=selection, name=name, weight=DEFAULT_WEIGHT)
+            record_audit("supplier_selection_created", selection_id=selection.id,
+                         name=selection.name)
+            flash("Selection created with the default criteria. Add candidate suppliers "
+                  "and adjust the criteria and weights.", "success")
+            return redirect(url_for(".show", selection_id=selection.id))
+    selections = list(Selection.select().where(Selection.client_org_id == org.id)
+                      .order_by(Selection.created_at.desc(), Selection.id.desc()))
+    return render_template("supplier_selection/index.html", selections=selections,
+                           can_edit=is_editor(), form=form, errors=errors,
+                           org=org), (400 if errors else 200)
+
+
+@bp.route("/selections/<int:selection_id>")
+@login_required
+def show(selection_id):
+    return render_selection(load_selection(selection_id))
+
+
+@bp.route("/selections/<int:selection_id>/criteria", methods=["POST"])
+@login_required
+def add_criterion(selection_id):
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection, structure=True)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    name = request.form.get("name", "").strip()
+    weight = parse_weight(request.form.get("weight", ""))
+    if not name or len(name) > 160:
+        return render_selection(selection, 400,
+                                error="Give the criterion a name (up to 160 characters).",
+                                criterion_form=request.form)
+    if weight is None:
+        return render_selection(selection, 400, error="A weight is a number of 0 or more.",
+                                criterion_form=request.form)
+    if selection.criteria.where(peewee.fn.LOWER(Criterion.name) == name.lower()).exists():
+        return render_selection(selection, 400, error=f"There is already a criterion “{name}”.",
+                                criterion_form=request.form)
+    Criterion.create(selection=selection, name=name, weight=weight)
+    flash(f"Criterion “{name}” added.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/criteria/<int:criterion_id>/delete", methods=["POST"])
+@login_required
+def delete_criterion(selection_id, criterion_id):
+    return _remove(selection_id, Criterion, criterion_id,
+                   lambda criterion: f"Criterion “{criterion.name}” removed.")
+
+
+def _remove(selection_id, model, row_id, message):
+    """Remove a criterion or a candidate (and its scores) while the structure is open."""
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection, structure=True)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    row = model.get_or_none(model.id == row_id, model.selection == selection)
+    if row is None:
+        abort(404)
+    row.delete_instance(recursive=True)
+    flash(message(row), "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/weights", methods=["POST"])
+@login_required
+def set_weights(selection_id):
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    criteria = list(selection.criteria)
+    new, bad = {}, []
+    for c in criteria:
+        weight = parse_weight(request.form.get(f"weight-{c.id}", ""))
+        if weight is None:
+            bad.append(c.name)
+        new[c.id] = weight
+    if bad:
+        return render_selection(selection, 400, weight_form=request.form,
+                                error="Weights are numbers of 0 or more; check: " + ", ".join(bad)
+                                + ". Nothing was changed.")
+    total = sum(new.values())
+    if criteria and total <= 0:
+        return render_selection(selection, 400, weight_form=request.form,
+                                error="At least one criterion needs a weight above 0. "
+                                      "Nothing was changed.")
+    for c in criteria:
+        Criterion.update(weight=new[c.id]).where(Criterion.id == c.id).execute()
+    message = "Weights saved."
+    if abs(total - 100) > 1e-9:
+        message += (f" They add up to {total:g}, not 100, so each is divided by {total:g}: "
+                    "the shares shown are normalized to 100 %.")
+    flash(message, "success" if abs(total - 100) <= 1e-9 else "warning")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+def _pairs(criteria):
+    return [(i, j) for i in range(len(criteria)) for j in range(i + 1, len(criteria))]
+
+
+@bp.route("/selections/<int:selection_id>/pairwise", methods=["GET", "POST"])
+@login_required
+def pairwise(selection_id):
+    """Weights from pairwise judgements (AHP); inconsistent judgements go back for revision."""
+    selection = load_selection(selection_id)
+    criteria = list(selection.criteria)
+    pairs = _pairs(criteria)
+    values, error, strays, cr = request.form, None, [], None
+    if request.method == "POST":
+        refused = edit_refusal(selection)
+        if refused:
+            return render_selection(selection, 409, error=refused)
+        judgements, missing = {}, 0
+        for i, j in pairs:
+            value = ahp.judgement(request.form.get(f"pair-{criteria[i].id}-{criteria[j].id}"))
+            if value is None:
+                missing += 1
+            else:
+                judgements[(i, j)] = value
+        if missing or len(criteria) < 2:
+            error = (f"Compare every pair: {missing} of {len(pairs)} judgements are missing. "
+                     "Nothing was changed.")
+        else:
+            found, cr, worst = ahp.weigh(len(criteria), judgements)
+            if cr >= ahp.MAX_CR:
+                strays = [(criteria[i].name, criteria[j].name) for i, j in worst]
+                error = (f"These judgements contradict each other too much (consistency ratio "
+                         f"{cr:.2f}; it must stay below {ahp.MAX_CR:.2f}). Revise them, starting "
+                         "with the pairs listed below. Nothing was changed.")
+            else:
+                for c, weight in zip(criteria, found):
+                    Criterion.update(weight=round(weight * 100, 2)).where(Criterion.id == c.id).execute()
+                record_audit("supplier_selection_pairwise", selection=selection.id, cr=round(cr, 3))
+                flash(f"Weights set from your pairwise judgements (consistency ratio {cr:.2f}).", "success")
+                return redirect(url_for(".show", selection_id=selection.id))
+    return render_template("supplier_selection/pairwise.html", selection=selection,
+                           criteria=criteria, pairs=pairs, values=values, error=error,
+                           strays=strays, cr=cr, scale=ahp.SCALE[1:]), 400 if error else 200
+
+
+@bp.route("/selections/<int:selection_id>/candidates", methods=["POST"])
+@login_required
+def add_candidate(selection_id):
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection, structure=True)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    suppliers = {o.id: o.name for o in organizations(kind="supplier")
+                 if o.id != selection.client_org_id}
+    try:
+        org_id = int(request.form.get("supplier_org_id", ""))
+    except ValueError:
+        org_id = None
+    if org_id not in suppliers:
+        return render_selection(selection, 400, error="Choose a supplier organization.")
+    if selection.candidates.where(Candidate.supplier_org_id == org_id).exists():
+        return render_selection(selection, 400,
+                                error=f"{suppliers[org_id]} is already a candidate.")
+    Candidate.create(selection=selection, supplier_org_id=org_id,
+                     notes=request.form.get("notes", "").strip())
+    flash(f"{suppliers[org_id]} added as a candidate.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/candidates/<int:candidate_id>/delete", methods=["POST"])
+@login_required
+def delete_candidate(selection_id, candidate_id):
+    return _remove(selection_id, Candidate, candidate_id, lambda candidate: "Candidate removed.")
