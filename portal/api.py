@@ -7,6 +7,8 @@ listed in PUBLIC_ENDPOINTS / PUBLIC_TEMPLATES, a model's `_meta`, `g.partnership
 Nothing here is a peewee row: hooks and functions hand out the frozen records of
 `portal.records`.
 """
+from flask_login import login_required
+
 from portal import charts
 from portal.audit import record as record_audit
 from portal.db import BaseModel as Model, write_transaction
@@ -59,7 +61,7 @@ __all__ = [
     # storing data
     "Model", "write_transaction",
     # pages
-    "render", "requires_role", "role_at_least", "charts", "record_audit",
+    "render", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
     "partnership_url", "instruments_url", "new_run_url", "run_url", "respond_url",

@@ -23,10 +23,13 @@ class AuditEntry(BaseModel):
 
 
 def record(action, partnership=None, actor=None, **detail):
-    """Append one entry; the actor defaults to the logged-in user."""
+    """Append one entry; the actor defaults to the logged-in user.
+
+    `partnership` may be a row, a PartnershipInfo (plugins hold records) or an id.
+    """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     return AuditEntry.create(
-        action=action, partnership=partnership, actor=actor,
+        action=action, partnership=getattr(partnership, "id", partnership), actor=actor,
         detail=json.dumps(detail, default=str, sort_keys=True),
     )

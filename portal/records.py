@@ -20,6 +20,13 @@ class OrganizationInfo:
     def from_row(cls, org):
         return cls(id=org.id, name=org.name, kind=org.kind)
 
+    @property
+    def initials(self):
+        """Up to two capitals for the organization's mark."""
+        from portal.accounts.models import initials_of
+
+        return initials_of(self.name)
+
 
 @dataclass(frozen=True)
 class UserInfo:

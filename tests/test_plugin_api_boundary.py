@@ -4,6 +4,7 @@ Built-in plugins are written exactly as a third party would write them; if one n
 something the API does not offer, the API is extended (and documented), never bypassed.
 """
 import ast
+import re
 from pathlib import Path
 
 import portal
@@ -43,3 +44,60 @@ def test_every_public_name_is_documented():
     docs = (ROOT / "docs" / "plugins.md").read_text()
     missing = [name for name in portal.__all__ if name != "create_app" and f"`{name}" not in docs]
     assert missing == []
+
+
+# -- beyond imports: what plugin code and templates may reach ---------------------------------
+
+PLUGIN_ROOTS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").is_file()) + [
+    ROOT / "tests" / "example_plugin" / "portal_example_meeting_check"]
+#: Reaching around the API: the rows the portal keeps for its own views, model internals,
+#: and the login library behind `logged_in_user()` / `login_required`.
+FORBIDDEN = {
+    r"\bg\.(partnership|membership)\b": "use current_partnership() / current_membership()",
+    r"\._meta\b": "use the API (write_transaction(), your own model fields)",
+    r"\bflask_login\b|\bcurrent_user\b": "use logged_in_user() / login_required from portal",
+}
+TEMPLATE_REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
+URL_FOR = re.compile(r"url_for\(\s*[\"']([\w.]+)[\"']")
+BLUEPRINT = re.compile(r"Blueprint\(\s*[\"'](\w+)[\"']")
+
+
+def plugin_files(root, pattern):
+    return sorted(p for p in root.rglob(pattern) if "migrations" not in p.parts)
+
+
+def test_plugins_reach_nothing_around_the_api():
+    offences = []
+    for root in PLUGIN_ROOTS:
+        for path in plugin_files(root, "*.py") + plugin_files(root, "*.html"):
+            for line_number, line in enumerate(path.read_text().splitlines(), 1):
+                for pattern, instead in FORBIDDEN.items():
+                    if re.search(pattern, line):
+                        offences.append(f"{path.relative_to(ROOT)}:{line_number}: {instead}")
+    assert offences == []
+
+
+def test_plugins_use_only_public_or_their_own_templates_and_endpoints():
+    offences = []
+    for root in PLUGIN_ROOTS:
+        code = [p.read_text() for p in plugin_files(root, "*.py")]
+        own_blueprints = {name for text in code for name in BLUEPRINT.findall(text)}
+        own_templates = {str(p.relative_to(folder)) for folder in root.rglob("templates")
+                         for p in folder.rglob("*.html")}
+        for path in plugin_files(root, "*.py") + plugin_files(root, "*.html"):
+            text = path.read_text()
+            for template in TEMPLATE_REFERENCE.findall(text):
+                if template not in portal.PUBLIC_TEMPLATES and template not in own_templates:
+                    offences.append(f"{path.relative_to(ROOT)}: template {template}")
+            for endpoint in URL_FOR.findall(text):
+                blueprint = endpoint.split(".")[0]
+                if (endpoint not in portal.PUBLIC_ENDPOINTS and blueprint not in own_blueprints
+                        and not endpoint.startswith(".")):
+                    offences.append(f"{path.relative_to(ROOT)}: endpoint {endpoint}")
+    assert offences == []
+
+
+def test_public_templates_and_endpoints_exist(app):
+    for template in portal.PUBLIC_TEMPLATES:
+        app.jinja_env.get_template(template)
+    assert set(portal.PUBLIC_ENDPOINTS) <= set(app.view_functions)

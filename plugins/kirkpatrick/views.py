@@ -1,15 +1,16 @@
 """The pages of a partnership's training programs: the list, one program with its
 metrics per level, measurements (by hand or CSV), benefits and follow-ups.
 
-Every route is partnership-scoped (`<int:partnership_id>`): the portal loads
-`g.partnership` and `g.membership` and answers 404 to non-members; editors and sponsors
-may change things (`requires_role("editor")`).
+Every route is partnership-scoped (`<int:partnership_id>`): the portal answers 404 to
+non-members before a view runs, `current_partnership()` and `current_membership()` give
+the records of the page; editors and sponsors may change things (`requires_role`).
 """
 import peewee
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from portal import record_audit, requires_role
+from portal import (current_membership, current_partnership, record_audit, requires_role,
+                    role_at_least, write_transaction)
 
 from . import tracking  # `tracking.today()` is looked up when called: tests move time there
 from .csv_import import CSV_COLUMNS, MAX_CSV_BYTES, parse_csv
@@ -22,7 +23,7 @@ PREFIX = "/partnerships/<int:partnership_id>/programs"
 
 
 def _can_edit():
-    return g.membership is not None and g.membership.role in ("editor", "sponsor")
+    return role_at_least(current_membership(), "editor")
 
 
 def _program(partnership_id, program_id):
@@ -53,11 +54,11 @@ def programs(partnership_id):
                                  audience=(form.audience.data or "").strip(),
                                  starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                  cost=form.cost.data.quantize(MONEY))
-        record_audit("kirkpatrick_program_created", partnership=g.partnership,
+        record_audit("kirkpatrick_program_created", partnership=current_partnership(),
                      program=program.name, cost=str(program.cost))
         flash(f"Program \u201c{program.name}\u201d created.", "success")
         return redirect(url_for(".program", partnership_id=partnership_id, program_id=program.id))
-    return render_template("kirkpatrick/programs.html", partnership=g.partnership, form=form,
+    return render_template("kirkpatrick/programs.html", partnership=current_partnership(), form=form,
                            rows=program_summaries(partnership_id), can_edit=_can_edit(),
                            source=SOURCE), \
         (400 if request.method == "POST" else 200)
@@ -75,7 +76,7 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
                "metrics": [metric_view(m) for m in metrics if m.level == n]}
               for n, name in LEVELS.items()]
     return render_template(
-        "kirkpatrick/program.html", partnership=g.partnership, program=program,
+        "kirkpatrick/program.html", partnership=current_partnership(), program=program,
         status=status(program), levels=levels, has_metrics=bool(metrics),
         roi=roi(program), follow_ups=follow_ups(program), today=tracking.today(),
         metric_form=metric_form or MetricForm(prefix="metric"),
@@ -111,7 +112,7 @@ def add_metric(partnership_id, program_id):
     metric = Metric.create(program=program, level=int(form.level.data), name=name,
                            unit=form.unit.data.strip(), baseline=form.baseline.data,
                            target=form.target.data)
-    record_audit("kirkpatrick_metric_added", partnership=g.partnership, program=program.name,
+    record_audit("kirkpatrick_metric_added", partnership=current_partnership(), program=program.name,
                  metric=metric.name, level=metric.level)
     flash(f"Level {metric.level} metric \u201c{metric.name}\u201d added.", "success")
     return _back(program)
@@ -130,7 +131,7 @@ def add_measurement(partnership_id, program_id):
     Measurement.create(metric=metric, measured_on=form.measured_on.data, value=form.value.data,
                        source=(form.source.data or "").strip()[:120],
                        note=(form.note.data or "").strip())
-    record_audit("kirkpatrick_measurement_added", partnership=g.partnership,
+    record_audit("kirkpatrick_measurement_added", partnership=current_partnership(),
                  program=program.name, metric=metric.name, value=form.value.data)
     flash(f"Measurement of \u201c{metric.name}\u201d saved.", "success")
     return _back(program)
@@ -151,10 +152,10 @@ def import_csv(partnership_id, program_id):
     rows, errors = parse_csv(program, data)
     if errors:
         return _render_program(program, csv_errors=errors, status_code=400)
-    with Measurement._meta.database.atomic():
+    with write_transaction():
         for row in rows:
             Measurement.create(**row)
-    record_audit("kirkpatrick_measurements_imported", partnership=g.partnership,
+    record_audit("kirkpatrick_measurements_imported", partnership=current_partnership(),
                  program=program.name, rows=len(rows), file=upload.filename)
     flash(f"Imported {len(rows)} measurement{'s' if len(rows) != 1 else ''}.", "success")
     return _back(program)
@@ -170,7 +171,7 @@ def add_benefit(partnership_id, program_id):
     benefit = Benefit.create(program=program, description=form.description.data.strip(),
                              amount=form.amount.data.quantize(MONEY),
                              isolation=form.isolation.data.strip())
-    record_audit("kirkpatrick_benefit_added", partnership=g.partnership, program=program.name,
+    record_audit("kirkpatrick_benefit_added", partnership=current_partnership(), program=program.name,
                  benefit=benefit.description, amount=str(benefit.amount))
     flash("Benefit added.", "success")
     return _back(program)
@@ -184,7 +185,7 @@ def follow_up_done(partnership_id, program_id, day):
         abort(404)
     if not FollowUp.select().where(FollowUp.program == program, FollowUp.day == day).exists():
         FollowUp.create(program=program, day=day)
-        record_audit("kirkpatrick_follow_up_done", partnership=g.partnership,
+        record_audit("kirkpatrick_follow_up_done", partnership=current_partnership(),
                      program=program.name, day=day)
     flash(f"Day-{day} behaviour follow-up marked as done.", "success")
     return _back(program)

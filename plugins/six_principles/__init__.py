@@ -37,8 +37,11 @@ def _means(groups):
 
 
 def side_means(by_side):
-    """(client, supplier) {principle: mean}; a side missing from `by_side` gives {}."""
-    return tuple(_means(principles((by_side or {}).get(side) or {})) for side in SIDES)
+    """(client, supplier) {principle: mean} from `results.by_side`, whose values are
+    Results of one side each; a side missing from `by_side` gives {}."""
+    by_side = by_side or {}
+    return tuple(_means(principles(by_side[side].items)) if side in by_side else {}
+                 for side in SIDES)
 
 
 def score(results):

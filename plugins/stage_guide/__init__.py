@@ -6,9 +6,9 @@ page, a navigation tab, and its own templates and data file beside its code.
 import tomllib
 from pathlib import Path
 
-from flask import Blueprint, g, render_template, url_for
+from flask import Blueprint, render_template, url_for
 
-from portal import NavItem, hookimpl
+from portal import NavItem, current_partnership, hookimpl
 
 __version__ = "1.0.0"
 SOURCE = ("\u201cBeyond the Classroom: The Art and Science of Building Lifelong Training "
@@ -21,7 +21,7 @@ bp = Blueprint("stage_guide", __name__)
 
 @bp.route("/partnerships/<int:partnership_id>/lifecycle")
 def guide(partnership_id):
-    partnership = g.partnership
+    partnership = current_partnership()
     ids = [stage["id"] for stage in STAGES]
     current = ids.index(partnership.stage) if partnership.stage in ids else -1
     return render_template("stage_guide/guide.html", partnership=partnership,

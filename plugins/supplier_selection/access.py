@@ -5,9 +5,8 @@ else), only its organization admins change it, and once someone has submitted sc
 its criteria and candidates are locked (weights can still change).
 """
 from flask import abort
-from flask_login import current_user
 
-from portal import current_organization
+from portal import current_organization, logged_in_user
 
 from .models import Evaluator, Selection
 
@@ -32,7 +31,7 @@ def load_selection(selection_id):
 
 
 def is_editor():
-    return bool(current_user.is_org_admin)
+    return bool(logged_in_user().is_org_admin)
 
 
 def is_locked(selection):

@@ -2,14 +2,14 @@
 (a draft until submitted, then sealed), admins moderate scores and decide; the decision
 creates the pilot partnership."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
-from portal import create_partnership, record_audit
+from portal import (create_partnership, logged_in_user, login_required, record_audit,
+                    write_transaction)
 
 from .access import edit_refusal, is_locked, load_selection
 from .blueprint import bp
 from .forms import parse_weight
-from .models import Candidate, Criterion, Evaluator, Moderated, Score, Selection, utc_now
+from .models import Candidate, Criterion, Evaluator, Moderated, Score, utc_now
 from .state import render_selection, selection_state
 
 
@@ -23,8 +23,8 @@ def join(selection_id):
     if is_locked(selection):
         return render_selection(selection, 409, error="Scores have been submitted; the list of "
                                 "evaluators is closed.")
-    Evaluator.get_or_create(selection=selection, user_id=current_user.id,
-                            defaults={"name": current_user.name})
+    Evaluator.get_or_create(selection=selection, user_id=logged_in_user().id,
+                            defaults={"name": logged_in_user().name})
     flash("You are an evaluator of this selection. Score every candidate on every criterion.",
           "success")
     return redirect(url_for(".score", selection_id=selection.id))
@@ -46,7 +46,7 @@ def _score_page(selection, me, status=200, error=None, values=None):
 @login_required
 def score(selection_id):
     selection = load_selection(selection_id)
-    me = Evaluator.get_or_none(Evaluator.selection == selection, Evaluator.user_id == current_user.id)
+    me = Evaluator.get_or_none(Evaluator.selection == selection, Evaluator.user_id == logged_in_user().id)
     if me is None:
         flash("Join as an evaluator first.", "info")
         return redirect(url_for(".show", selection_id=selection.id))
@@ -80,7 +80,7 @@ def score(selection_id):
         return _score_page(selection, me, 400, values=request.form,
                            error="Scores are whole numbers from 1 to 5; check "
                            + "; ".join(invalid) + ". Nothing was saved.")
-    with Selection._meta.database.atomic():
+    with write_transaction():
         for (k, c), (value, note) in parsed.items():
             existing = Score.get_or_none(Score.evaluator == me, Score.candidate == k,
                                          Score.criterion == c)
@@ -130,11 +130,11 @@ def moderate(selection_id):
     if bad:
         return render_selection(selection, 400, error="Moderated scores are numbers from 1 to 5; "
                                 "check " + "; ".join(bad) + ". Nothing was changed.")
-    with Selection._meta.database.atomic():
+    with write_transaction():
         for (k, c), value in new.items():
             Moderated.delete().where(Moderated.candidate == k, Moderated.criterion == c).execute()
             if value is not None:
-                Moderated.create(candidate=k, criterion=c, value=value, by_user_id=current_user.id)
+                Moderated.create(candidate=k, criterion=c, value=value, by_user_id=logged_in_user().id)
     flash("Moderated scores saved; the individual scores are kept.", "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
@@ -160,7 +160,7 @@ def decide(selection_id):
     supplier_name = state["cand_names"][candidate.id]
     pid = create_partnership(f"{supplier_name} pilot", selection.client_org_id,
                              candidate.supplier_org_id, stage="onboarding",
-                             members=[(current_user.id, "sponsor")])
+                             members=[(logged_in_user().id, "sponsor")])
     selection.status = "decided"
     selection.chosen_candidate_id = candidate.id
     selection.partnership_id = pid

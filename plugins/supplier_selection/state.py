@@ -5,9 +5,8 @@ each cell's scores, mean and spread (flagged at SPREAD_FLAG or more), the modera
 value used instead of the mean where there is one, and the ranking and sensitivity.
 """
 from flask import render_template
-from flask_login import current_user
 
-from portal import organizations
+from portal import logged_in_user, organizations
 
 from .access import is_editor, is_locked
 from .models import Candidate, Criterion, Evaluator, Moderated, Score
@@ -28,7 +27,7 @@ def selection_state(selection):
     names = _supplier_names()
     cand_names = {k.id: names.get(k.supplier_org_id, f"Organization {k.supplier_org_id}")
                   for k in candidates}
-    me = next((e for e in evaluators if e.user_id == current_user.id), None)
+    me = next((e for e in evaluators if e.user_id == logged_in_user().id), None)
     all_submitted = bool(evaluators) and all(e.submitted_at for e in evaluators)
     weight_sum = sum(c.weight for c in criteria)
     state = dict(selection=selection, criteria=criteria, candidates=candidates,

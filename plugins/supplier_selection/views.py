@@ -2,9 +2,8 @@
 pairwise judgements), and its candidate suppliers."""
 import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
-from portal import organizations, record_audit
+from portal import logged_in_user, login_required, organizations, record_audit
 
 from . import ahp
 from .access import client_org, edit_refusal, is_editor, load_selection
@@ -31,7 +30,7 @@ def index():
         elif len(form["name"]) > 160:
             errors["name"] = "Keep the name under 160 characters."
         if not errors:
-            selection = Selection.create(client_org_id=org.id, created_by_id=current_user.id,
+            selection = Selection.create(client_org_id=org.id, created_by_id=logged_in_user().id,
                                          **form)
             for name in DEFAULT_CRITERIA:
                 Criterion.create(selection=selection, name=name, weight=DEFAULT_WEIGHT)

@@ -12,6 +12,12 @@ def utcnow():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def initials_of(name):
+    """Up to two capitals for an organization's mark ("Northwind Learning" is "NL")."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
 class Organization(BaseModel):
     name = peewee.CharField(max_length=120, unique=True)
     kind = peewee.CharField(max_length=16)  # client, supplier, both
@@ -20,8 +26,7 @@ class Organization(BaseModel):
 
     @property
     def initials(self):
-        words = [w for w in self.name.split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or "?"
+        return initials_of(self.name)
 
 
 class User(UserMixin, BaseModel):
