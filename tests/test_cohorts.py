@@ -15,6 +15,7 @@ from portal.accounts.models import Organization, User
 from portal.audit import AuditEntry
 from portal.content import cohorts
 from portal.content.cohorts import Cohort, CohortItem, Post
+from portal.content.cohorts import clock as cohort_clock
 from portal.content.models import Completion, ContentItem
 from portal.notifications import Notification
 from portal.partnerships.models import Partnership, PartnershipMember
@@ -309,7 +310,7 @@ def test_members_outside_the_cohort_read_but_do_not_post(app, demo, items):
 
 def test_authors_edit_within_the_window_and_not_after(app, demo, items, cohort, monkeypatch):
     clock = [dt.datetime(2030, 5, 1, 9, 0)]
-    monkeypatch.setattr(cohorts, "now", lambda: clock[0])
+    monkeypatch.setattr(cohort_clock, "now", lambda: clock[0])
     url = thread_url(demo, cohort, items[0])
     sam = as_user(app, "sam@supplier.example")
     post(sam, url, {"body": "First version"}, page=url)

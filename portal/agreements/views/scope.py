@@ -1,0 +1,34 @@
+"""What an agreement URL names, looked up within the current partnership, and the
+checks every agreement page shares.
+
+access.py has already checked that the user belongs to `g.partnership`; a section of
+another partnership's agreement, or a removed one, is a plain 404 here.
+"""
+from flask import abort, g
+from flask_wtf import FlaskForm
+
+from portal.agreements import editing
+from portal.agreements.models import Section
+from portal.vocabulary import role_at_least
+
+
+def can_edit():
+    return g.membership is not None and role_at_least(g.membership.role, "editor")
+
+
+def current_agreement():
+    return editing.agreement_for(g.partnership)
+
+
+def section_or_404(section_id):
+    section = Section.get_or_none(Section.id == section_id,
+                                  Section.agreement == current_agreement())
+    if section is None or section.removed:
+        abort(404)
+    return section
+
+
+def check_form():
+    """A form of buttons only still carries the CSRF token; without it, 400."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)

@@ -1,0 +1,92 @@
+"""Versions of the agreement: proposing the current text as a version, each sponsor
+ratifying it for their organization, exporting it (Markdown, print), and what changed
+since the version in force. ratification.py keeps the rules."""
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.agreements import ratification
+from portal.agreements.diffs import changed, diff_rows
+from portal.agreements.models import AgreementVersion
+from portal.agreements.views.scope import check_form, current_agreement
+from portal.errors import error_page
+from portal.markup import render_markdown
+from portal.partnerships.access import requires_role
+from portal.rendering import render
+
+
+def _version_or_404(number):
+    version = AgreementVersion.get_or_none(AgreementVersion.agreement == current_agreement(),
+                                           AgreementVersion.number == number)
+    if version is None:
+        abort(404)
+    return version
+
+
+@requires_role("editor")
+def propose(partnership_id):
+    check_form()
+    version = ratification.propose(current_agreement(), current_user)
+    flash(f"Version {version.number} is proposed. A sponsor of each organization can now ratify it.", "success")
+    return redirect(url_for("agreements.version", partnership_id=partnership_id, number=version.number))
+
+
+def _signatures(version):
+    return {r.side: r for r in version.ratifications}
+
+
+def version(partnership_id, number):
+    version = _version_or_404(number)
+    side = g.partnership.side_of(current_user.organization_id)
+    return render("agreements/version.html", partnership=g.partnership, version=version,
+                  html=Markup(render_markdown(version.content)), signatures=_signatures(version),
+                  can_ratify=g.membership is not None and g.membership.role == "sponsor"
+                  and side is not None and side not in _signatures(version), side=side)
+
+
+@requires_role("sponsor")
+def ratify(partnership_id, number):
+    version = _version_or_404(number)
+    check_form()
+    side = g.partnership.side_of(current_user.organization_id)
+    try:
+        ratification.ratify(version, current_user, side, request.form.get("content_hash", ""))
+    except ratification.RatificationError as exc:
+        return error_page(409, str(exc), title="Not ratified")
+    version = _version_or_404(number)
+    if version.in_force_at:
+        flash(f"Version {version.number} is ratified by both organizations and is now in force.", "success")
+    else:
+        flash(f"Your organization has ratified version {version.number}; the other sponsor's "
+              "sign-off is still needed.", "success")
+    return redirect(url_for("agreements.version", partnership_id=partnership_id, number=number))
+
+
+def export_markdown(partnership_id, number):
+    version = _version_or_404(number)
+    partnership = g.partnership
+    lines = [f"# Partnership agreement: {partnership.name}", "",
+             f"Between {partnership.client.name} (client) and {partnership.supplier.name} (supplier).",
+             f"Version {version.number}, SHA-256 {version.content_hash}.", ""]
+    for side, sig in sorted(_signatures(version).items()):
+        lines.append(f"- Ratified for {sig.organization.name} by "
+                     f"{sig.user.name if sig.user_id else 'a sponsor'} on {sig.at:%Y-%m-%d}.")
+    body = "\n".join(lines) + "\n\n" + version.content
+    return Response(body, mimetype="text/markdown", headers={
+        "Content-Disposition": f'attachment; filename="agreement-v{version.number}.md"'})
+
+
+def export_print(partnership_id, number):
+    version = _version_or_404(number)
+    return render("agreements/print.html", partnership=g.partnership, version=version,
+                  html=Markup(render_markdown(version.content)), signatures=_signatures(version))
+
+
+def changes(partnership_id):
+    """What changed since the version in force, as a diff of the whole text."""
+    agreement = current_agreement()
+    in_force = ratification.in_force(agreement)
+    text, _ = ratification.current_text(agreement)
+    rows = diff_rows(in_force.content, text) if in_force else []
+    return render("agreements/changes.html", partnership=g.partnership, version=in_force,
+                  rows=rows, any_change=changed(rows))

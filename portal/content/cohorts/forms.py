@@ -1,0 +1,104 @@
+"""The form that forms a cohort: name, dates, members from both organizations and the
+items to work through, each with its due date."""
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.accounts.models import User
+from portal.forms import options
+from portal.partnerships.models import PartnershipMember
+
+MAX_DESCRIPTION = 2_000
+
+
+class CohortDateField(DateField):
+    """A date field whose message says how to write a date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Enter a date like 2027-03-31, or pick one from the calendar.") from exc
+
+
+class CohortForm(FlaskForm):
+    name = StringField("Name", validators=[
+        DataRequired("Give the cohort a name, for example “Pilot managers, spring”."),
+        Length(max=120, message="Keep the name under 120 characters.")])
+    description = TextAreaField("What the cohort is for", validators=[
+        Optional(), Length(max=MAX_DESCRIPTION,
+                           message=f"Keep the description under {MAX_DESCRIPTION:,} characters.")])
+    starts_on = CohortDateField("Starts on", validators=[DataRequired("Enter the first day.")])
+    ends_on = CohortDateField("Ends on", validators=[DataRequired("Enter the last day.")])
+    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
+    items = SelectMultipleField("Items and due dates", coerce=int, validate_choice=False)
+
+    def __init__(self, *args, partnership, people, library, due_raw=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership, self.people, self.library = partnership, people, library
+        self.members.choices = options((m.user_id, m.user.name) for m in people)
+        self.items.choices = options((item.id, item.title) for item in library)
+        self.due_raw = due_raw or {}
+        self.due_errors = {}
+        self.schedule = []  # [(item, due_on)] once valid
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day must be on or after the first day.")
+
+    def validate_members(self, field):
+        client, supplier = self.partnership.client, self.partnership.supplier
+        chosen = set(field.data or [])
+        if not chosen:
+            raise ValidationError(f"Choose the members of the cohort: at least one from "
+                                  f"{client.name} and one from {supplier.name}.")
+        eligible = {m.user_id: m for m in self.people}
+        strangers = chosen - set(eligible)
+        if strangers:
+            viewers = [m.user.name for m in PartnershipMember.select(PartnershipMember, User).join(User)
+                       .where(PartnershipMember.partnership == self.partnership,
+                              PartnershipMember.user.in_(list(strangers)),
+                              PartnershipMember.role == "viewer")]
+            if viewers:
+                raise ValidationError(f"{', '.join(viewers)} only view this partnership and "
+                                      "cannot post, so they cannot join a cohort.")
+            raise ValidationError("Only members of this partnership can join one of its "
+                                  "cohorts; choose people from the list.")
+        sides = {self.partnership.side_of(eligible[uid].user.organization_id) for uid in chosen}
+        missing = [org.name for side, org in (("client", client), ("supplier", supplier))
+                   if side not in sides]
+        if missing:
+            raise ValidationError(f"A cohort learns across the partnership: add at least one "
+                                  f"member from {missing[0]} too.")
+
+    def validate_items(self, field):
+        chosen = list(dict.fromkeys(field.data or []))
+        if not chosen:
+            raise ValidationError("Choose at least one item of the library to work through.")
+        library = {item.id: item for item in self.library}
+        if any(item_id not in library for item_id in chosen):
+            raise ValidationError("Choose items from the library of this partnership.")
+        start, end = self.starts_on.data, self.ends_on.data
+        for item_id in chosen:
+            due = self._due_date(item_id, start, end)
+            if due is not None:
+                self.schedule.append((library[item_id], due))
+        if self.due_errors:
+            raise ValidationError("Some due dates need another look; they are marked below.")
+
+    def _due_date(self, item_id, start, end):
+        """The due date typed for an item; empty means the cohort's last day."""
+        raw = self.due_raw.get(item_id, "")
+        if not raw:
+            return end
+        try:
+            due = dt.date.fromisoformat(raw)
+        except ValueError:
+            self.due_errors[item_id] = "Enter a date like 2027-03-31."
+            return None
+        if start and end and not start <= due <= end:
+            self.due_errors[item_id] = "Choose a date between the first and the last day."
+            return None
+        return due

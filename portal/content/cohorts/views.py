@@ -1,0 +1,86 @@
+"""The cohort pages: a partnership's cohorts, forming one, and a cohort's schedule and
+progress. The discussion of each item is in discussion.py; the URLs in blueprint.py."""
+import datetime as dt
+
+import peewee
+from flask import flash, g, redirect, request, url_for
+from flask_login import current_user
+
+from portal.content.cohorts import clock
+from portal.content.cohorts.forming import create_cohort, eligible_members, people_by_side
+from portal.content.cohorts.forms import CohortForm
+from portal.content.cohorts.models import Cohort, CohortItem, CohortMember
+from portal.content.cohorts.posts import may_post
+from portal.content.cohorts.progress import members_of, post_counts, progress, schedule_of
+from portal.content.cohorts.scope import cohort_or_404, is_editor
+from portal.content.library import visible_items
+from portal.partnerships.access import requires_role
+from portal.rendering import render
+
+
+def _cohort_form():
+    people = eligible_members(g.partnership)
+    library = sorted(visible_items(g.partnership), key=lambda item: item.title.lower())
+    due_raw = {}
+    if request.method == "POST":
+        due_raw = {item.id: request.form.get(f"due-{item.id}", "").strip() for item in library}
+    return CohortForm(partnership=g.partnership, people=people, library=library, due_raw=due_raw)
+
+
+def index(partnership_id):
+    return _index_page()
+
+
+def _index_page(form=None, status=200):
+    editor = is_editor()
+    if editor and form is None:
+        form = _cohort_form()
+        form.starts_on.data = clock.today()
+        form.ends_on.data = clock.today() + dt.timedelta(weeks=6)
+    cohorts = list(Cohort.select().where(Cohort.partnership == g.partnership)
+                   .order_by(Cohort.starts_on.desc(), Cohort.id.desc()))
+    ids = [c.id for c in cohorts]
+    sizes, lengths, mine = {}, {}, set()
+    if ids:
+        for row in (CohortMember.select(CohortMember.cohort, peewee.fn.COUNT(CohortMember.id).alias("n"))
+                    .where(CohortMember.cohort.in_(ids)).group_by(CohortMember.cohort)):
+            sizes[row.cohort_id] = row.n
+        for row in (CohortItem.select(CohortItem.cohort, peewee.fn.COUNT(CohortItem.id).alias("n"))
+                    .where(CohortItem.cohort.in_(ids)).group_by(CohortItem.cohort)):
+            lengths[row.cohort_id] = row.n
+        mine = {m.cohort_id for m in CohortMember.select(CohortMember.cohort)
+                .where(CohortMember.cohort.in_(ids), CohortMember.user == current_user.id)}
+    return render("cohorts/index.html", partnership=g.partnership, cohorts=cohorts,
+                  sizes=sizes, lengths=lengths, mine=mine, form=form if editor else None,
+                  groups=people_by_side(g.partnership, form.people) if editor else [],
+                  today=clock.today(), status=status)
+
+
+@requires_role("editor")
+def create(partnership_id):
+    form = _cohort_form()
+    if not form.validate_on_submit():
+        # The list again, with the form open and everything typed kept next to its errors.
+        return _index_page(form, status=422)
+    user_ids = list(dict.fromkeys(form.members.data))
+    cohort = create_cohort(g.partnership, current_user._get_current_object(),
+                           form.name.data.strip(), (form.description.data or "").strip(),
+                           form.starts_on.data, form.ends_on.data, user_ids, form.schedule)
+    flash(f"The cohort “{cohort.name}” is formed with {len(user_ids)} members and "
+          f"{len(form.schedule)} item{'s' if len(form.schedule) != 1 else ''}. Its members "
+          "are notified.", "success")
+    return redirect(url_for("cohorts.show", partnership_id=partnership_id, cohort_id=cohort.id))
+
+
+def show(partnership_id, cohort_id):
+    cohort = cohort_or_404(cohort_id)
+    schedule = schedule_of(cohort)
+    members = members_of(cohort)
+    rows = progress(cohort, schedule, members)
+    readers = {entry.item_id: sum(1 for r in rows if entry.item_id in r.read) for entry in schedule}
+    return render("cohorts/show.html", partnership=g.partnership, cohort=cohort,
+                  schedule=schedule, rows=rows, readers=readers, posts=post_counts(cohort),
+                  joined=any(m.user_id == current_user.id for m in members),
+                  can_post=may_post(cohort, current_user.id, g.membership),
+                  creator=cohort.created_by if cohort.created_by_id else None,
+                  today=clock.today())

@@ -1,0 +1,40 @@
+"""The form for a reflection: the item, the plan, later the outcome, and who reads it."""
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.content.cohorts.models import CohortItem
+from portal.forms import options
+
+MAX_TEXT = 4_000
+#: The `share` choice that keeps a reflection to its author.
+PRIVATE = 0
+
+
+class ReflectionForm(FlaskForm):
+    item = SelectField("The item you read", coerce=int,
+                       invalid_choice_message="Choose an item of this partnership's library.",
+                       invalid_value_message="Choose an item of this partnership's library.")
+    plan = TextAreaField("What I will try", validators=[
+        DataRequired("Write down one thing you will try; a small step is enough."),
+        Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT:,} characters.")])
+    outcome = TextAreaField("What happened when I tried it", validators=[
+        Optional(), Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT:,} characters.")])
+    share = SelectField("Who can read it", coerce=int,
+                        invalid_choice_message="Choose “only me” or one of your cohorts.",
+                        invalid_value_message="Choose “only me” or one of your cohorts.")
+
+    def __init__(self, *args, cohorts=(), library=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item.choices = options((i.id, i.title) for i in library)
+        self.share.choices = options(
+            [(PRIVATE, "Only me (private)")]
+            + [(c.id, f"Me and the members of the cohort “{c.name}”") for c in cohorts])
+
+    def validate_share(self, field):
+        """A cohort that works through this very item: elsewhere nobody would see it."""
+        item_id = self.item.data if "item" in self._fields else self.fixed_item_id
+        if field.data and not CohortItem.select().where(CohortItem.cohort == field.data,
+                                                         CohortItem.item == item_id).exists():
+            raise ValidationError("That cohort does not work through this item. Share it with "
+                                  "a cohort that does, or keep it private.")
