@@ -16,7 +16,7 @@ from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results,
     instrument_from_toml,
 )
-from portal.partnerships.access import requires_role
+from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
 from portal.plugins.services import (
@@ -61,7 +61,7 @@ __all__ = [
     # storing data
     "Model", "write_transaction",
     # pages
-    "render", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
+    "render", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
     "partnership_url", "instruments_url", "new_run_url", "run_url", "respond_url",

@@ -59,7 +59,7 @@ FORBIDDEN = {
 }
 TEMPLATE_REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']([^\"']+)[\"']")
 URL_FOR = re.compile(r"url_for\(\s*[\"']([\w.]+)[\"']")
-BLUEPRINT = re.compile(r"Blueprint\(\s*[\"'](\w+)[\"']")
+BLUEPRINT = re.compile(r"(?:Blueprint|partnership_blueprint)\(\s*[\"'](\w+)[\"']")
 
 
 def plugin_files(root, pattern):

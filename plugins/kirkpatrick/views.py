@@ -6,11 +6,11 @@ non-members before a view runs, `current_partnership()` and `current_membership(
 the records of the page; editors and sponsors may change things (`requires_role`).
 """
 import peewee
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from portal import (current_membership, current_partnership, record_audit, requires_role,
-                    role_at_least, write_transaction)
+from portal import (current_membership, current_partnership, partnership_blueprint, record_audit,
+                    requires_role, role_at_least, write_transaction)
 
 from . import tracking  # `tracking.today()` is looked up when called: tests move time there
 from .csv_import import CSV_COLUMNS, MAX_CSV_BYTES, parse_csv
@@ -18,8 +18,7 @@ from .forms import BenefitForm, MeasurementForm, MetricForm, ProgramForm
 from .models import Benefit, FollowUp, Measurement, Metric, Program
 from .tracking import FOLLOW_UP_DAYS, LEVELS, MONEY, SOURCE, follow_ups, metric_view, roi, status
 
-bp = Blueprint("kirkpatrick", __name__)
-PREFIX = "/partnerships/<int:partnership_id>/programs"
+bp = partnership_blueprint("kirkpatrick", __name__, "/programs")
 
 
 def _can_edit():
@@ -45,7 +44,7 @@ def program_summaries(partnership_id):
             .order_by(Program.starts_on.desc(), Program.id.desc())]
 
 
-@bp.route(PREFIX, methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @requires_role("editor")
 def programs(partnership_id):
     form = ProgramForm(request.form if request.method == "POST" else None)
@@ -86,7 +85,7 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
         source=SOURCE), status_code
 
 
-@bp.route(f"{PREFIX}/<int:program_id>")
+@bp.route("/<int:program_id>")
 def program(partnership_id, program_id):
     return _render_program(_program(partnership_id, program_id))
 
@@ -96,7 +95,7 @@ def _back(program):
                             program_id=program.id))
 
 
-@bp.route(f"{PREFIX}/<int:program_id>/metrics", methods=["POST"])
+@bp.route("/<int:program_id>/metrics", methods=["POST"])
 @requires_role("editor")
 def add_metric(partnership_id, program_id):
     program = _program(partnership_id, program_id)
@@ -118,7 +117,7 @@ def add_metric(partnership_id, program_id):
     return _back(program)
 
 
-@bp.route(f"{PREFIX}/<int:program_id>/measurements", methods=["POST"])
+@bp.route("/<int:program_id>/measurements", methods=["POST"])
 @requires_role("editor")
 def add_measurement(partnership_id, program_id):
     program = _program(partnership_id, program_id)
@@ -137,7 +136,7 @@ def add_measurement(partnership_id, program_id):
     return _back(program)
 
 
-@bp.route(f"{PREFIX}/<int:program_id>/import", methods=["POST"])
+@bp.route("/<int:program_id>/import", methods=["POST"])
 @requires_role("editor")
 def import_csv(partnership_id, program_id):
     program = _program(partnership_id, program_id)
@@ -161,7 +160,7 @@ def import_csv(partnership_id, program_id):
     return _back(program)
 
 
-@bp.route(f"{PREFIX}/<int:program_id>/benefits", methods=["POST"])
+@bp.route("/<int:program_id>/benefits", methods=["POST"])
 @requires_role("editor")
 def add_benefit(partnership_id, program_id):
     program = _program(partnership_id, program_id)
@@ -177,7 +176,7 @@ def add_benefit(partnership_id, program_id):
     return _back(program)
 
 
-@bp.route(f"{PREFIX}/<int:program_id>/follow-ups/<int:day>", methods=["POST"])
+@bp.route("/<int:program_id>/follow-ups/<int:day>", methods=["POST"])
 @requires_role("editor")
 def follow_up_done(partnership_id, program_id, day):
     program = _program(partnership_id, program_id)

@@ -3,18 +3,17 @@ the page set, views/__init__.py lists them).
 
 Endpoint names are the view functions' names (`agreements.show`, `agreements.diff`, …).
 """
-from flask import Blueprint
 
+from portal.partnerships.access import partnership_blueprint
 from portal.agreements.views import comments, editor, history, outline, reading, versions
 
 # Templates stay in portal/agreements/templates, beside the domain modules.
-bp = Blueprint("agreements", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>/agreement"
-SECTION = f"{PREFIX}/sections/<int:section_id>"
-VERSION = f"{PREFIX}/versions/<int:number>"
+bp = partnership_blueprint("agreements", __name__, "/agreement", template_folder="templates")
+SECTION = "/sections/<int:section_id>"
+VERSION = "/versions/<int:number>"
 POST = ["POST"]
 
-bp.add_url_rule(PREFIX, view_func=reading.show)
+bp.add_url_rule("", view_func=reading.show)
 bp.add_url_rule(f"{SECTION}/poll", view_func=reading.poll)
 
 bp.add_url_rule(f"{SECTION}/edit", view_func=editor.edit)
@@ -29,19 +28,19 @@ bp.add_url_rule(f"{SECTION}/diff", view_func=history.diff)
 bp.add_url_rule(f"{SECTION}/revisions/<int:revision_id>/restore", view_func=history.restore,
                 methods=POST)
 
-bp.add_url_rule(f"{PREFIX}/sections", view_func=outline.add_section, methods=POST)
+bp.add_url_rule("/sections", view_func=outline.add_section, methods=POST)
 bp.add_url_rule(f"{SECTION}/rename", view_func=outline.rename, methods=POST)
 bp.add_url_rule(f"{SECTION}/move", view_func=outline.move, methods=POST)
 bp.add_url_rule(f"{SECTION}/remove", view_func=outline.remove, methods=POST)
 
 bp.add_url_rule(f"{SECTION}/comments", view_func=comments.comments)
 bp.add_url_rule(f"{SECTION}/comments", view_func=comments.add_comment, methods=POST)
-bp.add_url_rule(f"{PREFIX}/comments/<int:comment_id>/resolve", view_func=comments.resolve_comment,
+bp.add_url_rule("/comments/<int:comment_id>/resolve", view_func=comments.resolve_comment,
                 methods=POST)
 
-bp.add_url_rule(f"{PREFIX}/versions", view_func=versions.propose, methods=POST)
+bp.add_url_rule("/versions", view_func=versions.propose, methods=POST)
 bp.add_url_rule(VERSION, view_func=versions.version)
 bp.add_url_rule(f"{VERSION}/ratify", view_func=versions.ratify, methods=POST)
 bp.add_url_rule(f"{VERSION}.md", view_func=versions.export_markdown)
 bp.add_url_rule(f"{VERSION}/print", view_func=versions.export_print)
-bp.add_url_rule(f"{PREFIX}/changes", view_func=versions.changes)
+bp.add_url_rule("/changes", view_func=versions.changes)

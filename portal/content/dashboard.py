@@ -13,9 +13,10 @@ import operator
 from dataclasses import dataclass, field
 from functools import reduce
 
-from flask import Blueprint, Response, g
+from flask import Response, g
 from peewee import SQL, Case, Select, Value, fn
 
+from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import utcnow
 from portal.content import library
 from portal.content.models import Completion, ContentItem, Feedback, ItemView
@@ -250,8 +251,7 @@ def latest_comments(partnership_id, limit=COMMENTS):
 
 # Pages ---------------------------------------------------------------------------------
 
-bp = Blueprint("enablement", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>"
+bp = partnership_blueprint("enablement", __name__, template_folder="templates")
 
 
 def _series(weeks, with_posts):
@@ -266,7 +266,7 @@ def _series(weeks, with_posts):
     return interaction, engagement
 
 
-@bp.route(f"{PREFIX}/enablement")
+@bp.route("/enablement")
 def index(partnership_id):
     at = now()
     weeks = weekly(partnership_id, at.date())
@@ -300,7 +300,7 @@ def _csv(filename, header, rows):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route(f"{PREFIX}/enablement.csv")
+@bp.route("/enablement.csv")
 def weekly_csv(partnership_id):
     weeks = weekly(partnership_id, now().date())
     header = ["week_start", "active_members", *KINDS, "cohort_members_active"]
@@ -309,7 +309,7 @@ def weekly_csv(partnership_id):
     return _csv(f"partnership-{partnership_id}-enablement-weekly.csv", header, rows)
 
 
-@bp.route(f"{PREFIX}/enablement-items.csv")
+@bp.route("/enablement-items.csv")
 def items_csv(partnership_id):
     rows = [[r.item.slug, r.item.title, r.views, r.readers, r.completions, r.reviews,
              r.helpful, r.not_helpful] for r in item_rows(g.partnership)]

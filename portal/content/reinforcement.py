@@ -13,10 +13,11 @@ counts only when it is due, so a double click or a stale tab cannot climb two ru
 import datetime as dt
 
 import peewee
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import User, utcnow
 from portal.content.models import Completion, ContentItem
 from portal.db import BaseModel, is_sqlite, write_transaction
@@ -168,8 +169,7 @@ def record_review(user, partnership, item, remembered, on=None):
 
 # Pages ---------------------------------------------------------------------------------
 
-bp = Blueprint("reviews", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>/reviews"
+bp = partnership_blueprint("reviews", __name__, "/reviews", template_folder="templates")
 
 
 def item_url(partnership, item):
@@ -189,7 +189,7 @@ def _schedule_or_404(item_id):
     return schedule
 
 
-@bp.route(PREFIX)
+@bp.route("")
 def index(partnership_id):
     since = utcnow() - dt.timedelta(days=30)
     done = (ReviewLog.select().where(ReviewLog.user == current_user.id,
@@ -201,7 +201,7 @@ def index(partnership_id):
                   done_recently=done, today=today(), intervals=INTERVALS)
 
 
-@bp.route(f"{PREFIX}/<int:item_id>")
+@bp.route("/<int:item_id>")
 def review(partnership_id, item_id):
     schedule = _schedule_or_404(item_id)
     return render("reviews/review.html", partnership=g.partnership, schedule=schedule,
@@ -210,7 +210,7 @@ def review(partnership_id, item_id):
                   next_if_remembered=INTERVALS[next_step(schedule.step, True)])
 
 
-@bp.route(f"{PREFIX}/<int:item_id>", methods=["POST"])
+@bp.route("/<int:item_id>", methods=["POST"])
 def answer(partnership_id, item_id):
     schedule = _schedule_or_404(item_id)
     outcome = request.form.get("outcome")

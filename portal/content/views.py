@@ -1,25 +1,22 @@
 """The library of a partnership: tailored list, search, reading, pins and notes, and
 the organization's own items written in the portal."""
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, send_from_directory, url_for
-from flask_login import current_user, login_required
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import audit
-from portal.admin.views import site_admin_required
 from portal.content import library, search, tailoring
 from portal.content.forms import ItemForm
 from portal.content.models import (
-    Completion, ContentItem, ContentProblem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
+    Completion, ContentItem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
 )
 from portal.db import write_transaction
 from portal.markup import render_markdown
-from portal.partnerships.access import requires_role
+from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.rendering import render
 from portal.vocabulary import STAGE_LABELS, role_at_least
 
-bp = Blueprint("content", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>/library"
-IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+bp = partnership_blueprint("content", __name__, "/library", template_folder="templates")
 FACETS = ("audience", "stage", "principle", "tag")
 PAGE_SIZE = 40
 
@@ -60,7 +57,7 @@ def _matches(item, chosen):
             and (not chosen["tag"] or chosen["tag"] in item.tags))
 
 
-@bp.route(PREFIX)
+@bp.route("")
 def index(partnership_id):
     ensure_synced()
     partnership = g.partnership
@@ -102,7 +99,7 @@ def index(partnership_id):
                   stage_labels=STAGE_LABELS, can_edit=_can_edit(), tailored_for=library.tailored_for)
 
 
-@bp.route(f"{PREFIX}/<slug>")
+@bp.route("/<slug>")
 def item(partnership_id, slug):
     ensure_synced()
     item = _item_or_404(slug)
@@ -137,7 +134,7 @@ def _check_form():
         abort(400)
 
 
-@bp.route(f"{PREFIX}/<slug>/done", methods=["POST"])
+@bp.route("/<slug>/done", methods=["POST"])
 def complete(partnership_id, slug):
     item = _item_or_404(slug)
     _check_form()
@@ -155,7 +152,7 @@ def complete(partnership_id, slug):
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
 
 
-@bp.route(f"{PREFIX}/<slug>/feedback", methods=["POST"])
+@bp.route("/<slug>/feedback", methods=["POST"])
 def feedback(partnership_id, slug):
     item = _item_or_404(slug)
     _check_form()
@@ -173,7 +170,7 @@ def feedback(partnership_id, slug):
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug) + "#feedback")
 
 
-@bp.route(f"{PREFIX}/<slug>/pin", methods=["POST"])
+@bp.route("/<slug>/pin", methods=["POST"])
 @requires_role("editor")
 def pin(partnership_id, slug):
     item = _item_or_404(slug)
@@ -189,7 +186,7 @@ def pin(partnership_id, slug):
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
 
 
-@bp.route(f"{PREFIX}/<slug>/note", methods=["POST"])
+@bp.route("/<slug>/note", methods=["POST"])
 @requires_role("editor")
 def note(partnership_id, slug):
     item = _item_or_404(slug)
@@ -228,7 +225,7 @@ def _author_page(form, item=None, status=200):
                   preview=preview, status=status)
 
 
-@bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 @requires_role("editor")
 def new(partnership_id):
     if not _can_edit():
@@ -254,7 +251,7 @@ def new(partnership_id):
     return _author_page(form, status=422 if form.errors else 200)
 
 
-@bp.route(f"{PREFIX}/<slug>/edit", methods=["GET", "POST"])
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
 @requires_role("editor")
 def edit(partnership_id, slug):
     item = _item_or_404(slug)
@@ -286,33 +283,9 @@ def edit(partnership_id, slug):
                   status=422 if form.errors else 200)
 
 
-@bp.route(f"{PREFIX}/preview", methods=["POST"])
+@bp.route("/preview", methods=["POST"])
 @requires_role("editor")
 def preview(partnership_id):
     """The Markdown editor's preview (htmx), rendered and sanitized like the real thing."""
     html, toc = library.render((request.form.get("body") or "")[:100_000])
     return render("content/_preview.html", preview=html)
-
-
-# Files and the admin's view of problems ------------------------------------------------
-
-@bp.route("/-/content/<path:filename>")
-@login_required
-def file(filename):
-    if not filename.lower().endswith(IMAGE_TYPES):
-        abort(404)
-    return send_from_directory(current_app.config["PORTAL_CONTENT_DIR"], filename, max_age=3600)
-
-
-@bp.route("/admin/content", methods=["GET", "POST"])
-@site_admin_required
-def problems():
-    if request.method == "POST":
-        _check_form()
-        loaded, found = library.sync()
-        current_app.extensions["content_synced"] = True
-        flash(f"Reloaded: {len(loaded)} files in the library, {len(found)} with problems.", "success")
-        return redirect(url_for("content.problems"))
-    ensure_synced()
-    return render("content/problems.html", problems=list(ContentProblem.select().order_by(ContentProblem.path)),
-                  items=ContentItem.select().where(ContentItem.removed == False).count())  # noqa: E712

@@ -6,7 +6,7 @@ the partnership shares (seed 003, PRM aspect #4: every new member is briefed).
 """
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from htmx_flask import request as htmx_request
@@ -20,11 +20,10 @@ from portal.expectations.forms import ExpectationForm
 from portal.expectations.models import RelationalExpectation
 from portal.expectations.roles import can_edit, sees_everyone
 from portal.expectations.vocabulary import direction_label, principle_groups, principle_label
-from portal.partnerships.access import requires_role
+from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.rendering import render
 
-bp = Blueprint("expectations", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>/expectations"
+bp = partnership_blueprint("expectations", __name__, "/expectations", template_folder="templates")
 HISTORY = ("expectation_created", "expectation_changed", "expectation_archived")
 
 
@@ -43,7 +42,7 @@ def _index_url(anchor=None):
     return f"{url}#{anchor}" if anchor else url
 
 
-@bp.route(PREFIX)
+@bp.route("")
 def index(partnership_id):
     return _list_page()
 
@@ -111,7 +110,7 @@ def _require_editor():
         abort(403)
 
 
-@bp.route(PREFIX, methods=["POST"])
+@bp.route("", methods=["POST"])
 @requires_role("editor")
 def create(partnership_id):
     _require_editor()
@@ -126,7 +125,7 @@ def create(partnership_id):
     return redirect(_index_url(f"expectation-{expectation.id}"))
 
 
-@bp.route(f"{PREFIX}/<int:expectation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:expectation_id>/edit", methods=["GET", "POST"])
 @requires_role("editor")
 def edit(partnership_id, expectation_id):
     expectation = _expectation_or_404(expectation_id)
@@ -175,7 +174,7 @@ def _saved_message(outcome):
             "given still count.")
 
 
-@bp.route(f"{PREFIX}/<int:expectation_id>/archive", methods=["POST"])
+@bp.route("/<int:expectation_id>/archive", methods=["POST"])
 @requires_role("editor")
 def archive(partnership_id, expectation_id):
     expectation = _expectation_or_404(expectation_id)
@@ -202,7 +201,7 @@ def _seen_versions(values):
 
 # Acknowledging is reading: viewers are members who must be briefed too, so they may
 # send this; tests/test_authorization.py lists both views in VIEWER_WRITES.
-@bp.route(f"{PREFIX}/<int:expectation_id>/acknowledge", methods=["POST"])
+@bp.route("/<int:expectation_id>/acknowledge", methods=["POST"])
 @requires_role("viewer")
 def acknowledge(partnership_id, expectation_id):
     expectation = _expectation_or_404(expectation_id)
@@ -214,7 +213,7 @@ def acknowledge(partnership_id, expectation_id):
     return _acknowledged(seen)
 
 
-@bp.route(f"{PREFIX}/acknowledge", methods=["POST"])
+@bp.route("/acknowledge", methods=["POST"])
 @requires_role("viewer")
 def acknowledge_all(partnership_id):
     return _acknowledged(_seen_versions(request.form.getlist("seen")))

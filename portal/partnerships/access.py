@@ -5,13 +5,23 @@ through `enforce`: a user who is not a member gets 404 (never a hint the partner
 exists), a viewer gets 403 on any state-changing method. Views that need more declare
 it with `requires_role` or `for_org_admins`.
 """
-from flask import abort, g, request
+from flask import Blueprint, abort, g, request
 from flask_login import current_user
 
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+PARTNERSHIP_URL = "/partnerships/<int:partnership_id>"
+
+
+def partnership_blueprint(name, import_name, path="", **options):
+    """A blueprint whose every route belongs to one partnership: PARTNERSHIP_URL + path.
+
+    Its views get `partnership_id` and run only after `enforce` let the user in, so a
+    feature declares its scope once instead of repeating the prefix on every route.
+    """
+    return Blueprint(name, import_name, url_prefix=PARTNERSHIP_URL + path, **options)
 
 
 def requires_role(role):

@@ -3,17 +3,16 @@ the discussion of each item on its schedule (views.py and discussion.py serve th
 
 Endpoint names are the view functions' names (`cohorts.index`, `cohorts.thread`, …).
 """
-from flask import Blueprint
 
+from portal.partnerships.access import partnership_blueprint
 from portal.content.cohorts import discussion, views
 
 # The content area keeps the templates of all its pages in portal/content/templates.
-bp = Blueprint("cohorts", __name__, template_folder="../templates")
-PREFIX = "/partnerships/<int:partnership_id>/cohorts"
-COHORT = f"{PREFIX}/<int:cohort_id>"
+bp = partnership_blueprint("cohorts", __name__, "/cohorts", template_folder="../templates")
+COHORT = "/<int:cohort_id>"
 
-bp.add_url_rule(PREFIX, view_func=views.index)
-bp.add_url_rule(PREFIX, view_func=views.create, methods=["POST"])
+bp.add_url_rule("", view_func=views.index)
+bp.add_url_rule("", view_func=views.create, methods=["POST"])
 bp.add_url_rule(COHORT, view_func=views.show)
 bp.add_url_rule(f"{COHORT}/items/<int:item_id>", view_func=discussion.thread)
 bp.add_url_rule(f"{COHORT}/items/<int:item_id>", view_func=discussion.add, methods=["POST"])

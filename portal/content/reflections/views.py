@@ -1,8 +1,9 @@
 """The reflection pages: the member's own list and what is shared with them, writing a
 plan, and coming back to note what happened and whom to share it with."""
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 
+from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import utcnow
 from portal.content.library import visible_items
 from portal.content.reflections.forms import PRIVATE, ReflectionForm
@@ -12,8 +13,7 @@ from portal.errors import error_page
 from portal.rendering import render
 
 # The content area keeps the templates of all its pages in portal/content/templates.
-bp = Blueprint("reflections", __name__, template_folder="../templates")
-PREFIX = "/partnerships/<int:partnership_id>/reflections"
+bp = partnership_blueprint("reflections", __name__, "/reflections", template_folder="../templates")
 
 
 def _refuse_viewers():
@@ -41,7 +41,7 @@ def _thread_url(reflection):
                    item_id=reflection.item_id) + f"#reflection-{reflection.id}"
 
 
-@bp.route(PREFIX)
+@bp.route("")
 def index(partnership_id):
     own = mine(current_user.id, g.partnership)
     return render("reflections/index.html", partnership=g.partnership,
@@ -50,7 +50,7 @@ def index(partnership_id):
                   can_reflect=g.membership.role != "viewer")
 
 
-@bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 def new(partnership_id):
     refused = _refuse_viewers()
     if refused:
@@ -84,7 +84,7 @@ def new(partnership_id):
                   reflection=None, chosen=chosen, status=422 if form.errors else 200)
 
 
-@bp.route(f"{PREFIX}/<int:reflection_id>", methods=["GET", "POST"])
+@bp.route("/<int:reflection_id>", methods=["GET", "POST"])
 def edit(partnership_id, reflection_id):
     reflection = _reflection_or_404(reflection_id)
     refused = _refuse_viewers() if request.method == "POST" else None
