@@ -1,7 +1,7 @@
 """A supplier member reads an item, it comes back for review after the interval, and the
 review shows on the enablement dashboard — in Chromium, with time moved by the test.
 
-The live server runs in this process, so replacing `reinforcement.today` moves its
+The live server runs in this process, so replacing `reviews.today` moves its
 clock too.
 """
 import datetime as dt
@@ -10,7 +10,7 @@ import pytest
 from conftest import DEMO_PASSWORD
 from test_browser import shot
 
-from portal.content import library, reinforcement
+from portal.content import library, reviews
 from portal.db import database
 
 pytestmark = pytest.mark.browser
@@ -51,8 +51,8 @@ def test_read_then_review_after_the_interval(app, demo, live_server, page, monke
     page.goto(f"{live_server}/partnerships")
     assert page.get_by_test_id("due-reviews").count() == 0  # not before the interval
 
-    real_today = reinforcement.today()
-    monkeypatch.setattr(reinforcement, "today", lambda: real_today + dt.timedelta(days=1))
+    real_today = reviews.today()
+    monkeypatch.setattr(reviews, "today", lambda: real_today + dt.timedelta(days=1))
     page.goto(f"{live_server}/partnerships")
     due = page.get_by_test_id("due-reviews")
     due.get_by_text("Keeping promises visible").wait_for()

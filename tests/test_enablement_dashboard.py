@@ -9,9 +9,9 @@ import pytest
 from conftest import login
 
 from portal.accounts.models import User
-from portal.content import dashboard, library
+from portal.content import enablement, library
 from portal.content.models import Completion, Feedback, ItemView
-from portal.content.reinforcement import ReviewLog, ReviewSchedule
+from portal.content.reviews import ReviewLog, ReviewSchedule
 from portal.db import database
 from portal.partnerships.models import Partnership
 
@@ -20,7 +20,7 @@ NOW = dt.datetime(2031, 3, 5, 12, 0)  # a Wednesday
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch):
-    monkeypatch.setattr(dashboard, "now", lambda: NOW)
+    monkeypatch.setattr(enablement, "now", lambda: NOW)
 
 
 def ago(days, hours=0):
@@ -127,7 +127,7 @@ def read_csv(response):
 
 def test_weekly_csv_counts_each_week(app, demo, activity, member):
     rows = read_csv(member.get(f"/partnerships/{demo.id}/enablement.csv"))
-    assert len(rows) == dashboard.WEEKS
+    assert len(rows) == enablement.WEEKS
     assert rows[-1]["week_start"] == "2031-03-03"  # the Monday of NOW's week
     assert rows[0]["week_start"] == "2030-12-16"
     by_week = {r["week_start"]: r for r in rows}
@@ -189,13 +189,13 @@ def enablement_card(html):
 
 
 def test_overview_card_and_tab(app, demo, activity, member, monkeypatch):
-    from portal.content import reinforcement
+    from portal.content import reviews
 
     with app.app_context():
         sam = User.get(User.email == "sam@supplier.example")
         ReviewSchedule.create(user=sam, partnership=demo, item=activity["trust"], step=0,
                               due_on=dt.date(2031, 3, 1))
-    monkeypatch.setattr(reinforcement, "today", lambda: NOW.date())
+    monkeypatch.setattr(reviews, "today", lambda: NOW.date())
     html = member.get(f"/partnerships/{demo.id}/").get_data(as_text=True)
     assert re.search(rf'<a href="/partnerships/{demo.id}/enablement"[^>]*>Enablement</a>', html)  # the tab
     card = enablement_card(html)
@@ -219,11 +219,11 @@ def test_week_buckets_agree_between_python_and_the_database(app, demo, people):
         item = make_item("weeks")
         for days in range(14):
             ItemView.create(user=people["sam"], partnership=demo, item=item, at=ago(days, 11.99))
-        weeks = dashboard.weekly(demo.id, NOW.date())
+        weeks = enablement.weekly(demo.id, NOW.date())
         for w in weeks:
             assert w.start.weekday() == 0
         expected = {}
         for days in range(14):
-            start = dashboard.week_start((ago(days, 11.99)).date())
+            start = enablement.week_start((ago(days, 11.99)).date())
             expected[start] = expected.get(start, 0) + 1
         assert {w.start: w.counts["views"] for w in weeks if w.counts.get("views")} == expected

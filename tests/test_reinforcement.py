@@ -1,6 +1,6 @@
 """Reinforcement: items come back for review at expanding intervals after they are read.
 
-Time is moved by replacing `reinforcement.today`, as the issue asks ("time controlled in
+Time is moved by replacing `reviews.today`, as the issue asks ("time controlled in
 the test"); rows are created directly where the library's own pages are not the point.
 """
 import datetime as dt
@@ -9,9 +9,9 @@ import pytest
 from conftest import login, post
 
 from portal.accounts.models import User, utcnow
-from portal.content import library, reinforcement
+from portal.content import library, reviews
 from portal.content.models import Completion
-from portal.content.reinforcement import INTERVALS, ReviewLog, ReviewSchedule, next_step
+from portal.content.reviews import INTERVALS, ReviewLog, ReviewSchedule, next_step
 from portal.db import database
 from portal.partnerships.models import PartnershipMember
 
@@ -39,7 +39,7 @@ def user(app, email):
 def clock(monkeypatch):
     """Set the reviews' today; returns a setter."""
     def set_today(day):
-        monkeypatch.setattr(reinforcement, "today", lambda: day)
+        monkeypatch.setattr(reviews, "today", lambda: day)
     set_today(TODAY)
     return set_today
 
@@ -56,7 +56,7 @@ def complete(app, demo, email, item, on=TODAY):
         who = User.get(User.email == email)
         Completion.create(user=who, partnership=demo, item=item,
                           at=dt.datetime.combine(on, dt.time(9)))
-        reinforcement.schedule_after_completion(who, demo, item, on)
+        reviews.schedule_after_completion(who, demo, item, on)
 
 
 def schedule_of(app, email, item):
@@ -82,7 +82,7 @@ def test_first_review_one_day_after_completion_and_only_once(app, demo):
     item = make_item(app)
     complete(app, demo, "sam@supplier.example", item)
     with app.app_context():
-        reinforcement.schedule_after_completion(user(app, "sam@supplier.example"), demo, item,
+        reviews.schedule_after_completion(user(app, "sam@supplier.example"), demo, item,
                                                 TODAY + dt.timedelta(days=5))
         assert ReviewSchedule.select().count() == 1
     schedule = schedule_of(app, "sam@supplier.example", item)
@@ -103,9 +103,9 @@ def test_a_completion_without_a_schedule_gets_one_dated_from_the_completion(app,
         sam = User.get(User.email == "sam@supplier.example")
         Completion.create(user=sam, partnership=demo, item=item,
                           at=dt.datetime.combine(TODAY - dt.timedelta(days=4), dt.time(8)))
-        due = reinforcement.due_for(sam)
+        due = reviews.due_for(sam)
         assert [(s.item_id, s.due_on) for s in due] == [(item.id, TODAY - dt.timedelta(days=3))]
-        reinforcement.due_for(sam)
+        reviews.due_for(sam)
         assert ReviewSchedule.select().count() == 1
 
 

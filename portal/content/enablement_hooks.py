@@ -5,7 +5,7 @@ import datetime as dt
 from flask import render_template, url_for
 
 from portal import DashboardCard, NavItem, hookimpl
-from portal.content import dashboard, reinforcement
+from portal.content import enablement, reviews
 from portal.content.models import Completion
 from portal.vocabulary import role_at_least
 
@@ -23,14 +23,14 @@ def portal_dashboard_cards(partnership, membership, user):
     """Active members and items read in the window, and the reviews due for this member."""
     if membership is None:
         return None
-    at = dashboard.now()
-    start = at - dt.timedelta(days=dashboard.WINDOW_DAYS)
+    at = enablement.now()
+    start = at - dt.timedelta(days=enablement.WINDOW_DAYS)
     completions = (Completion.select()
                    .where(Completion.partnership == partnership.id, Completion.at >= start,
                           Completion.at < at).count())
-    due = (reinforcement.due_count(user, partnership)
+    due = (reviews.due_count(user, partnership)
            if role_at_least(membership.role, "member") else None)
     body = render_template("enablement/_card.html", partnership=partnership, due=due,
-                           active=dashboard.active_members(partnership.id, start, at),
-                           completions=completions, window=dashboard.WINDOW_DAYS)
+                           active=enablement.active_members(partnership.id, start, at),
+                           completions=completions, window=enablement.WINDOW_DAYS)
     return DashboardCard("Enablement", body, weight=35, tone="warning" if due else "neutral")

@@ -143,9 +143,9 @@ def complete(partnership_id, slug):
                                          Completion.item == item).exists():
             Completion.create(user=current_user.id, partnership=g.partnership, item=item)
     try:
-        from portal.content import reinforcement
+        from portal.content import reviews
 
-        reinforcement.schedule_after_completion(current_user, g.partnership, item)
+        reviews.schedule_after_completion(current_user, g.partnership, item)
         flash("Marked as read. It will come back for a short review, so it stays with you.", "success")
     except ImportError:  # pragma: no cover
         flash("Marked as read.", "success")

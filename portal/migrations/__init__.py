@@ -138,7 +138,7 @@ def core_models():
     from portal.accounts.models import LoginAttempt, Organization, User
     from portal.agreements.models import TABLES as AGREEMENT
     from portal.audit import AuditEntry
-    from portal.content import cohorts, reflections, reinforcement
+    from portal.content import cohorts, reflections, reviews
     from portal.content.models import TABLES as CONTENT
     from portal.expectations.models import TABLES as EXPECTATIONS
     from portal.instruments.models import TABLES as INSTRUMENTS
@@ -149,7 +149,7 @@ def core_models():
     return (Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry,
             PluginFault,
             *INSTRUMENTS, *EXPECTATIONS, *AGREEMENT, Notification, *CONTENT,
-            *cohorts.TABLES, *reflections.TABLES, *reinforcement.TABLES)
+            *cohorts.TABLES, *reflections.TABLES, *reviews.TABLES)
 
 
 def components(app=None):

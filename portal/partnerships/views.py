@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from portal import DashboardCard, audit
 from portal.accounts.models import Organization, User
-from portal.content import reinforcement
+from portal.content import reviews
 from portal.forms import options
 from portal.instruments.runs import waiting_for
 from portal.partnerships.access import for_org_admins, requires_role
@@ -42,7 +42,7 @@ def index():
         ).order_by(Partnership.name) if p.id not in mine]
     waiting = {m.partnership_id: len(waiting_for(current_user, m.partnership)) for m in memberships}
     return render("partnerships/index.html", memberships=memberships, managed=managed,
-                  waiting=waiting, due_reviews=reinforcement.due_for(current_user))
+                  waiting=waiting, due_reviews=reviews.due_for(current_user))
 
 
 def _members(partnership):

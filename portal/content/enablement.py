@@ -20,7 +20,7 @@ from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import utcnow
 from portal.content import library
 from portal.content.models import Completion, ContentItem, Feedback, ItemView
-from portal.content.reinforcement import ReviewLog
+from portal.content.reviews import ReviewLog
 from portal.db import database, is_sqlite
 from portal import charts
 from portal.partnerships.models import PartnershipMember
