@@ -14,17 +14,9 @@ def create_app(test_config=None):
 
     from portal import (assets, config, db, errors, health, layout, migrations, notifications,
                         security, themes)
-    from portal.accounts import auth, views as account_views
-    from portal.admin import views as admin_views
-    from portal.agreements import blueprint as agreement_views
-    from portal.content import reviews
-    from portal.content.cohorts import blueprint as cohorts
-    from portal.content.reflections import views as reflections
-    from portal.content import enablement as enablement_views, library_files, views as content_views
-    from portal.expectations import views as expectation_views
-    from portal.instruments import actions as instrument_actions, registry as instrument_registry
-    from portal.instruments import views as instrument_views
-    from portal.partnerships import access, views as partnership_views
+    from portal.accounts import auth
+    from portal.instruments import registry as instrument_registry
+    from portal.partnerships import access
     from portal.plugins.host import call_startup_hook, load_plugins
     from portal.urls import DatabaseId
 
@@ -54,12 +46,8 @@ def create_app(test_config=None):
 
     host = load_plugins(app.config)
     app.extensions["portal_plugins"] = host
-    app.extensions["portal_migrations"] = migrations.plugin_components(host)
-    for blueprint in (account_views.bp, auth.bp, partnership_views.bp, admin_views.bp,
-                      health.bp, instrument_views.bp, instrument_actions.bp, agreement_views.bp,
-                      expectation_views.bp, content_views.bp, library_files.bp, reviews.bp,
-                      enablement_views.bp, cohorts.bp, reflections.bp):
-        app.register_blueprint(blueprint)
+    app.extensions["portal_migrations"] = migrations.collect(host)
+    app.register_blueprint(health.bp)
     _install_plugins(app, host)
     instrument_registry.collect(app, host)
     app.before_request(lambda: access.enforce(app))

@@ -5,6 +5,7 @@ from flask import current_app, g, request
 from flask_login import current_user
 
 from portal.plugins.host import call_hook
+from portal.plugins.services import current_membership, current_partnership, logged_in_user
 
 
 def navigation(area="main"):
@@ -12,9 +13,8 @@ def navigation(area="main"):
     if "nav_items" not in g:
         host = current_app.extensions["portal_plugins"]
         items = [item for _, item in call_hook(
-            host, "portal_navigation_items",
-            user=current_user, partnership=g.get("partnership"),
-            membership=g.get("membership"))]
+            host, "portal_navigation_items", user=logged_in_user(),
+            partnership=current_partnership(), membership=current_membership())]
         g.nav_items = sorted(items, key=lambda item: (item.weight, item.label))
     return [item for item in g.nav_items if item.area == area]
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
+from portal.plugins.hookspecs import hookimpl
 from portal.rendering import render
 
 bp = Blueprint("notifications", __name__)
@@ -50,5 +51,14 @@ def mark_read():
 
 
 def init_app(app):
-    app.register_blueprint(bp)
     app.add_template_global(unread_count, "unread_notifications")
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_models():
+    return [Notification]

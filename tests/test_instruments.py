@@ -364,8 +364,11 @@ def test_raising_dashboard_card_plugin_gets_an_error_card(setup, make_app):
     jim = app.test_client()
     login(jim, "jim@supplier.example")
     html = jim.get(f"/partnerships/{partnership.id}/").get_data(as_text=True)
-    assert "cardbomb: this card could not be shown" in html and "card exploded" in html
+    assert "cardbomb: this card could not be shown" in html and "card exploded" not in html
     assert "Action plan" in html
+    admin = app.test_client()
+    login(admin, "admin@portal.example")
+    assert "RuntimeError: card exploded" in admin.get("/admin/plugins").get_data(as_text=True)
 
 
 def test_malformed_instrument_fails_its_plugin_only(make_app):
@@ -378,7 +381,7 @@ def test_malformed_instrument_fails_its_plugin_only(make_app):
         "                      questions=(Question('a', 'A', type='slider'),), score=len)\n")
     app = make_app()
     plugins = app.extensions["portal_plugins"].plugins
-    assert plugins["badinst"].status == "failed" and "not an Instrument" in plugins["badinst"].error
+    assert plugins["badinst"].status == "failed" and "expected an Instrument" in plugins["badinst"].error
     assert plugins["badquestions"].status == "failed" and "slider" in plugins["badquestions"].error
     assert not {"x", "bq"} & set(app.extensions["portal_instruments"])
     assert "relational_survey" in app.extensions["portal_instruments"]

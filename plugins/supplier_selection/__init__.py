@@ -51,7 +51,7 @@ def portal_blueprints():
 
 @hookimpl
 def portal_navigation_items(user):
-    if not getattr(user, "is_authenticated", False) or client_org() is None:
+    if user is None or client_org() is None:
         return None
     return NavItem("Supplier selection", url_for("supplier_selection.index"), weight=30,
                    area="main", endpoint="supplier_selection.index")

@@ -1,4 +1,5 @@
-"""The Expectations tab and the overview cards, through the same hooks plugins use.
+"""Relational expectations as a feature: their pages, tab and overview cards, through
+the same hooks plugins use.
 
 A member with expectations still to acknowledge gets the first card on the overview
 page, so a new member sees them on their first visit (seed 003, PRM aspect #4: new
@@ -8,8 +9,20 @@ admins get a card naming who has not acknowledged the current wording yet.
 from flask import g, render_template, url_for
 
 from portal import DashboardCard, NavItem, hookimpl
+from portal.expectations import views
 from portal.expectations.acknowledgements import board
+from portal.expectations.models import TABLES
 from portal.expectations.roles import sees_everyone
+
+
+@hookimpl
+def portal_blueprints():
+    return views.bp
+
+
+@hookimpl
+def portal_models():
+    return TABLES
 
 
 @hookimpl
@@ -24,7 +37,7 @@ def portal_navigation_items(partnership, membership):
 def portal_dashboard_cards(partnership, membership, user):
     if membership is None:
         return None
-    current = board(partnership)
+    current = board(partnership.id)
     cards = []
     mine = current.pending_for(user.id)
     if mine:

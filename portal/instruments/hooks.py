@@ -5,10 +5,20 @@ import datetime as dt
 from flask import render_template, url_for
 
 from portal import DashboardCard, NavItem, hookimpl
-from portal.instruments import registry, runs as run_ops
+from portal.instruments import actions, registry, runs as run_ops, views
 from portal.instruments.actions import open_actions
-from portal.instruments.models import Run
+from portal.instruments.models import TABLES, Run
 from portal.instruments.results import run_results
+
+
+@hookimpl
+def portal_blueprints():
+    return [views.bp, actions.bp]
+
+
+@hookimpl
+def portal_models():
+    return TABLES
 
 
 @hookimpl
@@ -29,13 +39,13 @@ def portal_dashboard_cards(partnership, membership, user):
         return None
     today = dt.date.today()
     cards = []
-    waiting = run_ops.waiting_for(user, partnership, today)
+    waiting = run_ops.waiting_for(user, partnership.id, today)
     if waiting:
         cards.append(DashboardCard(
             "Waiting for your answer",
             render_template("instruments/_card_waiting.html", partnership=partnership, runs=waiting),
             weight=5, tone="warning"))
-    actions = open_actions(partnership)
+    actions = open_actions(partnership.id)
     cards.append(DashboardCard(
         "Action plan",
         render_template("instruments/_card_actions.html", partnership=partnership,
@@ -49,7 +59,7 @@ def _latest_results(partnership):
     """One card per instrument with the headline of its latest visible run."""
     cards = []
     latest = {}
-    for run in Run.select().where(Run.partnership == partnership).order_by(Run.opens_on, Run.id):
+    for run in Run.select().where(Run.partnership == partnership.id).order_by(Run.opens_on, Run.id):
         latest[run.instrument_id] = run
     for instrument_id, run in sorted(latest.items()):
         rr = run_results(run)
@@ -62,7 +72,7 @@ def _latest_results(partnership):
                                 error=rr.score_error),
                 weight=50, tone="bad"))
             continue
-        due = run_ops.next_due(partnership, instrument) if instrument else None
+        due = run_ops.next_due(partnership.id, instrument) if instrument else None
         cards.append(DashboardCard(
             title,
             render_template("instruments/_card_result.html", partnership=partnership, run=run,

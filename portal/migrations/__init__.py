@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 import peewee
-from flask import current_app, has_app_context
+from flask import current_app
 from peewee_migrate import Migrator, Router
 from peewee_migrate.models import MigrateHistory
 
@@ -133,33 +133,9 @@ class _Router(Router):
         return name
 
 
-def core_models():
-    """Every model class of the core, in one list (tests check none is missing)."""
-    from portal.accounts.models import LoginAttempt, Organization, User
-    from portal.agreements.models import TABLES as AGREEMENT
-    from portal.audit import AuditEntry
-    from portal.content import cohorts, reflections, reviews
-    from portal.content.models import TABLES as CONTENT
-    from portal.expectations.models import TABLES as EXPECTATIONS
-    from portal.instruments.models import TABLES as INSTRUMENTS
-    from portal.notifications import Notification
-    from portal.partnerships.models import Partnership, PartnershipMember
-    from portal.plugins.faults import PluginFault
-
-    return (Organization, User, LoginAttempt, Partnership, PartnershipMember, AuditEntry,
-            PluginFault,
-            *INSTRUMENTS, *EXPECTATIONS, *AGREEMENT, Notification, *CONTENT,
-            *cohorts.TABLES, *reflections.TABLES, *reviews.TABLES)
-
-
 def components(app=None):
-    """The core, then each plugin with a migrations folder, as the app collected them."""
-    if app is None and has_app_context():
-        app = current_app
-    found = [Component(CORE, CORE_STEPS, core_models())]
-    if app is not None:
-        found += app.extensions.get("portal_migrations", [])
-    return found
+    """The core, then each plugin with schema steps, as the app collected them."""
+    return (app or current_app).extensions["portal_migrations"]
 
 
 def _recorded(component):
@@ -277,18 +253,23 @@ def new_step(component, name, empty=False):
     return component.folder / f"{created}.py"
 
 
-def plugin_components(host):
-    """A Component per plugin that declares migrations, with the models it declares.
+def collect(host):
+    """The schema components of an application: the core, then each plugin with steps.
 
-    A plugin that stores models without steps would see its tables never created or
-    never changed; it is marked failed at start-up with what to do instead.
+    The core's models are those its own features return from `portal_models` (each
+    feature is a plugin of source "core"); their history is the one of the core. A
+    plugin that stores models without steps would see its tables never created or never
+    changed; it is marked failed at start-up with what to do instead.
     """
     from portal.plugins.host import call_startup_hook
 
-    models = {}
+    core, models = [], {}
     for name, model in call_startup_hook(host, "portal_models"):
-        models.setdefault(name, []).append(model)
-    found = []
+        if host.plugins[name].source == "core":
+            core.append(model)
+        else:
+            models.setdefault(name, []).append(model)
+    found = [Component(CORE, CORE_STEPS, tuple(core))]
     for name, folder in call_startup_hook(host, "portal_migrations"):
         if not Path(folder).is_dir():
             host.fail(name, f"portal_migrations: {folder} is not a folder")
@@ -297,4 +278,4 @@ def plugin_components(host):
     for name in models:
         host.fail(name, "portal_models returns models but the plugin has no schema steps: "
                         "return their folder from portal_migrations (docs/plugins.md)")
-    return [c for c in found if host.plugins[c.name].status == "loaded"]
+    return [c for c in found if c.name == CORE or host.plugins[c.name].status == "loaded"]

@@ -13,6 +13,7 @@ from portal.partnerships.access import for_org_admins, requires_role
 from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.plugins.host import call_hook
+from portal.plugins.services import current_membership, current_partnership, logged_in_user
 from portal.rendering import render
 from portal.vocabulary import LIFECYCLE_STAGES, ROLE_LABELS
 
@@ -62,14 +63,20 @@ def show(partnership_id):
 
 
 def dashboard_cards(partnership):
-    """Cards from every plugin, by weight; a plugin that raises gets an error card."""
+    """Cards from every plugin, by weight; a plugin that fails gets a calm card in its place.
+
+    What went wrong is recorded for the site admin (plugins page); members are told only
+    that the card is missing, never an error text.
+    """
     errors = []
     cards = [card for _, card in call_hook(
         current_app.extensions["portal_plugins"], "portal_dashboard_cards", errors=errors,
-        partnership=partnership, membership=g.membership, user=current_user)]
+        partnership=current_partnership(), membership=current_membership(),
+        user=logged_in_user())]
     cards += [DashboardCard(f"{name}: this card could not be shown",
-                            Markup("<p>The plugin raised an error: {}</p>").format(message),
-                            weight=1000, tone="bad") for name, message in errors]
+                            Markup("<p>It is left out for now; the site admin can see why on "
+                                   "the plugins page. Nothing you saved is affected.</p>"),
+                            weight=1000, tone="warning") for name, _ in errors]
     return sorted(cards, key=lambda card: (card.weight, card.title))
 
 

@@ -29,9 +29,12 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "partnership_portal.plugins"
 
-#: Core features written against the same hooks as any plugin.
-CORE_MODULES = ("portal.navigation", "portal.instruments.hooks", "portal.expectations.hooks",
-                "portal.content.enablement_hooks", "portal.content.cohort_hooks")
+#: The portal's own features, each a plugin of the same hooks (datasette's DEFAULT_PLUGINS):
+#: a feature brings its blueprints, models, tabs and cards, so adding or removing one is
+#: one line here.
+DEFAULT_PLUGINS = ("portal.accounts.hooks", "portal.partnerships.hooks", "portal.agreements.hooks",
+                   "portal.expectations.hooks", "portal.instruments.hooks", "portal.content.hooks",
+                   "portal.notifications", "portal.admin.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order. They are
 #: installed as sub-packages of `portal.builtin_plugins` (pyproject.toml).
 BUILTIN_PACKAGE = "portal.builtin_plugins"
@@ -201,7 +204,7 @@ def load_plugins(config):
     def allowed(name):
         return name not in block and (not allow or name in allow)
 
-    for module_name in CORE_MODULES:
+    for module_name in DEFAULT_PLUGINS:
         # Every feature keeps its hooks in a `hooks` module, so a core plugin is named
         # after its feature ("portal.instruments.hooks" is "instruments"), not "hooks".
         _register(host, module_name.removesuffix(".hooks").rsplit(".", 1)[-1], "core",
@@ -246,13 +249,13 @@ def _model(value):
 #: What each hook's implementations may return (one record or a list of them). A hook
 #: not listed here returns nothing the portal reads.
 RETURNS = {
-    "portal_blueprints": ("flask Blueprint", lambda v: isinstance(v, Blueprint)),
-    "portal_template_folders": ("folder path", _folder),
-    "portal_static_folders": ("folder path", _folder),
-    "portal_migrations": ("folder path", _folder),
-    "portal_models": ("peewee model class", _model),
-    "portal_navigation_items": ("NavItem", lambda v: isinstance(v, NavItem)),
-    "portal_dashboard_cards": ("DashboardCard", lambda v: isinstance(v, DashboardCard)),
+    "portal_blueprints": ("a flask Blueprint", lambda v: isinstance(v, Blueprint)),
+    "portal_template_folders": ("a folder path", _folder),
+    "portal_static_folders": ("a folder path", _folder),
+    "portal_migrations": ("a folder path", _folder),
+    "portal_models": ("a peewee model class", _model),
+    "portal_navigation_items": ("a NavItem", lambda v: isinstance(v, NavItem)),
+    "portal_dashboard_cards": ("a DashboardCard", lambda v: isinstance(v, DashboardCard)),
 }
 
 
@@ -262,7 +265,7 @@ def _instrument(value):
     return isinstance(value, Instrument)
 
 
-RETURNS["portal_instruments"] = ("Instrument", _instrument)
+RETURNS["portal_instruments"] = ("an Instrument", _instrument)
 
 
 class WrongResult(TypeError):
@@ -278,7 +281,7 @@ def checked(hook_name, result):
     for item in items:
         if not fits(item):
             raise WrongResult(f"{hook_name} returned {type(item).__name__} {str(item)[:80]!r}; "
-                              f"expected a {expected} or a list of them")
+                              f"expected {expected} or a list of them")
     return items
 
 

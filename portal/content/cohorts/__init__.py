@@ -16,7 +16,7 @@ do what here, beyond what access.py enforces for every partnership route (outsid
 The package, by layer: `models` (the tables), `forms` (forming a cohort), `forming`,
 `progress` and `posts` (what the pages do, usable without a request), `views` and
 `discussion` (the pages), `blueprint` (their URLs), `clock` (the time the edit window
-is measured with). The Cohorts tab is `portal.content.cohort_hooks`.
+is measured with). The Cohorts tab comes from `portal.content.hooks`.
 
 This module names what the rest of the portal uses (the library's item page, the
 enablement dashboard, the schema, the demo) and imports no page: reflections refer to

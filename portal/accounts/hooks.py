@@ -1,0 +1,25 @@
+"""Accounts as a feature of the portal: login, profile, the organization's page and
+its people, registered through the same hooks plugins use."""
+from flask import url_for
+
+from portal import NavItem, hookimpl
+from portal.accounts import auth, views
+from portal.accounts.models import LoginAttempt, Organization, User
+
+
+@hookimpl
+def portal_blueprints():
+    return [auth.bp, views.bp]
+
+
+@hookimpl
+def portal_models():
+    return [Organization, User, LoginAttempt]
+
+
+@hookimpl
+def portal_navigation_items(user):
+    if user is None or not user.is_org_admin:
+        return None
+    return NavItem("My organization", url_for("accounts.organization"), weight=80,
+                   endpoint="accounts.organization")

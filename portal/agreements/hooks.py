@@ -1,0 +1,24 @@
+"""The jointly written agreement as a feature: its pages and its tab."""
+from flask import url_for
+
+from portal import NavItem, hookimpl
+from portal.agreements import blueprint
+from portal.agreements.models import TABLES
+
+
+@hookimpl
+def portal_blueprints():
+    return blueprint.bp
+
+
+@hookimpl
+def portal_models():
+    return TABLES
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    if membership is None:
+        return None
+    return NavItem("Agreement", url_for("agreements.show", partnership_id=partnership.id),
+                   weight=15, area="partnership", endpoint="agreements.show")

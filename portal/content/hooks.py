@@ -1,0 +1,57 @@
+"""Enablement content as a feature: the library, cohorts, reflections, spaced reviews and
+the enablement dashboard, with their tabs and the overview card, through the hooks
+plugins use."""
+import datetime as dt
+
+from flask import render_template, url_for
+
+from portal import DashboardCard, NavItem, hookimpl, role_at_least
+from portal.content import cohorts, enablement, library_files, models, reflections, reviews, views
+from portal.content.cohorts import blueprint as cohort_pages
+from portal.content.models import Completion
+from portal.content.reflections import views as reflection_pages
+
+
+@hookimpl
+def portal_blueprints():
+    return [views.bp, library_files.bp, reviews.bp, enablement.bp, cohort_pages.bp,
+            reflection_pages.bp]
+
+
+@hookimpl
+def portal_models():
+    return [*models.TABLES, *cohorts.TABLES, *reflections.TABLES, *reviews.TABLES]
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    """The Library, Enablement and Cohorts tabs. Every member sees them, viewers
+    included: cohort pages are readable by the whole partnership (cohorts explains who
+    may post)."""
+    if membership is None:
+        return None
+    return [
+        NavItem("Library", url_for("content.index", partnership_id=partnership.id),
+                weight=35, area="partnership", endpoint="content.index"),
+        NavItem("Enablement", url_for("enablement.index", partnership_id=partnership.id),
+                weight=52, area="partnership", endpoint="enablement.index"),
+        NavItem("Cohorts", url_for("cohorts.index", partnership_id=partnership.id),
+                weight=55, area="partnership", endpoint="cohorts.index"),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(partnership, membership, user):
+    """Active members and items read in the window, and the reviews due for this member."""
+    if membership is None:
+        return None
+    at = enablement.now()
+    start = at - dt.timedelta(days=enablement.WINDOW_DAYS)
+    completions = (Completion.select()
+                   .where(Completion.partnership == partnership.id, Completion.at >= start,
+                          Completion.at < at).count())
+    due = reviews.due_count(user.id, partnership.id) if role_at_least(membership, "member") else None
+    body = render_template("enablement/_card.html", partnership=partnership, due=due,
+                           active=enablement.active_members(partnership.id, start, at),
+                           completions=completions, window=enablement.WINDOW_DAYS)
+    return DashboardCard("Enablement", body, weight=35, tone="warning" if due else "neutral")
