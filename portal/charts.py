@@ -74,15 +74,44 @@ def side_bars(rows, label, low=1.0, high=5.0):
     return _svg(width, height, label, "".join(parts))
 
 
+#: Low to high answers: red, orange, grey, light blue, blue (exactly these on a 1–5 scale).
+SHADES = ["#b42318", "#e07b39", "#c9c9c9", "#6a9fd4", "#1f5fa8"]
+
+
+def _mix(a, b, share):
+    ca, cb = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (a, b))
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(ca, cb))
+
+
+def shades(count):
+    """`count` colours from low (red) to high (blue), for any number of answer values."""
+    if count == 2:
+        return [SHADES[0], SHADES[-1]]
+    if count <= 1:
+        return SHADES[-1:] * count
+    out = []
+    for i in range(count):
+        position = i * (len(SHADES) - 1) / (count - 1)
+        low = min(int(position), len(SHADES) - 2)
+        out.append(_mix(SHADES[low], SHADES[low + 1], position - low))
+    return out
+
+
+def _light(colour):
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue > 150
+
+
 def distribution(counts, values, label):
-    """One stacked bar of how many gave each answer (1–5, or no/yes)."""
+    """One stacked bar of how many gave each answer, each part named underneath.
+
+    values: [(value, name)] from the lowest answer to the highest (a scale's declared
+    points, or no/yes), so a 0-10 scale gets eleven shades from red to blue.
+    """
     total = sum(counts.get(v, 0) for v, _ in values) or 1
     width, x = 320, 0.0
-    shades = ["#b42318", "#e07b39", "#c9c9c9", "#6a9fd4", "#1f5fa8"]
-    if len(values) == 2:
-        shades = ["#b42318", "#1f5fa8"]
     parts = []
-    for (value, name), shade in zip(values, shades):
+    for (value, name), shade in zip(values, shades(len(values))):
         n = counts.get(value, 0)
         if not n:
             continue
@@ -90,9 +119,15 @@ def distribution(counts, values, label):
         parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="20" fill="{shade}">'
                      f'<title>{escape(name)}: {n}</title></rect>')
         if w > 22:
-            parts.append(f'<text x="{x + w / 2:.1f}" y="15" text-anchor="middle" fill="#fff" font-size="12">{n}</text>')
+            ink = PALETTE["text"] if _light(shade) else "#fff"
+            parts.append(f'<text x="{x + w / 2:.1f}" y="15" text-anchor="middle" fill="{ink}" '
+                         f'font-size="12">{n}</text>')
+        name = _short(name, 12)
+        if w > 7 * len(name) + 4:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="33" text-anchor="middle" '
+                         f'fill="{PALETTE["muted"]}" font-size="11">{escape(name)}</text>')
         x += w
-    return _svg(width, 20, label, "".join(parts))
+    return _svg(width, 36, label, "".join(parts))
 
 
 def trend_lines(labels, series, label, low=None, high=None):

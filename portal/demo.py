@@ -73,7 +73,7 @@ def _demo_answer(question, person, item):
         value = 3 + ((person * 7 + item * 3) % 5 - 1) // 2 + (person % 2)
         if item % 6 == 4:
             value -= 2  # a weak item the team will want to discuss
-        return (float(min(5, max(1, value))), None, None)
+        return (float(min(question.points[-1], max(question.points[0], value))), None, None)
     if question.type == "yesno":
         mostly_no = item % 5 in (1, 3)  # a few practices the partnership lacks
         return (0.0 if mostly_no != ((item + person) % 4 == 0) else 1.0, None, None)

@@ -1,12 +1,19 @@
 """Each built-in instrument answered in Chromium by people of both organizations.
 
 The checks are what a user reads on the results page: flags, the PRM verdict, the
-anonymity threshold, the side comparison, the checklist's progress.
+anonymity threshold, the side comparison, the checklist's progress — and, for a 0-10
+scale from a plugin folder, that every point can be picked at 1280 and at 400 pixels.
 """
 import datetime as dt
+import threading
 
 import pytest
-from test_browser import shot
+from conftest import DEMO_PASSWORD
+from instrument_helpers import write_nps
+from test_browser import log_in, shot
+from werkzeug.serving import make_server
+
+from portal.demo import load_demo
 
 pytestmark = pytest.mark.browser
 
@@ -166,3 +173,74 @@ def test_vendor_checklist_is_kept_together_and_flags_the_contract_review(app, de
     peggy.locator("#notices", has_text="The checklist is saved.").wait_for()
     assert "5 of 9 steps done" in peggy.get_by_test_id("interpretation").inner_text()
     shot(peggy, "15-checklist")
+
+
+@pytest.fixture
+def nps_site(make_app):
+    """A portal whose plugins folder holds the NPS instrument, served over HTTP."""
+    write_nps(make_app.plugins_dir)
+    app = make_app()
+    with app.app_context():
+        partnership, _ = load_demo(DEMO_PASSWORD)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, partnership, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+def test_an_eleven_point_scale_is_answered_at_1280_and_at_400_pixels(browser, nps_site):
+    app, partnership, base = nps_site
+    nps = app.extensions["portal_instruments"]["nps"][1]
+    pages = {}
+    for email, width in (("jim@supplier.example", 1280), ("peggy@client.example", 400),
+                         ("carla@client.example", 400), ("sam@supplier.example", 1280)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.problems = []
+        page.on("pageerror", lambda e, p=page: p.problems.append(str(e)))
+        page.on("console", lambda m, p=page: p.problems.append(m.text)
+                if m.type == "error" else None)
+        log_in(page, base, email)
+        pages[email] = page
+    jim = pages["jim@supplier.example"]
+    run_url = open_run(jim, base, partnership, nps, "Renewal, Q1", anonymous=False)
+    for email, renew in (("jim@supplier.example", "6"), ("peggy@client.example", "10"),
+                         ("carla@client.example", "0"), ("sam@supplier.example", "9")):
+        page = pages[email]
+        page.goto(run_url)
+        page.get_by_role("link", name="Answer now").click()
+        options = page.locator("#question-renew .scale__option")
+        assert options.count() == 11
+        width = page.viewport_size["width"]
+        boxes = [options.nth(i).bounding_box() for i in range(11)]
+        # One row, in order, inside the viewport, each at least 24 px wide (WCAG 2.5.8).
+        assert len({round(box["y"]) for box in boxes}) == 1, email
+        assert all(a["x"] < b["x"] for a, b in zip(boxes, boxes[1:]))
+        assert boxes[-1]["x"] + boxes[-1]["width"] <= width
+        assert all(box["width"] >= 24 and box["height"] >= 24 for box in boxes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        low = page.locator("#question-renew .scale__end--low")
+        high = page.locator("#question-renew .scale__end--high")
+        assert low.inner_text() == "Not at all likely" and high.inner_text() == "Extremely likely"
+        assert low.bounding_box()["y"] > boxes[0]["y"]  # the end labels sit under the row
+        if email in ("jim@supplier.example", "peggy@client.example"):
+            page.get_by_label("Four").check()
+            shot(page, f"16-nps-form-{width}")
+        # A click on the label (the number) picks the point, as it does on a phone.
+        options.nth(int(renew)).click()
+        assert page.locator(f'input[name="q-renew"][value="{renew}"]').is_checked()
+        page.get_by_role("button", name="Submit my answers").click()
+        page.locator("#notices", has_text="your response is submitted").wait_for()
+    jim.goto(run_url)
+    assert "Net Promoter Score +0" in jim.get_by_test_id("interpretation").inner_text()
+    panel = jim.get_by_test_id("results-panel")
+    assert panel.get_by_role("heading", name="Renewal outlook").is_visible()
+    assert "NPS +0 against a target of +20 (4 responses" in panel.inner_text()
+    assert jim.locator("#result-renew svg rect").count() == 4  # 0, 6, 9 and 10
+    shot(jim, "17-nps-results")
+    problems = {email: page.problems for email, page in pages.items() if page.problems}
+    for page in pages.values():
+        page.context.close()
+    assert problems == {}

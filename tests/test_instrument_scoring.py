@@ -41,12 +41,14 @@ def item_results(instrument, answers):
 
 
 def results(module, answers, by_side=None, context=None, responses=5):
+    """Results as the engine makes them: each side in `by_side` is a Results of its own."""
     instrument = module.INSTRUMENT
-    sides = {side: item_results(instrument, values) for side, values in (by_side or {}).items()}
+    context = {"today": TODAY, "stage": "co_creation", "contract_end": None, **(context or {})}
+    sides = {side: Results(instrument_id=instrument.id, responses=responses,
+                           items=item_results(instrument, values), context=context, side=side)
+             for side, values in (by_side or {}).items()}
     return Results(instrument_id=instrument.id, responses=responses,
-                   items=item_results(instrument, answers), by_side=sides,
-                   context={"today": TODAY, "stage": "co_creation", "contract_end": None,
-                            **(context or {})})
+                   items=item_results(instrument, answers), by_side=sides, context=context)
 
 
 def flagged(interpretation):

@@ -70,8 +70,10 @@ def validate(questions, raw, today=None):
                 errors[q.id] = "Answer this question."
             continue
         if q.type == "scale":
-            if value not in {"1", "2", "3", "4", "5"}:
-                errors[q.id] = "Choose a value from 1 to 5."
+            # Exactly the text of a point of the declared range ("7", "-2"): no other
+            # spelling of a number ("٧", "7.0", "+7") is an answer.
+            if value not in {str(point) for point in q.points}:
+                errors[q.id] = f"Choose a value from {q.points[0]} to {q.points[-1]}."
             else:
                 answers[q.id] = (float(value), None, None)
         elif q.type == "yesno":
@@ -93,7 +95,7 @@ def validate(questions, raw, today=None):
             else:
                 answers[q.id] = (number, None, None)
         elif q.type == "choice":
-            if value not in {str(v) for v, _ in q.choices}:
+            if value not in {str(v) for v, _ in q.options}:
                 errors[q.id] = "Choose one of the options."
             else:
                 answers[q.id] = (None, value, None)

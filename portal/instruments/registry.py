@@ -50,7 +50,7 @@ def snapshot(instrument):
 
 def questions_of(run):
     """The run's questions as they were when it opened."""
-    return tuple(Question(**q) for q in run.meta["questions"])
+    return tuple(Question.from_snapshot(q) for q in run.meta["questions"])
 
 
 def live_instrument(run):

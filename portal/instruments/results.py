@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from flask import g, has_request_context
 from peewee import fn
 
 from portal.instruments import registry
@@ -42,6 +43,18 @@ def _as_date(value):
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _number_key(value):
+    return int(value) if float(value).is_integer() else value
+
+
+def _distribution(question, found):
+    """{answer value: how many}, every declared value listed (in declared order) first."""
+    dist = {value: 0 for value, _ in question.options}
+    for value in sorted(found, key=lambda v: (isinstance(v, str), v)):
+        dist[value] = dist.get(value, 0) + found[value]
+    return dist
+
+
 def _aggregate(run, questions):
     """({question id: ItemResult}, {side: {question id: ItemResult}}) for one run.
 
@@ -50,14 +63,14 @@ def _aggregate(run, questions):
     follow from the distributions. Choices and texts are read only for the questions
     that have them.
     """
+    by_id = {q.id: q for q in questions}
     counts = {}  # (question id, side) -> {value: how many}
     for qid, side, num, count in (
             Answer.select(Answer.question_id, Answer.side, Answer.value_num,
                           fn.COUNT(Answer.question_id))
             .where(Answer.run == run.id, Answer.value_num.is_null(False))
             .group_by(Answer.question_id, Answer.side, Answer.value_num).tuples()):
-        key = int(num) if float(num).is_integer() else num
-        counts.setdefault((qid, side), {})[key] = count
+        counts.setdefault((qid, side), {})[_number_key(num)] = count
     choice_ids = [q.id for q in questions if q.type == "choice"]
     if choice_ids:
         for qid, side, text, count in (
@@ -65,7 +78,9 @@ def _aggregate(run, questions):
                               fn.COUNT(Answer.question_id))
                 .where(Answer.run == run.id, Answer.question_id.in_(choice_ids))
                 .group_by(Answer.question_id, Answer.side, Answer.value_text).tuples()):
-            counts.setdefault((qid, side), {})[text] = count
+            key = by_id[qid].answer_key(text)
+            values = counts.setdefault((qid, side), {})
+            values[key] = values.get(key, 0) + count
     texts, dates = {}, {}
     wordy = [q.id for q in questions if q.type in ("text", "step")]
     if wordy:
@@ -84,18 +99,19 @@ def _aggregate(run, questions):
         """Item results for the whole run (scope None) or for one side."""
         out = {}
         for q in questions:
-            dist = {}
+            found = {}
             for (qid, side), values in counts.items():
                 if qid == q.id and scope in (None, side):
                     for value, n in values.items():
-                        dist[value] = dist.get(value, 0) + n
+                        found[value] = found.get(value, 0) + n
+            dist = _distribution(q, found)
             numeric = {v: n for v, n in dist.items() if not isinstance(v, str)}
             total = sum(numeric.values())
             mean = sum(v * n for v, n in numeric.items()) / total if total and q.numeric else None
-            found = texts.get((q.id, scope), [])
-            count = len(found) if q.type == "text" else sum(dist.values())
+            written = texts.get((q.id, scope), [])
+            count = len(written) if q.type == "text" else sum(dist.values())
             out[q.id] = ItemResult(question=q, count=count, mean=mean, distribution=dist,
-                                   texts=tuple(found[:MAX_TEXTS]),
+                                   texts=tuple(written[:MAX_TEXTS]),
                                    dates=tuple(dates.get((q.id, scope), ())))
         return out
 
@@ -117,8 +133,8 @@ def side_counts(run):
     return {side: count for side, count in rows}
 
 
-def run_results(run, today=None):
-    """Aggregate, apply the anonymity rules, and interpret one run."""
+def run_results(run, today=None, score=True):
+    """Aggregate, apply the anonymity rules, and (with `score`) interpret one run."""
     questions = registry.questions_of(run)
     shared = run.meta.get("shared")
     responses = Response.select().where(Response.run == run.id).count()
@@ -135,6 +151,7 @@ def run_results(run, today=None):
         out.visibility = "below-threshold"
         return out
     overall, sides = _aggregate(run, questions)
+    context = _context(run, today)
     by_side = {}
     if not shared and run.record_side:
         out.side_counts = side_counts(run)
@@ -147,13 +164,15 @@ def run_results(run, today=None):
         elif min(counts) == 0:
             out.sides_hidden_reason = "Only one side has answered so far."
         else:
-            by_side = sides
+            by_side = {side: Results(instrument_id=run.instrument_id,
+                                     responses=out.side_counts[side], items=sides[side],
+                                     context=context, side=side)
+                       for side in SIDES}
     elif not shared:
         out.sides_hidden_reason = "This run does not record which side answered."
     out.results = Results(instrument_id=run.instrument_id, responses=responses,
-                          items=overall, by_side=by_side,
-                          context=_context(run, today))
-    if instrument is not None:
+                          items=overall, by_side=by_side, context=context)
+    if instrument is not None and score:
         out.interpretation, out.score_error = interpret(instrument, out.results)
     return out
 
@@ -185,3 +204,27 @@ def trend(current):
     if current.visible:
         series.append((run, current))
     return series
+
+
+def results_for_run(run_id):
+    """The Results of a run of the current partnership, for plugin code serving a page.
+
+    None unless the current user is a member of the partnership the page is about, the
+    run belongs to it and its results are visible (it has responses and, when it is
+    anonymous, at least its threshold of them): the same rule as the results page, so
+    no plugin sees answers below the threshold. The plugin's scoring is not called.
+    """
+    if not has_request_context():
+        return None
+    partnership, membership = g.get("partnership"), g.get("membership")
+    if partnership is None or membership is None:
+        return None
+    if isinstance(run_id, str) and run_id.isascii() and run_id.isdigit():
+        run_id = int(run_id)
+    if isinstance(run_id, bool) or not isinstance(run_id, int) or not 0 < run_id < 2**31:
+        return None  # the range of ids in URLs (portal.urls): no overflow in the driver
+    run = Run.get_or_none(Run.id == run_id, Run.partnership == partnership.id)
+    if run is None:
+        return None
+    rr = run_results(run, score=False)
+    return rr.results if rr.visible else None

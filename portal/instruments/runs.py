@@ -6,10 +6,9 @@ from peewee import fn
 from portal import audit
 from portal.accounts.models import User, utcnow
 from portal.instruments import registry
+from portal.instruments.declarations import MIN_RESPONSES
 from portal.instruments.models import Participation, Run, RunInvitee
 from portal.partnerships.models import PartnershipMember
-
-MIN_RESPONSES = 3  # never below: fewer would let a member identify colleagues' answers
 
 
 def open_run(partnership, instrument, title, opens_on, closes_on, audience, anonymous,

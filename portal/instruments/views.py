@@ -2,28 +2,35 @@
 import csv
 import datetime as dt
 import io
+import logging
 
 from flask import Blueprint, Response as HttpResponse, abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from portal import audit
 from portal.forms import options
 from portal import charts
 from portal.instruments import answers as answer_store, registry, runs as run_ops
 from portal.instruments.actions import action_form, movements
+from portal.instruments.api import ResultsPanel
 from portal.instruments.forms import RunForm
 from portal.instruments.models import ActionItem, Answer, Response, Run
 from portal.instruments.results import run_results, trend
 from portal.partnerships.access import requires_role
+from portal.plugins import faults
 from portal.plugins.host import call_hook
+from portal.records import PartnershipInfo, RunInfo
 from portal.rendering import render
 from portal.vocabulary import role_at_least
 
+log = logging.getLogger(__name__)
 bp = Blueprint("instruments", __name__, template_folder="templates")
 PREFIX = "/partnerships/<int:partnership_id>"
-SCALE = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
-YESNO = [(0, "No"), (1, "Yes")]
+# Seed 003: items averaging 3 or less on its 1-to-5 scale are discussed; the line is
+# drawn on charts of 1-to-5 scales only, since it means nothing on another range.
+DISCUSS_LINE = {(1, 5): 3}
 
 
 def _run_or_404(run_id):
@@ -150,7 +157,7 @@ def respond(partnership_id, run_id):
                                     run_id=run.id))
     return render("instruments/respond.html", partnership=g.partnership, run=run,
                   sections=_questions_by_section(questions), raw=raw, errors=errors,
-                  scale=SCALE, status=status)
+                  status=status)
 
 
 def _refuse_closed(run):
@@ -197,7 +204,7 @@ def _respond_shared(run, questions):
         status = 422
     return render("instruments/respond.html", partnership=g.partnership, run=run,
                   sections=_questions_by_section(questions), raw=raw, errors=errors,
-                  scale=SCALE, shared=True, last=response, can_edit=_is_editor(),
+                  shared=True, last=response, can_edit=_is_editor(),
                   status=status)
 
 
@@ -216,10 +223,11 @@ def run(partnership_id, run_id):
              for n in names},
             label=f"Trends across runs of {run.meta['title']}")
     mean_chart, side_chart = _item_charts(rr)
+    panels, panel_errors = _results_panels(run, rr)
     return render("instruments/run.html", partnership=g.partnership, run=run, rr=rr,
                   responded=responded, invited=invited, charts=charts, series=series,
-                  trend_chart=trend_chart, scale=SCALE, yesno=YESNO,
-                  mean_chart=mean_chart, side_chart=side_chart,
+                  trend_chart=trend_chart, mean_chart=mean_chart, side_chart=side_chart,
+                  panels=panels, panel_errors=panel_errors,
                   invited_me=run_ops.is_invited(run, current_user),
                   answered=run_ops.has_responded(run, current_user),
                   can_edit=_is_editor(), movements=movements(run, rr),
@@ -227,23 +235,64 @@ def run(partnership_id, run_id):
                   actions=list(ActionItem.select().where(ActionItem.run == run)))
 
 
+def _results_panels(run, rr):
+    """Panels plugins add to the results page, by weight then title, and the failures.
+
+    Only visible results are handed to plugins: below the anonymity threshold no hook
+    is called at all.
+    """
+    instrument = registry.live_instrument(run)
+    if not rr.visible or rr.results is None or instrument is None:
+        return [], []
+    host = current_app.extensions["portal_plugins"]
+    errors = []
+    panels = []
+    for plugin_name, panel in call_hook(
+            host, "portal_results_panels", errors=errors, instrument=instrument,
+            run=RunInfo.from_row(run), partnership=PartnershipInfo.from_row(g.partnership),
+            results=rr.results):
+        if isinstance(panel, ResultsPanel):
+            panels.append(panel)
+            continue
+        # The host checks what hooks return; this keeps the page safe either way.
+        message = f"returned {type(panel).__name__}, not a ResultsPanel"
+        log.error("plugin %s: portal_results_panels %s", plugin_name, message)
+        faults.record(plugin_name, "portal_results_panels", message)
+        if host.strict:
+            raise TypeError(f"plugin {plugin_name}: portal_results_panels {message}")
+        errors.append((plugin_name, message))
+    return sorted(panels, key=lambda panel: (panel.weight, panel.title)), errors
+
+
 def _item_charts(rr):
-    """The per-item bar chart (flagged items in red) and the side comparison, as SVG."""
+    """Per-item bar charts (flagged items in red) and side comparisons, as SVG.
+
+    Scale questions are charted together when they share a range: a 0-to-10 item and
+    a 1-to-5 item on one axis would make neither readable.
+    """
     if not rr.visible:
         return "", ""
-    scales = [q for q in rr.questions if q.type == "scale"]
-    if not scales:
+    ranges = {}
+    for q in rr.questions:
+        if q.type == "scale":
+            ranges.setdefault((q.points[0], q.points[-1]), []).append(q)
+    if not ranges:
         return "", ""
     items, by_side = rr.results.items, rr.results.by_side
     flagged = {f.question_id for f in rr.interpretation.flags} if rr.interpretation else set()
-    mean_chart = charts.mean_bars([(q.text, items[q.id].mean, q.id in flagged) for q in scales],
-                                  "Average answer per item, 1 to 5", threshold=3)
-    side_chart = ""
-    if by_side:
-        side_chart = charts.side_bars(
-            [(q.text, by_side["client"][q.id].mean, by_side["supplier"][q.id].mean) for q in scales],
-            "Average per item, client side and supplier side")
-    return mean_chart, side_chart
+    means, sides = [], []
+    for (low, high), scales in ranges.items():
+        means.append(charts.mean_bars(
+            [(q.text, items[q.id].mean, q.id in flagged) for q in scales],
+            f"Average answer per item, {low} to {high}", low=low, high=high,
+            threshold=DISCUSS_LINE.get((low, high))))
+        if by_side:
+            sides.append(charts.side_bars(
+                [(q.text, by_side["client"].items[q.id].mean,
+                  by_side["supplier"].items[q.id].mean) for q in scales],
+                f"Average per item, client side and supplier side, {low} to {high}",
+                low=low, high=high))
+    return Markup("").join(means), Markup("").join(sides)
 
 
 def _csv(filename, header, rows):
@@ -265,14 +314,26 @@ def results_csv(partnership_id, run_id):
     rows = []
     for q in rr.questions:
         item = rr.results.items[q.id]
-        dist = ";".join(f"{k}:{v}" for k, v in sorted(item.distribution.items(), key=lambda kv: str(kv[0])))
-        side_means = [by_side[s][q.id].mean if by_side else None for s in ("client", "supplier")]
+        # In the order of the distribution: a scale's points from its minimum up,
+        # choices as declared (not 0, 1, 10, 2, … as text would sort).
+        dist = ";".join(f"{k}:{v}" for k, v in item.distribution.items())
+        side_means = [by_side[s].items[q.id].mean if by_side else None
+                      for s in ("client", "supplier")]
         rows.append([q.id, q.section, q.text, q.type, item.count,
                      "" if item.mean is None else f"{item.mean:.3f}", dist,
-                     *["" if m is None else f"{m:.3f}" for m in side_means]])
+                     *["" if m is None else f"{m:.3f}" for m in side_means],
+                     *["" if v is None else f"{v:g}" for v in _declared_range(q)]])
     return _csv(f"run-{run.id}-results.csv",
                 ["question_id", "section", "question", "type", "answers", "mean",
-                 "distribution", "client_mean", "supplier_mean"], rows)
+                 "distribution", "client_mean", "supplier_mean", "minimum", "maximum"], rows)
+
+
+def _declared_range(question):
+    if question.type == "scale":
+        return question.points[0], question.points[-1]
+    if question.type == "number":
+        return question.minimum, question.maximum
+    return None, None
 
 
 @bp.route(f"{PREFIX}/runs/<int:run_id>/answers.csv")

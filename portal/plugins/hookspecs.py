@@ -110,3 +110,16 @@ def portal_response_submitted(run, response, partnership, respondent):
     must stay unlinkable, so plugins never learn who gave it. `response.answers` holds
     the stored answers.
     """
+
+
+@hookspec
+def portal_results_panels(instrument, run, partnership, results):
+    """Return ResultsPanel records (or a list) for the results page of a run.
+
+    Called for every run whose results the viewer may see — never while an anonymous run
+    is below its threshold — so check `instrument.id` and return None for runs of other
+    instruments. `instrument` is the installed Instrument, `run` a RunInfo, `partnership`
+    a PartnershipInfo and `results` the run's Results (the same record `score` gets).
+    `body` is HTML: render it with `flask.render_template`. Panels are sorted by weight,
+    then title; a raising implementation is skipped and the page renders.
+    """
