@@ -13,9 +13,10 @@ from portal import charts
 from portal.audit import record as record_audit
 from portal.db import BaseModel as Model, write_transaction
 from portal.instruments.api import (
-    Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results,
+    Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results, ResultsPanel,
     instrument_from_toml,
 )
+from portal.instruments.results import results_for_run
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
@@ -57,7 +58,7 @@ __all__ = [
     "ResponseSummary",
     # instruments
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
-    "InstrumentError", "instrument_from_toml",
+    "InstrumentError", "instrument_from_toml", "ResultsPanel", "results_for_run",
     # storing data
     "Model", "write_transaction",
     # pages

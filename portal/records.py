@@ -117,7 +117,8 @@ class RunInfo:
         return cls(id=run.id, partnership_id=run.partnership_id, instrument_id=run.instrument_id,
                    instrument_version=run.instrument_version, title=run.title,
                    opens_on=run.opens_on, closes_on=run.closes_on, status=run.state(),
-                   anonymous=run.anonymous, records_sides=run.record_side,
+                   anonymous=run.anonymous,
+                   records_sides=run.record_side and not run.meta.get("shared", False),
                    min_responses=run.min_responses)
 
 

@@ -98,11 +98,7 @@ from markupsafe import Markup
 
 from portal import Flag, Interpretation, hookimpl, instrument_from_toml
 
-try:
-    from portal import ResultsPanel, results_for_run
-except ImportError:  # until the public API (portal/api.py) exports them
-    from portal.instruments.api import ResultsPanel
-    from portal.instruments.results import results_for_run
+from portal import ResultsPanel, results_for_run
 
 __version__ = "1.0.0"
 TARGET = 20  # the NPS the partnership agreed to reach

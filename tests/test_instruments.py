@@ -391,11 +391,28 @@ def test_response_submitted_hook_never_learns_who_answered_anonymously(setup, ma
     (make_app.plugins_dir / "listener.py").write_text(
         "from portal import hookimpl\nSEEN = []\n\n@hookimpl\n"
         "def portal_response_submitted(run, response, respondent):\n"
-        "    SEEN.append((run.id, respondent, len(list(response.answers))))\n")
+        "    SEEN.append((run.id, respondent, response.answered, response.answers))\n")
     app, partnership, jim = started(setup, anonymous=True)
     answer(app, partnership, "peggy@client.example")
     listener = app.extensions["portal_plugins"].pm.get_plugin("listener")
-    assert listener.SEEN == [(run_id(app), None, 6)]
+    (seen,) = listener.SEEN
+    assert seen[:2] == (run_id(app), None) and len(seen[2]) == 6  # answered, never what
+    assert seen[3] == {}
+
+
+def test_response_submitted_hook_gets_records_of_a_named_response(setup, make_app):
+    (make_app.plugins_dir / "listener.py").write_text(
+        "from portal import hookimpl\nSEEN = []\n\n@hookimpl\n"
+        "def portal_response_submitted(run, response, partnership, respondent):\n"
+        "    SEEN.append((run, response, partnership, respondent))\n")
+    app, partnership, jim = started(setup, anonymous=False)
+    answer(app, partnership, "peggy@client.example")
+    listener = app.extensions["portal_plugins"].pm.get_plugin("listener")
+    ((run, response, where, respondent),) = listener.SEEN
+    assert (run.instrument_id, run.anonymous, where.id) == ("pulse", False, partnership.id)
+    assert (respondent.name, respondent.organization.name) == ("Peggy Olson", "Northwind Learning")
+    assert response.run == run and response.answers["trust"] == 4.0
+    assert set(response.answered) == set(response.answers)
 
 
 def test_named_audience_invites_only_the_named(setup):

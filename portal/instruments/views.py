@@ -14,14 +14,13 @@ from portal.forms import options
 from portal import charts
 from portal.instruments import answers as answer_store, registry, runs as run_ops
 from portal.instruments.actions import action_form, movements
-from portal.instruments.api import ResultsPanel
 from portal.instruments.forms import RunForm
 from portal.instruments.models import ActionItem, Answer, Response, Run
 from portal.instruments.results import run_results, trend
 from portal.partnerships.access import requires_role
-from portal.plugins import faults
 from portal.plugins.host import call_hook
-from portal.records import PartnershipInfo, RunInfo
+from portal.plugins.services import current_partnership, logged_in_user
+from portal.records import ResponseSummary, RunInfo
 from portal.rendering import render
 from portal.vocabulary import role_at_least
 
@@ -168,6 +167,17 @@ def _refuse_closed(run):
     return error_page(409, message, title="Not accepting answers")
 
 
+def response_summary(run, response):
+    """What plugins learn of a response: which questions were answered, and the values
+    only when the run is named (in the respondent's own request they could be tied to
+    the person)."""
+    given = {a.question_id: (a.value_text if a.value_num is None and a.value_date is None
+                             else a.value_date or a.value_num)
+             for a in response.answers}
+    return ResponseSummary(run=RunInfo.from_row(run), answered=tuple(sorted(given)),
+                           answers={} if run.anonymous else given)
+
+
 def _submit(run, answers):
     side = g.partnership.side_of(current_user.organization_id)
     try:
@@ -176,8 +186,9 @@ def _submit(run, answers):
         flash("You have already answered this run; the first submission counts.", "info")
         return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
     call_hook(current_app.extensions["portal_plugins"], "portal_response_submitted",
-              run=run, response=response, partnership=g.partnership,
-              respondent=None if run.anonymous else current_user._get_current_object())
+              run=RunInfo.from_row(run), response=response_summary(run, response),
+              partnership=current_partnership(),
+              respondent=None if run.anonymous else logged_in_user())
     flash("Thank you — your response is submitted." + (
         " It is stored without your name." if run.anonymous else ""), "success")
     return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
@@ -244,23 +255,11 @@ def _results_panels(run, rr):
     instrument = registry.live_instrument(run)
     if not rr.visible or rr.results is None or instrument is None:
         return [], []
-    host = current_app.extensions["portal_plugins"]
     errors = []
-    panels = []
-    for plugin_name, panel in call_hook(
-            host, "portal_results_panels", errors=errors, instrument=instrument,
-            run=RunInfo.from_row(run), partnership=PartnershipInfo.from_row(g.partnership),
-            results=rr.results):
-        if isinstance(panel, ResultsPanel):
-            panels.append(panel)
-            continue
-        # The host checks what hooks return; this keeps the page safe either way.
-        message = f"returned {type(panel).__name__}, not a ResultsPanel"
-        log.error("plugin %s: portal_results_panels %s", plugin_name, message)
-        faults.record(plugin_name, "portal_results_panels", message)
-        if host.strict:
-            raise TypeError(f"plugin {plugin_name}: portal_results_panels {message}")
-        errors.append((plugin_name, message))
+    panels = [panel for _, panel in call_hook(
+        current_app.extensions["portal_plugins"], "portal_results_panels", errors=errors,
+        instrument=instrument, run=RunInfo.from_row(run), partnership=current_partnership(),
+        results=rr.results)]
     return sorted(panels, key=lambda panel: (panel.weight, panel.title)), errors
 
 

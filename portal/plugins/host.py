@@ -265,7 +265,14 @@ def _instrument(value):
     return isinstance(value, Instrument)
 
 
+def _results_panel(value):
+    from portal.instruments.api import ResultsPanel
+
+    return isinstance(value, ResultsPanel)
+
+
 RETURNS["portal_instruments"] = ("an Instrument", _instrument)
+RETURNS["portal_results_panels"] = ("a ResultsPanel", _results_panel)
 
 
 class WrongResult(TypeError):
