@@ -338,7 +338,7 @@ def test_results_stay_readable_after_the_plugin_is_removed_or_upgraded(setup, ma
     assert "collected with version 1.0" in html and "Trust averages" in html
 
 
-def test_scoring_error_shows_an_error_card_and_the_page_renders(setup, make_app):
+def test_scoring_error_shows_a_calm_card_records_the_error_and_the_page_renders(setup, make_app):
     write_pulse(make_app.plugins_dir, score="lambda results: 1 / 0")
     app = make_app()
     with app.app_context():
@@ -350,10 +350,16 @@ def test_scoring_error_shows_an_error_card_and_the_page_renders(setup, make_app)
     overview = jim.get(f"/partnerships/{partnership.id}/")
     assert overview.status_code == 200
     html = overview.get_data(as_text=True)
-    assert "results could not be interpreted" in html and "ZeroDivisionError" in html
+    assert "Pulse check: this result could not be computed" in html
+    assert "ZeroDivisionError" not in html  # members never see a traceback text
     assert "Jim Halpert" in html  # the rest of the page is there
     run_page = jim.get(f"/partnerships/{partnership.id}/runs/{run_id(app)}/").get_data(as_text=True)
-    assert "The results could not be interpreted" in run_page and "We trust each other." in run_page
+    assert "This result could not be computed" in run_page and "We trust each other." in run_page
+    assert "ZeroDivisionError" not in run_page
+    admin = app.test_client()
+    login(admin, "admin@portal.example")
+    plugins_page = admin.get("/admin/plugins").get_data(as_text=True)
+    assert "score of pulse" in plugins_page and "ZeroDivisionError: division by zero" in plugins_page
 
 
 def test_raising_dashboard_card_plugin_gets_an_error_card(setup, make_app):

@@ -2,7 +2,7 @@
 each flagged item moved since (closing the loop, seed 003)."""
 import datetime as dt
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from portal import audit
@@ -10,13 +10,12 @@ from portal.accounts.models import User, utcnow
 from portal.forms import options
 from portal.instruments.forms import ActionForm, ActionStatusForm
 from portal.instruments.models import ActionItem, Run
-from portal.partnerships.access import requires_role
+from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.partnerships.models import PartnershipMember
 from portal.rendering import render
 from portal.vocabulary import role_at_least
 
-bp = Blueprint("actions", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>"
+bp = partnership_blueprint("actions", __name__, template_folder="templates")
 UNASSIGNED = (0, "Not assigned yet")
 
 
@@ -61,7 +60,7 @@ def _can_edit():
     return g.membership is not None and role_at_least(g.membership.role, "editor")
 
 
-@bp.route(f"{PREFIX}/actions")
+@bp.route("/actions")
 def index(partnership_id):
     items = list(ActionItem.select().where(ActionItem.partnership == g.partnership)
                  .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
@@ -71,7 +70,7 @@ def index(partnership_id):
                   today=dt.date.today(), status_form=ActionStatusForm())
 
 
-@bp.route(f"{PREFIX}/actions", methods=["POST"])
+@bp.route("/actions", methods=["POST"])
 @requires_role("editor")
 def create(partnership_id):
     form = action_form(g.partnership)
@@ -107,7 +106,7 @@ def _is_number(text):
     return True
 
 
-@bp.route(f"{PREFIX}/actions/<int:action_id>/status", methods=["POST"])
+@bp.route("/actions/<int:action_id>/status", methods=["POST"])
 def set_status(partnership_id, action_id):
     item = ActionItem.get_or_none(ActionItem.id == action_id, ActionItem.partnership == g.partnership)
     if item is None:

@@ -67,10 +67,10 @@ def _latest_results(partnership):
         title = run.meta["title"]
         if rr.score_error:
             cards.append(DashboardCard(
-                f"{title}: results could not be interpreted",
+                f"{title}: this result could not be computed",
                 render_template("instruments/_card_error.html", partnership=partnership, run=run,
                                 error=rr.score_error),
-                weight=50, tone="bad"))
+                weight=50, tone="warning"))
             continue
         due = run_ops.next_due(partnership.id, instrument) if instrument else None
         cards.append(DashboardCard(

@@ -7,12 +7,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from peewee import fn
 
 from portal.instruments import registry
 from portal.instruments.api import Interpretation, ItemResult, Results
 from portal.instruments.models import Answer, Response, Run
+from portal.plugins import faults
 
 log = logging.getLogger(__name__)
 SIDES = ("client", "supplier")
@@ -178,7 +179,12 @@ def run_results(run, today=None, score=True):
 
 
 def interpret(instrument, results):
-    """Call the plugin's scoring function; a failure becomes a message, not a 500."""
+    """Call the plugin's scoring function; a failure becomes a message, not a 500.
+
+    The failure is recorded for the site admin's plugins page under the plugin that
+    registered the instrument; pages tell members only that the interpretation is
+    missing (the figures are computed by the portal and stay correct).
+    """
     try:
         interpretation = instrument.score(results)
         if not isinstance(interpretation, Interpretation):
@@ -187,7 +193,12 @@ def interpret(instrument, results):
         return interpretation, ""
     except Exception as exc:  # noqa: BLE001 - plugin code
         log.exception("instrument %s failed to score", instrument.id)
-        return None, f"{type(exc).__name__}: {exc}"
+        message = f"{type(exc).__name__}: {exc}"
+        owner = current_app.extensions.get("portal_instruments", {}).get(instrument.id)
+        faults.record(owner[0] if owner else instrument.id, f"score of {instrument.id}", message)
+        if current_app.extensions["portal_plugins"].strict:
+            raise
+        return None, message
 
 
 def trend(current):

@@ -4,7 +4,7 @@ import datetime as dt
 import io
 import logging
 
-from flask import Blueprint, Response as HttpResponse, abort, current_app, flash, g, redirect, request, url_for
+from flask import Response as HttpResponse, abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -17,7 +17,7 @@ from portal.instruments.actions import action_form, movements
 from portal.instruments.forms import RunForm
 from portal.instruments.models import ActionItem, Answer, Response, Run
 from portal.instruments.results import run_results, trend
-from portal.partnerships.access import requires_role
+from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_partnership, logged_in_user
 from portal.records import ResponseSummary, RunInfo
@@ -25,8 +25,7 @@ from portal.rendering import render
 from portal.vocabulary import role_at_least
 
 log = logging.getLogger(__name__)
-bp = Blueprint("instruments", __name__, template_folder="templates")
-PREFIX = "/partnerships/<int:partnership_id>"
+bp = partnership_blueprint("instruments", __name__, template_folder="templates")
 # Seed 003: items averaging 3 or less on its 1-to-5 scale are discussed; the line is
 # drawn on charts of 1-to-5 scales only, since it means nothing on another range.
 DISCUSS_LINE = {(1, 5): 3}
@@ -43,7 +42,7 @@ def _is_editor():
     return g.membership is not None and role_at_least(g.membership.role, "editor")
 
 
-@bp.route(f"{PREFIX}/instruments")
+@bp.route("/instruments")
 def index(partnership_id):
     partnership = g.partnership
     all_runs = list(Run.select().where(Run.partnership == partnership)
@@ -66,7 +65,7 @@ def _member_options(partnership):
                    for m in members)
 
 
-@bp.route(f"{PREFIX}/instruments/<instrument_id>/runs/new", methods=["GET", "POST"])
+@bp.route("/instruments/<instrument_id>/runs/new", methods=["GET", "POST"])
 @requires_role("editor")
 def new_run(partnership_id, instrument_id):
     instrument = registry.get(instrument_id)
@@ -95,7 +94,7 @@ def new_run(partnership_id, instrument_id):
                   form=form, status=422 if form.errors else 200)
 
 
-@bp.route(f"{PREFIX}/runs/<int:run_id>/close", methods=["POST"])
+@bp.route("/runs/<int:run_id>/close", methods=["POST"])
 @requires_role("editor")
 def close(partnership_id, run_id):
     run = _run_or_404(run_id)
@@ -114,7 +113,7 @@ def _questions_by_section(questions):
     return sections
 
 
-@bp.route(f"{PREFIX}/runs/<int:run_id>/respond", methods=["GET", "POST"])
+@bp.route("/runs/<int:run_id>/respond", methods=["GET", "POST"])
 def respond(partnership_id, run_id):
     run = _run_or_404(run_id)
     if registry.live_instrument(run) is None:
@@ -219,7 +218,7 @@ def _respond_shared(run, questions):
                   status=status)
 
 
-@bp.route(f"{PREFIX}/runs/<int:run_id>/")
+@bp.route("/runs/<int:run_id>/")
 def run(partnership_id, run_id):
     run = _run_or_404(run_id)
     rr = run_results(run)
@@ -303,7 +302,7 @@ def _csv(filename, header, rows):
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route(f"{PREFIX}/runs/<int:run_id>/results.csv")
+@bp.route("/runs/<int:run_id>/results.csv")
 def results_csv(partnership_id, run_id):
     run = _run_or_404(run_id)
     rr = run_results(run)
@@ -335,7 +334,7 @@ def _declared_range(question):
     return None, None
 
 
-@bp.route(f"{PREFIX}/runs/<int:run_id>/answers.csv")
+@bp.route("/runs/<int:run_id>/answers.csv")
 def answers_csv(partnership_id, run_id):
     run = _run_or_404(run_id)
     if run.anonymous:
