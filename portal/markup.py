@@ -1,4 +1,9 @@
-"""Markdown to safe HTML, once, when text is saved (never per request: DESIGN §8)."""
+"""Markdown to safe HTML, once, when text is saved (never per request: DESIGN §8).
+
+The one pipeline for every text users write: the agreement's sections, library items
+and cohort posts all go through `convert` and then `sanitize` (nh3 with one allow-list:
+no script, no event handlers, no javascript: URLs), each turning on only what it needs.
+"""
 import markdown
 import nh3
 
@@ -8,11 +13,51 @@ ALLOWED_TAGS = {
     "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 
-def render_markdown(text):
-    """Rendered and sanitized: no script, no event handlers, no javascript: URLs."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "fenced_code"],
-                             output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+def convert(text, *, html_as_text=False, anchored_headings=False):
+    """(html, headings) from Markdown, before sanitizing.
+
+    `html_as_text`: HTML in the text is shown as typed instead of interpreted, so a
+    `<script>` in a post appears as characters rather than vanishing in the sanitizer.
+    `anchored_headings`: headings get ids, and `headings` lists them (level, id, name)
+    for a table of contents; otherwise it is empty.
+    """
+    md = markdown.Markdown(extensions=EXTENSIONS + (["toc"] if anchored_headings else []),
+                           extension_configs={"toc": {"permalink": False}}, output_format="html")
+    if html_as_text:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    html = md.convert(text or "")
+    headings = [(t["level"], t["id"], t["name"]) for t in _flatten(getattr(md, "toc_tokens", []))]
+    return html, headings
+
+
+def sanitize(html, *, images=False, heading_ids=False, rewrite_url=None):
+    """The allow-list applied to every rendered text; images and heading ids on request.
+
+    `rewrite_url(tag, attribute, value)` may change or drop (None) a URL, as nh3's
+    attribute filter does.
+    """
+    tags = ALLOWED_TAGS | ({"img"} if images else set())
+    attributes = dict(ALLOWED_ATTRIBUTES)
+    if images:
+        attributes["img"] = {"src", "alt", "title"}
+    if heading_ids:
+        attributes.update({h: {"id"} for h in ("h2", "h3", "h4")})
+    return nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
+                     link_rel="noopener noreferrer nofollow", attribute_filter=rewrite_url)
+
+
+def render_markdown(text, *, html_as_text=False):
+    """Rendered and sanitized text, for sections of the agreement and posts."""
+    html, _ = convert(text, html_as_text=html_as_text)
+    return sanitize(html)
+
+
+def _flatten(tokens):
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", []))

@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 
 import frontmatter
-import markdown
-import nh3
 import yaml
 from flask import current_app
 
@@ -20,7 +18,7 @@ from portal.accounts.models import utcnow
 from portal.content import search
 from portal.content.models import ContentItem, ContentProblem
 from portal.db import write_transaction
-from portal.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from portal import markup
 from portal.vocabulary import LIFECYCLE_STAGES, PARTNERSHIP_ROLES
 
 AUDIENCES = ("client", "supplier", "both")
@@ -92,23 +90,12 @@ def _rewrite_url(tag, attribute, value):
 
 
 def render(body):
-    """(html, toc) for an item body: sanitized, headings anchored."""
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "toc"],
-                           extension_configs={"toc": {"permalink": False}})
-    html = md.convert(body or "")
-    tags = ALLOWED_TAGS | {"img"}
-    attributes = {**ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title"},
-                  **{h: {"id"} for h in ("h2", "h3", "h4")}}
-    clean = nh3.clean(html, tags=tags, attributes=attributes, url_schemes={"http", "https", "mailto"},
-                      link_rel="noopener noreferrer nofollow", attribute_filter=_rewrite_url)
-    toc = [[t["level"], t["id"], t["name"]] for t in _flatten(md.toc_tokens) if t["level"] in (2, 3)]
+    """(html, toc) for an item body: sanitized, headings anchored, images from content/."""
+    html, headings = markup.convert(body, anchored_headings=True)
+    clean = markup.sanitize(html, images=True, heading_ids=True, rewrite_url=_rewrite_url)
+    toc = [[level, anchor, name] for level, anchor, name in headings if level in (2, 3)]
     return clean, toc if len(toc) >= TOC_FROM else []
 
-
-def _flatten(tokens):
-    for token in tokens:
-        yield token
-        yield from _flatten(token.get("children", []))
 
 
 def parse_file(path):

@@ -9,7 +9,6 @@ import datetime as dt
 from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from htmx_flask import request as htmx_request
 
 from portal import audit
 from portal.errors import error_page
@@ -21,7 +20,7 @@ from portal.expectations.models import RelationalExpectation
 from portal.expectations.roles import can_edit, sees_everyone
 from portal.expectations.vocabulary import direction_label, principle_groups, principle_label
 from portal.partnerships.access import partnership_blueprint, requires_role
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 
 bp = partnership_blueprint("expectations", __name__, "/expectations", template_folder="templates")
 HISTORY = ("expectation_created", "expectation_changed", "expectation_archived")
@@ -233,6 +232,6 @@ def _acknowledged(seen):
               "new wording and acknowledge it again.", "warning")
     if not done and not stale:
         flash("There was nothing to acknowledge.", "info")
-    if htmx_request.htmx:
+    if is_htmx():
         return _list_page()
     return redirect(_index_url())

@@ -14,7 +14,7 @@ from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_membership, current_partnership, logged_in_user
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 from portal.vocabulary import LIFECYCLE_STAGES, ROLE_LABELS
 
 bp = Blueprint("partnerships", __name__, template_folder="templates")
@@ -189,8 +189,6 @@ def _member_or_404(member_id):
 
 def _after_change():
     """htmx gets the refreshed member list in place; a plain form post is redirected."""
-    from htmx_flask import request
-
-    if request.htmx:
+    if is_htmx():
         return _members_page()
     return redirect(url_for("partnerships.members", partnership_id=g.partnership.id))

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from htmx_flask import request as htmx_request
 from werkzeug.routing import BuildError
 
 from portal import audit
@@ -22,7 +21,7 @@ from portal.content.cohorts.scope import cohort_or_404, entry_or_404, is_editor,
 from portal.content.reflections.sharing import shared_on
 from portal.errors import error_page
 from portal.partnerships.access import requires_role
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 
 MAX_REASON = 500
 
@@ -107,14 +106,14 @@ def add(partnership_id, cohort_id, item_id):
     if problem:
         draft = Draft("reply" if parent else "post", parent.id if parent else None, body, problem)
         return _thread_page(cohort, entry, draft, status=422,
-                            top=parent if htmx_request.htmx else None)
+                            top=parent if is_htmx() else None)
     post = add_post(cohort, entry.item, current_user.id, body, parent)
     message = "Your reply is posted." if parent else "Your post is published."
     if has_markup(body):
         message += (" It contains HTML, which is shown exactly as you typed it and never run; "
                     "nothing you wrote was lost.")
     flash(message, "success")
-    if parent is not None and htmx_request.htmx:
+    if parent is not None and is_htmx():
         return _thread_page(cohort, entry, top=parent)
     return redirect(_thread_url(cohort, entry.item_id, post.id))
 
@@ -159,7 +158,7 @@ def report(partnership_id, cohort_id, post_id):
     if refused:
         return refused
     top = post.parent if post.parent_id else post
-    in_place = top if htmx_request.htmx else None
+    in_place = top if is_htmx() else None
     if post.author_id == current_user.id:
         return error_page(409, f"This is your own post: change it within "
                                f"{int(EDIT_WINDOW.total_seconds() // 60)} minutes of posting, "

@@ -5,15 +5,13 @@ and the HTML rendered from it once, when saved (DESIGN §8).
 """
 import re
 
-import markdown
-import nh3
 import peewee
 
 from portal import audit
 from portal.accounts.models import User
 from portal.content.cohorts import clock
 from portal.content.cohorts.models import EDIT_WINDOW, CohortMember, Post
-from portal.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from portal.markup import render_markdown
 from portal.notifications import notify
 from portal.partnerships.models import PartnershipMember
 from portal.vocabulary import role_at_least
@@ -37,18 +35,10 @@ def may_post(cohort, user_id, membership):
 def render_post(text):
     """Markdown to sanitized HTML, with any HTML in the text shown as typed.
 
-    Sanitizing alone would silently drop a <script> and what it contains; turning off
-    raw HTML in the Markdown parser shows those characters as text instead, so nothing
-    the author wrote disappears, and nh3 still cleans the result with the allow-list
-    of portal.markup.
+    Sanitizing alone would silently drop a <script> and what it contains; showing raw
+    HTML as text instead keeps everything the author wrote on the page.
     """
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"],
-                           output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return nh3.clean(md.convert(text), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow")
+    return render_markdown(text, html_as_text=True)
 
 
 def has_markup(text):
