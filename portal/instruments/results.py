@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from flask import current_app, g, has_request_context
 from peewee import fn
 
-from portal.instruments import registry
-from portal.instruments.api import Interpretation, ItemResult, Results
+from portal.instruments import aggregate, registry
+from portal.instruments.api import Interpretation, Results
 from portal.instruments.models import Answer, Response, Run
 from portal.plugins import faults
 
 log = logging.getLogger(__name__)
-SIDES = ("client", "supplier")
-MAX_TEXTS = 200
+SIDES = aggregate.SIDES
 
 
 @dataclass
@@ -40,38 +39,22 @@ class RunResults:
         return self.visibility == "visible"
 
 
-def _as_date(value):
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _number_key(value):
-    return int(value) if float(value).is_integer() else value
-
-
-def _distribution(question, found):
-    """{answer value: how many}, every declared value listed (in declared order) first."""
-    dist = {value: 0 for value, _ in question.options}
-    for value in sorted(found, key=lambda v: (isinstance(v, str), v)):
-        dist[value] = dist.get(value, 0) + found[value]
-    return dist
-
-
 def _aggregate(run, questions):
     """({question id: ItemResult}, {side: {question id: ItemResult}}) for one run.
 
     One GROUP BY over the covering index (run, question, side, value) gives every
     numeric distribution for the whole run and for each side at once; counts and means
-    follow from the distributions. Choices and texts are read only for the questions
-    that have them.
+    follow from the distributions (aggregate.item_results). Choices and texts are read
+    only for the questions that have them.
     """
     by_id = {q.id: q for q in questions}
-    counts = {}  # (question id, side) -> {value: how many}
+    tally = aggregate.Tally()
     for qid, side, num, count in (
             Answer.select(Answer.question_id, Answer.side, Answer.value_num,
                           fn.COUNT(Answer.question_id))
             .where(Answer.run == run.id, Answer.value_num.is_null(False))
             .group_by(Answer.question_id, Answer.side, Answer.value_num).tuples()):
-        counts.setdefault((qid, side), {})[_number_key(num)] = count
+        tally.count(qid, side, aggregate.number_key(num), count)
     choice_ids = [q.id for q in questions if q.type == "choice"]
     if choice_ids:
         for qid, side, text, count in (
@@ -79,10 +62,7 @@ def _aggregate(run, questions):
                               fn.COUNT(Answer.question_id))
                 .where(Answer.run == run.id, Answer.question_id.in_(choice_ids))
                 .group_by(Answer.question_id, Answer.side, Answer.value_text).tuples()):
-            key = by_id[qid].answer_key(text)
-            values = counts.setdefault((qid, side), {})
-            values[key] = values.get(key, 0) + count
-    texts, dates = {}, {}
+            tally.count(qid, side, by_id[qid].answer_key(text), count)
     wordy = [q.id for q in questions if q.type in ("text", "step")]
     if wordy:
         # Sorted by the text itself, never by when it was written.
@@ -90,35 +70,9 @@ def _aggregate(run, questions):
                 Answer.select(Answer.question_id, Answer.side, Answer.value_text, Answer.value_date)
                 .where(Answer.run == run.id, Answer.question_id.in_(wordy))
                 .order_by(Answer.question_id, Answer.value_text).tuples()):
-            for scope in (None, side):
-                if text:
-                    texts.setdefault((qid, scope), []).append(text)
-                if date:
-                    dates.setdefault((qid, scope), []).append(_as_date(date))
-
-    def items(scope):
-        """Item results for the whole run (scope None) or for one side."""
-        out = {}
-        for q in questions:
-            found = {}
-            for (qid, side), values in counts.items():
-                if qid == q.id and scope in (None, side):
-                    for value, n in values.items():
-                        found[value] = found.get(value, 0) + n
-            dist = _distribution(q, found)
-            numeric = {v: n for v, n in dist.items() if not isinstance(v, str)}
-            total = sum(numeric.values())
-            mean = sum(v * n for v, n in numeric.items()) / total if total and q.numeric else None
-            written = texts.get((q.id, scope), [])
-            count = len(written) if q.type == "text" else sum(dist.values())
-            out[q.id] = ItemResult(question=q, count=count, mean=mean, distribution=dist,
-                                   texts=tuple(written[:MAX_TEXTS]),
-                                   dates=tuple(dates.get((q.id, scope), ())))
-        return out
-
-    overall = items(None)
-    by_side = {side: items(side) for side in SIDES}
-    return overall, by_side
+            tally.write(qid, side, text, date)
+    return (aggregate.item_results(questions, tally, None),
+            {side: aggregate.item_results(questions, tally, side) for side in SIDES})
 
 
 def _context(run, today=None):
