@@ -18,18 +18,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from portal.testing import empty_schema  # noqa: F401 - the tests and benchmarks use it from here
+
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
-
-
-def empty_schema(url):
-    """Drop everything in a database's public schema: a fresh start for a test or a run."""
-    import psycopg2
-
-    connection = psycopg2.connect(url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    connection.close()
 
 
 class MissingPostgres(RuntimeError):
