@@ -297,6 +297,21 @@ def plugins():
         sys.exit(1)
 
 
+@main.command("new-plugin")
+@click.argument("name")
+@click.option("--directory", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Where to write the plugin's folder.")
+def new_plugin(name, directory):
+    """Write an installable plugin package NAME: an instrument with its tests."""
+    from portal.scaffold import ScaffoldError, new_plugin as write
+
+    try:
+        folder = write(name, directory)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {folder}\n\nNext:\n  pip install -e '{folder}[test]'\n  pytest {folder}")
+
+
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext

@@ -28,7 +28,7 @@ from werkzeug.security import generate_password_hash
 from portal.instruments import aggregate
 from portal.instruments.answers import field_name, validate
 from portal.instruments.api import Results
-from portal.records import PartnershipInfo, UserInfo
+from portal.records import PartnershipInfo, RunInfo, UserInfo
 
 PASSWORD = "portal testing password"
 ROLES = ("sponsor", "editor", "member", "viewer")
@@ -148,6 +148,7 @@ class TestPartnership:
     info: PartnershipInfo
     people: dict = field(default_factory=dict)  # (role, side) -> UserInfo
     emails: dict = field(default_factory=dict)  # (role, side) -> email
+    runs: list = field(default_factory=list)  # RunInfo of the runs portal_answers opened
     password: str = PASSWORD
 
     @property
@@ -212,6 +213,7 @@ def portal_answers(portal_app, portal_partnership):
     through the answer form as a different person (members beyond the three who answer
     on a side are added), then returns the run's Results, or None when they are hidden
     (an anonymous run below its threshold). A refused answer fails with the page's text.
+    The run is added to `portal_partnership.runs`, for tests of its pages.
     """
     from portal.instruments import registry
     from portal.instruments.results import run_results
@@ -241,7 +243,9 @@ def portal_answers(portal_app, portal_partnership):
         with portal_app.app_context():
             from portal.instruments.models import Run
 
-            return run_results(Run.get_by_id(run.id), score=False).results
+            run = Run.get_by_id(run.id)
+            portal_partnership.runs.append(RunInfo.from_row(run))
+            return run_results(run, score=False).results
 
     return answer
 
