@@ -16,7 +16,7 @@ from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results, ResultsPanel,
     instrument_from_toml,
 )
-from portal.instruments.results import results_for_run
+from portal.instruments.results import instrument_runs, results_for_run
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.api import DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
@@ -59,6 +59,7 @@ __all__ = [
     # instruments
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
     "InstrumentError", "instrument_from_toml", "ResultsPanel", "results_for_run",
+    "instrument_runs",
     # storing data
     "Model", "write_transaction",
     # pages

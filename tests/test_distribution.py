@@ -206,3 +206,28 @@ def test_the_wheel_serves_the_portal_of_the_checkout_from_any_directory(installe
     expected = home / ".local" / "share" / "partnership-portal"
     assert f"Instance folder: {expected}" in output
     assert (expected / "portal.sqlite").is_file() and not (elsewhere / "instance").exists()
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="the wheel is checked once, in the SQLite pass")
+def test_a_new_plugin_and_the_docs_example_install_and_pass_their_own_tests(installed, tmp_path):
+    """`portal new-plugin acme_check && pip install ./acme_check && pytest acme_check`, and
+    the same for the walkthrough of docs/plugins.md, with the installed portal only."""
+    import shutil
+
+    bin_dir = installed / "venv" / "bin"
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PORTAL_") and k not in ("XDG_DATA_HOME", "PYTHONPATH")}
+    env["HOME"] = str(tmp_path / "home")
+    run([str(bin_dir / "portal"), "new-plugin", "acme_check"], cwd=tmp_path, env=env)
+    shutil.copytree(ROOT / "docs" / "examples" / "renewal", tmp_path / "renewal",
+                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__", "build"))
+    for package in ("acme_check", "renewal"):
+        run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet",
+             "--disable-pip-version-check", f"./{package}[test]"], cwd=tmp_path, env=env)
+        tested = subprocess.run([str(bin_dir / "pytest"), "-q", "-p", "no:cacheprovider", package],
+                                cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert tested.returncode == 0, tested.stdout[-3000:] + tested.stderr[-2000:]
+        assert re.search(r"\b3 passed\b", tested.stdout), tested.stdout[-500:]
+    listed = run([str(bin_dir / "portal"), "plugins"], cwd=tmp_path, env=env).stdout
+    assert re.search(r"^acme_check 0\.1\.0 \[loaded\] package acme-check", listed, re.M), listed
+    assert re.search(r"^renewal 1\.0\.0 \[loaded\] package portal-renewal", listed, re.M), listed

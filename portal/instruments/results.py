@@ -193,3 +193,19 @@ def results_for_run(run_id):
         return None
     rr = run_results(run, score=False)
     return rr.results if rr.visible else None
+
+
+def instrument_runs(instrument_id):
+    """The runs of an instrument in the current partnership, newest first, as RunInfo.
+
+    Empty unless the current user is a member of the partnership the page is about, as
+    for `results_for_run`, which reads a run's results.
+    """
+    from portal.records import RunInfo
+
+    if not has_request_context() or g.get("partnership") is None or g.get("membership") is None:
+        return []
+    runs = (Run.select().where(Run.partnership == g.partnership.id,
+                               Run.instrument_id == instrument_id)
+            .order_by(Run.opens_on.desc(), Run.id.desc()))
+    return [RunInfo.from_row(run) for run in runs]
