@@ -56,7 +56,11 @@ def create_app(test_config=None):
 
 
 def _install_plugins(app, host):
-    """Templates, static folders and blueprints from plugins; a name clash stops start-up."""
+    """Templates, static folders and blueprints from plugins.
+
+    Of two blueprints with one name, the second is refused and listed under its plugin;
+    the portal still starts, so the plugins page and `portal plugins` can say so.
+    """
     from portal.plugins.host import call_startup_hook
 
     for hook, attribute in (("portal_template_folders", "template_folders"),
@@ -69,9 +73,8 @@ def _install_plugins(app, host):
     owners = {bp_name: "the portal" for bp_name in app.blueprints}
     for plugin_name, blueprint in call_startup_hook(host, "portal_blueprints"):
         if blueprint.name in owners:
-            raise RuntimeError(
-                f"Plugin {plugin_name!r} registers a blueprint named {blueprint.name!r}, "
-                f"which {owners[blueprint.name]} already uses. Rename one of them."
-            )
+            host.refuse(plugin_name, f"blueprint {blueprint.name!r} refused: "
+                        f"{owners[blueprint.name]} already uses that name. Rename one of them.")
+            continue
         owners[blueprint.name] = f"plugin {plugin_name!r}"
         app.register_blueprint(blueprint)

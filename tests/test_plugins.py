@@ -152,7 +152,7 @@ def test_folder_plugin_package_brings_routes_templates_and_static(make_app):
     assert info.version == "2.5" and info.source.startswith("folder ")
 
 
-def test_duplicate_blueprint_names_stop_start_up_with_a_clear_error(make_app):
+def test_of_two_blueprints_with_one_name_the_second_is_refused_and_the_portal_starts(make_app):
     for name in ("one", "two"):
         write(make_app.plugins_dir, f"{name}.py", """
             from flask import Blueprint
@@ -164,8 +164,14 @@ def test_duplicate_blueprint_names_stop_start_up_with_a_clear_error(make_app):
             def portal_blueprints():
                 return bp
         """)
-    with pytest.raises(RuntimeError, match="blueprint named 'same_name'.*plugin 'one'"):
-        make_app()
+    app = make_app()
+    plugins = app.extensions["portal_plugins"].plugins
+    assert plugins["one"].problems == [] and plugins["two"].status == "loaded"
+    assert plugins["two"].problems == [
+        "blueprint 'same_name' refused: plugin 'one' already uses that name. Rename one of them."]
+    assert app.test_client().get("/login").status_code == 200
+    with pytest.raises(Exception, match="blueprint 'same_name' refused"):
+        make_app(PORTAL_PLUGINS_STRICT=True)
 
 
 def test_block_and_allow_lists(make_app):

@@ -27,7 +27,8 @@ def portal_blueprints():
 
     Routes whose URL contains `<int:partnership_id>` are partnership-scoped: the portal
     checks membership before your view runs (non-members get 404, viewers cannot write).
-    Blueprint names must be unique across plugins; a clash stops start-up.
+    Blueprint names must be unique: of two with one name, the second is refused and
+    listed under its plugin. `partnership_blueprint` makes one scoped to a partnership.
     """
 
 
@@ -55,10 +56,10 @@ def portal_static_folders():
 def portal_navigation_items(user, partnership, membership):
     """Return NavItem records (or a list) for the navigation of the current page.
 
-    `user` is the logged-in user (or an anonymous user), `partnership` the partnership
-    the page belongs to or None outside one, and `membership` the user's
-    PartnershipMember record there (with its `role`), or None. Items are sorted by their `weight`, then
-    label, so the order a user sees does not depend on the order plugins loaded.
+    `user` is the logged-in UserInfo, or None for a visitor; `partnership` the
+    PartnershipInfo of the page, or None outside one; `membership` the user's
+    MembershipInfo there (`role`, `side`), or None. Items are sorted by their `weight`,
+    then label, so the order a user sees does not depend on the order plugins loaded.
     """
 
 
@@ -66,8 +67,9 @@ def portal_navigation_items(user, partnership, membership):
 def portal_instruments():
     """Return an Instrument (or a list) that partnerships can run.
 
-    Instrument ids must be unique across plugins: a clash stops start-up. A plugin whose
-    hook raises or returns something that is not an Instrument is marked failed.
+    Instrument ids must be unique: of two with one id, the second is refused and listed
+    under its plugin. A plugin whose hook raises or returns something that is not an
+    Instrument is marked failed.
     """
 
 
@@ -97,8 +99,11 @@ def portal_migrations():
 def portal_dashboard_cards(partnership, membership, user):
     """Return DashboardCard records (or a list) for a partnership's overview page.
 
-    Called on every view of the page; keep it quick. A raising implementation is shown
-    as an error card and the rest of the page renders.
+    `partnership` is a PartnershipInfo, `membership` the viewer's MembershipInfo (None
+    for an organization admin who is not a member), `user` the viewer's UserInfo.
+    Called on every view of the page; keep it quick. An implementation that raises or
+    returns something else leaves a calm note in place of its card, and the error is
+    recorded for the site admin.
     """
 
 
@@ -106,9 +111,11 @@ def portal_dashboard_cards(partnership, membership, user):
 def portal_response_submitted(run, response, partnership, respondent):
     """Called after someone submitted a response to a run (in the same request).
 
-    `respondent` is the User — or None when the run is anonymous: an anonymous answer
-    must stay unlinkable, so plugins never learn who gave it. `response.answers` holds
-    the stored answers.
+    `run` is a RunInfo, `partnership` a PartnershipInfo, `response` a ResponseSummary
+    (`answered`: question ids; `answers`: {question id: value}, empty for anonymous
+    runs) and `respondent` the UserInfo — or None when the run is anonymous: an
+    anonymous answer must stay unlinkable, so plugins never learn who gave it, nor what
+    was given in the respondent's own request.
     """
 
 
