@@ -10,8 +10,10 @@ from pathlib import Path
 import portal
 
 ROOT = Path(__file__).resolve().parent.parent
-PLUGIN_CODE = sorted((ROOT / "plugins").rglob("*.py")) + sorted(
-    (ROOT / "tests" / "example_plugin").rglob("*.py"))
+EXAMPLES = [ROOT / "tests" / "example_plugin" / "portal_example_meeting_check",
+            ROOT / "docs" / "examples" / "acme", ROOT / "docs" / "examples" / "renewal" / "renewal"]
+PLUGIN_CODE = sorted(p for p in (ROOT / "plugins").rglob("*.py") if "migrations" not in p.parts) + sorted(
+    p for root in EXAMPLES for p in root.rglob("*.py") if "migrations" not in p.parts)
 
 
 def portal_imports(path):
@@ -48,8 +50,7 @@ def test_every_public_name_is_documented():
 
 # -- beyond imports: what plugin code and templates may reach ---------------------------------
 
-PLUGIN_ROOTS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").is_file()) + [
-    ROOT / "tests" / "example_plugin" / "portal_example_meeting_check"]
+PLUGIN_ROOTS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").is_file()) + EXAMPLES
 #: Reaching around the API: the rows the portal keeps for its own views, model internals,
 #: and the login library behind `logged_in_user()` / `login_required`.
 FORBIDDEN = {
