@@ -16,7 +16,7 @@ implementation is here and the rest lives in modules named after what they hold
 """
 from pathlib import Path
 
-from flask import render_template, url_for
+from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl
 
@@ -51,8 +51,7 @@ def portal_instruments():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem("Programs", url_for("kirkpatrick.programs", partnership_id=partnership.id),
-                   weight=58, area="partnership", endpoint="kirkpatrick.programs")
+    return NavItem.tab("Programs", "kirkpatrick.programs", partnership, weight=58)
 
 
 @hookimpl

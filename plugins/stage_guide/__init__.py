@@ -6,7 +6,7 @@ page, a navigation tab, and its own templates and data file beside its code.
 import tomllib
 from pathlib import Path
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template
 
 from portal import NavItem, current_partnership, hookimpl
 
@@ -37,5 +37,4 @@ def portal_blueprints():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem("Lifecycle guide", url_for("stage_guide.guide", partnership_id=partnership.id),
-                   weight=60, area="partnership", endpoint="stage_guide.guide")
+    return NavItem.tab("Lifecycle guide", "stage_guide.guide", partnership, weight=60)

@@ -1,5 +1,4 @@
 """The jointly written agreement as a feature: its pages and its tab."""
-from flask import url_for
 
 from portal import NavItem, hookimpl
 from portal.agreements import blueprint
@@ -20,5 +19,4 @@ def portal_models():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem("Agreement", url_for("agreements.show", partnership_id=partnership.id),
-                   weight=15, area="partnership", endpoint="agreements.show")
+    return NavItem.tab("Agreement", "agreements.show", partnership, weight=15)

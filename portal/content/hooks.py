@@ -3,7 +3,7 @@ the enablement dashboard, with their tabs and the overview card, through the hoo
 plugins use."""
 import datetime as dt
 
-from flask import render_template, url_for
+from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl, role_at_least
 from portal.content import cohorts, enablement, library_files, models, reflections, reviews, views
@@ -31,12 +31,9 @@ def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
     return [
-        NavItem("Library", url_for("content.index", partnership_id=partnership.id),
-                weight=35, area="partnership", endpoint="content.index"),
-        NavItem("Enablement", url_for("enablement.index", partnership_id=partnership.id),
-                weight=52, area="partnership", endpoint="enablement.index"),
-        NavItem("Cohorts", url_for("cohorts.index", partnership_id=partnership.id),
-                weight=55, area="partnership", endpoint="cohorts.index"),
+        NavItem.tab("Library", "content.index", partnership, weight=35),
+        NavItem.tab("Enablement", "enablement.index", partnership, weight=52),
+        NavItem.tab("Cohorts", "cohorts.index", partnership, weight=55),
     ]
 
 

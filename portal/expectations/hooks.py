@@ -6,7 +6,7 @@ page, so a new member sees them on their first visit (seed 003, PRM aspect #4: n
 members "must be briefed on the partnership's culture"). Editors, sponsors and org
 admins get a card naming who has not acknowledged the current wording yet.
 """
-from flask import g, render_template, url_for
+from flask import g, render_template
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.expectations import views
@@ -29,8 +29,7 @@ def portal_models():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem("Expectations", url_for("expectations.index", partnership_id=partnership.id),
-                   weight=30, area="partnership", endpoint="expectations.index")
+    return NavItem.tab("Expectations", "expectations.index", partnership, weight=30)
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 hooks plugins use."""
 import datetime as dt
 
-from flask import render_template, url_for
+from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.instruments import actions, registry, runs as run_ops, views
@@ -26,10 +26,8 @@ def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
     return [
-        NavItem("Instruments", url_for("instruments.index", partnership_id=partnership.id),
-                weight=40, area="partnership", endpoint="instruments.index"),
-        NavItem("Action plan", url_for("actions.index", partnership_id=partnership.id),
-                weight=45, area="partnership", endpoint="actions.index"),
+        NavItem.tab("Instruments", "instruments.index", partnership, weight=40),
+        NavItem.tab("Action plan", "actions.index", partnership, weight=45),
     ]
 
 

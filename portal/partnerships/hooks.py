@@ -24,9 +24,7 @@ def portal_navigation_items(user, partnership, membership):
                      endpoint="partnerships.index")]
     if membership is not None:
         items += [
-            NavItem("Overview", url_for("partnerships.show", partnership_id=partnership.id),
-                    weight=10, area="partnership", endpoint="partnerships.show"),
-            NavItem("Members", url_for("partnerships.members", partnership_id=partnership.id),
-                    weight=20, area="partnership", endpoint="partnerships.members"),
+            NavItem.tab("Overview", "partnerships.show", partnership, weight=10),
+            NavItem.tab("Members", "partnerships.members", partnership, weight=20),
         ]
     return items

@@ -1,6 +1,8 @@
 """Small records that plugins return from per-request hooks."""
 from dataclasses import dataclass
 
+from flask import url_for
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -15,6 +17,12 @@ class NavItem:
     weight: int = 100
     area: str = "main"
     endpoint: str | None = None  # marks the item current when this endpoint is shown
+
+    @classmethod
+    def tab(cls, label, endpoint, partnership, weight=100):
+        """A tab of a partnership page, linking to `endpoint` of that partnership."""
+        return cls(label, url_for(endpoint, partnership_id=partnership.id), weight=weight,
+                   area="partnership", endpoint=endpoint)
 
 
 @dataclass(frozen=True)

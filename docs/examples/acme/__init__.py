@@ -85,8 +85,7 @@ def portal_static_folders():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem("Acme", url_for("acme.page", partnership_id=partnership.id),
-                   weight=70, area="partnership", endpoint="acme.page")
+    return NavItem.tab("Acme", "acme.page", partnership, weight=70)
 
 
 @hookimpl
