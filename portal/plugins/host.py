@@ -96,7 +96,11 @@ class PluginHost:
 
 
 def _short_error(exc):
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    """The exception as Python prints its last line(s), without the module path of the
+    class (an admin reads "WrongResult: …", not "portal.plugins.host.WrongResult: …")."""
+    kind = type(exc)
+    text = "".join(traceback.format_exception_only(kind, exc)).strip()
+    return text.replace(f"{kind.__module__}.{kind.__qualname__}:", f"{kind.__name__}:", 1)
 
 
 def _import_from_path(module_name, path, fresh=False):
