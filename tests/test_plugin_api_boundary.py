@@ -102,3 +102,17 @@ def test_public_templates_and_endpoints_exist(app):
     for template in portal.PUBLIC_TEMPLATES:
         app.jinja_env.get_template(template)
     assert set(portal.PUBLIC_ENDPOINTS) <= set(app.view_functions)
+
+
+def test_the_portals_own_features_use_hooks_as_plugins_do():
+    """A core feature's hooks read only their arguments and the API, never the request's
+    `g`, so they prove the contract a plugin gets is enough."""
+    from portal.plugins.host import DEFAULT_PLUGINS
+
+    offences = []
+    for module in DEFAULT_PLUGINS:
+        path = ROOT / (module.replace(".", "/") + ".py")
+        for line_number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\bg\.|\bg\b,|import g\b", line):
+                offences.append(f"{path.relative_to(ROOT)}:{line_number}")
+    assert len(DEFAULT_PLUGINS) >= 8 and offences == []

@@ -6,7 +6,7 @@ page, so a new member sees them on their first visit (seed 003, PRM aspect #4: n
 members "must be briefed on the partnership's culture"). Editors, sponsors and org
 admins get a card naming who has not acknowledged the current wording yet.
 """
-from flask import g, render_template
+from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.expectations import views
@@ -45,7 +45,9 @@ def portal_dashboard_cards(partnership, membership, user):
             render_template("expectations/_card_mine.html", partnership=partnership,
                             items=mine, total=len(current.items), user_id=user.id),
             weight=1, tone="warning"))
-    if sees_everyone(membership, g.get("partnership_org_admin")):
+    # An admin of either organization follows up too (membership.side says they are one).
+    org_admin = user.is_site_admin or (user.is_org_admin and membership.side is not None)
+    if sees_everyone(membership, org_admin):
         # No expectations at all is a warning too: seed 003 (PRM aspect #4) asks for them.
         tone = "good" if current.items and current.everyone_done else "warning"
         cards.append(DashboardCard(
