@@ -1,7 +1,198 @@
-"""Shared form helpers."""
+"""Reading forms: one way for every page of the portal, and the helpers it needs.
+
+1. A form with a fixed set of fields is a subclass of `Form` (a `flask_wtf.FlaskForm`
+   that refuses NUL characters) in its feature's `forms.py`, validators and messages
+   there, and its view handles it with `form.validate_on_submit()`. Errors are shown
+   next to their fields with the `field` macro of templates/_forms.html where the page
+   draws the form with it; pages that answer a refusal with one notice show the
+   form's `first_error()`. A hidden id the page filled in is an `IdField`. A form of
+   buttons only is a bare `FlaskForm()`: validating it checks the CSRF token.
+   Plugins subclass `flask_wtf.FlaskForm` the same way (they cannot import this
+   module; plugins/kirkpatrick/forms.py shows how).
+2. Fields whose names are built from data (a conflict's `pick-<n>` and `text-<n>`, a
+   cohort's `due-<item id>`, the `seen` list of acknowledgements) are read with
+   `posted_text`, `posted_choice` and `posted_id_pairs`; an instrument's answers
+   `q-<id>` by instruments/answers.py, which checks them with `clean_text`, `choice`
+   and `finite_number`. All parse with the functions below, one parsing path safe
+   against hostile input (`IdField` and `id_value`, the coerce of a list of ids, use
+   `database_id` too). An id is ASCII digits within 1..MAX_DATABASE_ID, else absent;
+   text is stripped (unless its whitespace is content), refused when it holds a NUL
+   character (PostgreSQL cannot store one) or passes its declared maximum; a choice is
+   one of the allowed values, else absent; a number is written in ASCII and finite.
+   Plugins keep a small parser module written with the same rules
+   (plugins/supplier_selection/forms.py).
+3. No view reads `request.form.get("x")` for a fixed field, nor a dynamic field but
+   through these helpers.
+"""
+import math
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
+
+from portal.urls import MAX_DATABASE_ID
+
+NUL = "\x00"
+NUL_MESSAGE = ("This text contains a NUL character (\\0), which cannot be saved. Remove it "
+               "and send the form again.")
+DAMAGED_MESSAGE = "This form is damaged (a hidden value is wrong): reload the page and try again."
 
 
 def options(pairs):
     """Select options from (value, label) pairs, as WTForms 3.3+ wants them."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class BadValue(ValueError):
+    """A typed value that cannot be saved; its text says what to change."""
+
+
+# Parsing one value ---------------------------------------------------------------------
+
+def database_id(raw):
+    """An id as sent by a form: ASCII digits within 1..MAX_DATABASE_ID, else None.
+
+    "٣" (int() takes any script's digits), "1e3", "-4", " 7" and an id past the
+    INTEGER range (a driver error, not a 404) are all absent.
+    """
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_DATABASE_ID else None
+
+
+def id_value(value):
+    """The `coerce` of a field listing ids (checkboxes of people, of items): a posted
+    value through `database_id`, an int the code chose as it is; ValueError otherwise."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    parsed = database_id(value)
+    if parsed is None:
+        raise ValueError(f"not an id: {value!r}")
+    return parsed
+
+
+def id_pair(raw, separator=":"):
+    """Two ids sent as one value ("12:3", an expectation and its version), else None."""
+    if not isinstance(raw, str):
+        return None
+    head, found, tail = raw.partition(separator)
+    first, second = database_id(head), database_id(tail)
+    return (first, second) if found and first is not None and second is not None else None
+
+
+def clean_text(raw, max_length, *, strip=True, too_long=None):
+    """Typed text ready to save: "" when absent, stripped unless `strip=False` (where
+    whitespace is content, as in a section's text).
+
+    Raises BadValue when it holds a NUL character or is longer than `max_length`
+    (`too_long` is then the message).
+    """
+    text = raw if isinstance(raw, str) else ""
+    if strip:
+        text = text.strip()
+    if NUL in text:
+        raise BadValue(NUL_MESSAGE)
+    if len(text) > max_length:
+        raise BadValue(too_long or f"Keep this text under {max_length:,} characters.")
+    return text
+
+
+def choice(raw, allowed):
+    """`raw` when it is one of the allowed values, else None."""
+    return raw if isinstance(raw, str) and raw in allowed else None
+
+
+def finite_number(raw):
+    """A number typed with ASCII digits ("12", "-3.5", "1e3"), finite, else None."""
+    if not isinstance(raw, str) or not raw.isascii() or "_" in raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# Reading fields whose names are built from data ------------------------------------------
+
+def _posted(form):
+    return request.form if form is None else form
+
+
+def posted_text(name, max_length, *, default="", form=None, **options):
+    """The text posted under `name` through `clean_text` (raises BadValue); `default`
+    when nothing is posted under that name."""
+    raw = _posted(form).get(name)
+    return default if raw is None else clean_text(raw, max_length, **options)
+
+
+def posted_choice(name, allowed, default=None, *, form=None):
+    """The value posted under `name`: `default` when absent, None when not allowed."""
+    raw = _posted(form).get(name)
+    return default if raw is None else choice(raw, allowed)
+
+
+def posted_id_pairs(name, *, form=None):
+    """Every well-formed id pair posted under `name` (a list of checkboxes); others are
+    left out."""
+    pairs = (id_pair(raw) for raw in _posted(form).getlist(name))
+    return [pair for pair in pairs if pair is not None]
+
+
+# Forms with fixed fields -------------------------------------------------------------------
+
+def stripped(value):
+    """A field filter: text without surrounding whitespace."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _refuse_nul(form, field):
+    if any(isinstance(value, str) and NUL in value for value in field.raw_data or ()):
+        raise StopValidation(NUL_MESSAGE)
+
+
+class Form(FlaskForm):
+    """A FlaskForm whose every field refuses a NUL character first, with a message
+    next to the field, before any validator can take the text to the database."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [_refuse_nul, *field.validators]
+            return field
+
+
+class IdField(HiddenField):
+    """A hidden id the page filled in, read with `database_id`: None when left empty,
+    an error (DAMAGED_MESSAGE, or `message`) when it is anything but an id."""
+
+    def __init__(self, label=None, validators=None, message=DAMAGED_MESSAGE, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        self.data = database_id(raw)
+        if raw and self.data is None:
+            raise ValueError(self.message)
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+def first_error(form):
+    """The first message of an invalid form, for pages that show one notice."""
+    for field in form:
+        if field.errors:
+            return field.errors[0]
+    return None
+
+
+def damaged(form):
+    """After validating, the message of an `IdField` that came back wrong, or None: the
+    page filled it in, so the form did not come from it as it was drawn."""
+    return next((field.errors[0] for field in form
+                 if isinstance(field, IdField) and field.errors), None)

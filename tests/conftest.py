@@ -9,13 +9,15 @@ import re
 import threading
 
 import pytest
-from throwaway_postgres import empty_schema
 from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.db import database
 from portal.demo import load_demo
 from portal.migrations import upgrade
+
+# The testing kit plugin authors use (portal_app, portal_answers, …): tested here too.
+pytest_plugins = ["portal.testing"]
 
 DEMO_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
@@ -28,6 +30,8 @@ def make_app(tmp_path, monkeypatch):
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
     url = PG_URL or f"sqlite:///{tmp_path / 'instance' / 'portal.sqlite'}"
     if PG_URL:
+        from portal.testing import empty_schema  # after pytest registered the kit above
+
         empty_schema(PG_URL)
     plugins_dir = tmp_path / "plugins"
     plugins_dir.mkdir()

@@ -3,9 +3,7 @@ app that are exactly what the portal computes from the same answers."""
 import pytest
 from instrument_helpers import write_pulse
 
-from portal.testing import (  # noqa: F401 - fixtures are found by name
-    portal_answers, portal_app, portal_client, portal_partnership, results_of,
-)
+from portal.testing import results_of
 
 ANSWERS = [
     {"trust": 5, "pace": 2, "meets": True, "hours": 12, "mood": "up", "comment": "Keep going"},

@@ -1,11 +1,42 @@
 """The forms of a program page: the program itself, a metric, a measurement by hand and
-a benefit; each error message says what to enter instead."""
-from wtforms import (DateField, DecimalField, FloatField, Form, SelectField, StringField,
-                     TextAreaField)
+a benefit; each error message says what to enter instead.
+
+They follow the portal's idiom (portal/forms.py) as any plugin can: FlaskForm classes
+handled with `validate_on_submit()`, errors drawn next to fields by the `field` macro,
+and no NUL character (which PostgreSQL cannot store) in any field.
+"""
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from .tracking import LEVELS
+
+NUL_MESSAGE = "This text contains a NUL character (\\0), which cannot be saved. Remove it."
+
+
+def _no_nul(form, field):
+    if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
+        raise StopValidation(NUL_MESSAGE)
+
+
+class _Form(FlaskForm):
+    """A FlaskForm whose every field refuses a NUL character before its own validators."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [_no_nul, *field.validators]
+            return field
+
+
+class _PrefixedForm(_Form):
+    """One of the program page's three forms, told apart by a prefix (metric-name,
+    benefit-amount). The page's one `csrf_token` field is checked by the portal before
+    any POST reaches a view; a prefixed FlaskForm would look for `metric-csrf_token`."""
+
+    class Meta:
+        csrf = False
 
 
 def _not_before_start(form, field):
@@ -13,7 +44,7 @@ def _not_before_start(form, field):
         raise ValidationError("The program cannot end before it starts.")
 
 
-class ProgramForm(Form):
+class ProgramForm(_Form):
     name = StringField("Program name", [InputRequired("Give the program a name."), Length(max=160)])
     audience = StringField("Audience", [Optional(), Length(max=200)])
     starts_on = DateField("Starts on", [InputRequired("Enter the start date.")])
@@ -23,7 +54,7 @@ class ProgramForm(Form):
                         places=2)
 
 
-class MetricForm(Form):
+class MetricForm(_PrefixedForm):
     level = SelectField("Level", choices=[SelectChoice(str(k), f"{k} \u00b7 {v}") for k, v in LEVELS.items()],
                         validators=[InputRequired()])
     name = StringField("Metric name", [InputRequired("Name the metric."), Length(max=120)])
@@ -33,7 +64,7 @@ class MetricForm(Form):
     target = FloatField("Target", [InputRequired("Enter the target as a number.")])
 
 
-class MeasurementForm(Form):
+class MeasurementForm(_PrefixedForm):
     metric = SelectField("Metric", choices=[], validators=[InputRequired("Pick a metric.")])
     measured_on = DateField("Measured on", [InputRequired("Enter the date of the measurement.")])
     value = FloatField("Value", [InputRequired("Enter the value as a number.")])
@@ -41,7 +72,7 @@ class MeasurementForm(Form):
     note = StringField("Note", [Optional()])
 
 
-class BenefitForm(Form):
+class BenefitForm(_PrefixedForm):
     description = StringField("Benefit", [InputRequired("Describe the benefit."), Length(max=200)])
     amount = DecimalField("Monetary value", [InputRequired("Enter the benefit's value."),
                                              NumberRange(min=0, message="A benefit cannot be negative.")],

@@ -47,8 +47,8 @@ def program_summaries(partnership_id):
 @bp.route("", methods=["GET", "POST"])
 @requires_role("editor")
 def programs(partnership_id):
-    form = ProgramForm(request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    form = ProgramForm()
+    if form.validate_on_submit():
         program = Program.create(partnership_id=partnership_id, name=form.name.data.strip(),
                                  audience=(form.audience.data or "").strip(),
                                  starts_on=form.starts_on.data, ends_on=form.ends_on.data,
@@ -99,8 +99,8 @@ def _back(program):
 @requires_role("editor")
 def add_metric(partnership_id, program_id):
     program = _program(partnership_id, program_id)
-    form = MetricForm(request.form, prefix="metric")
-    valid = form.validate()
+    form = MetricForm(prefix="metric")
+    valid = form.validate_on_submit()
     name = (form.name.data or "").strip()
     if valid and Metric.select().where(Metric.program == program,
                                        peewee.fn.LOWER(Metric.name) == name.lower()).exists():
@@ -121,10 +121,10 @@ def add_metric(partnership_id, program_id):
 @requires_role("editor")
 def add_measurement(partnership_id, program_id):
     program = _program(partnership_id, program_id)
-    form = MeasurementForm(request.form, prefix="measurement")
+    form = MeasurementForm(prefix="measurement")
     form.metric.choices = [SelectChoice(str(m.id), m.name) for m in
                            Metric.select().where(Metric.program == program)]
-    if not form.validate():
+    if not form.validate_on_submit():
         return _render_program(program, measurement_form=form, status_code=400)
     metric = Metric.get(Metric.id == int(form.metric.data))
     Measurement.create(metric=metric, measured_on=form.measured_on.data, value=form.value.data,
@@ -164,8 +164,8 @@ def import_csv(partnership_id, program_id):
 @requires_role("editor")
 def add_benefit(partnership_id, program_id):
     program = _program(partnership_id, program_id)
-    form = BenefitForm(request.form, prefix="benefit")
-    if not form.validate():
+    form = BenefitForm(prefix="benefit")
+    if not form.validate_on_submit():
         return _render_program(program, benefit_form=form, status_code=400)
     benefit = Benefit.create(program=program, description=form.description.data.strip(),
                              amount=form.amount.data.quantize(MONEY),

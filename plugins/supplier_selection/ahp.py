@@ -55,10 +55,11 @@ def weigh(n, judgements):
 
 def judgement(raw):
     """A form value "L5" (left 5× as important), "R3" or "1" as a matrix entry, or None."""
-    raw = (raw or "").strip().upper()
+    raw = raw.strip().upper() if isinstance(raw, str) else ""
     if raw == "1":
         return 1.0
-    if len(raw) == 2 and raw[0] in "LR" and raw[1].isdigit() and int(raw[1]) in SCALE[1:]:
+    # One ASCII digit: str.isdigit() would take "٣" and int() read it as 3.
+    if len(raw) == 2 and raw[0] in "LR" and raw[1] in "23456789":
         value = float(raw[1])
         return value if raw[0] == "L" else 1.0 / value
     return None

@@ -1,14 +1,16 @@
 """Evaluating the candidates: evaluators join, score every candidate on every criterion
 (a draft until submitted, then sealed), admins moderate scores and decide; the decision
 creates the pilot partnership."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 
 from portal import (create_partnership, logged_in_user, login_required, record_audit,
                     write_transaction)
 
 from .access import edit_refusal, is_locked, load_selection
 from .blueprint import bp
-from .forms import parse_weight
+from .forms import (MAX_TEXT, DecisionForm, ScoreForm, clean_text, first_error, parse_score, parse_weight,
+                    posted)
 from .models import Candidate, Criterion, Evaluator, Moderated, Score, utc_now
 from .state import render_selection, selection_state
 
@@ -57,29 +59,38 @@ def score(selection_id):
                            "they cannot be changed or submitted again.")
     if selection.status == "decided":
         return _score_page(selection, me, 409, error="The selection is decided.")
+    form = ScoreForm()
+    if not form.validate_on_submit():
+        return _score_page(selection, me, 400, error=first_error(form))
     criteria = list(selection.criteria.order_by(Criterion.id))
     candidates = list(selection.candidates.order_by(Candidate.id))
     names = selection_state(selection)["cand_names"]
-    parsed, invalid, missing = {}, [], {}
+    typed = {}
+    parsed, invalid, bad_notes, missing = {}, [], [], {}
     for k in candidates:
         for c in criteria:
-            raw = request.form.get(f"score-{k.id}-{c.id}", "").strip()
-            note = request.form.get(f"note-{k.id}-{c.id}", "").strip()
+            score_name, note_name = f"score-{k.id}-{c.id}", f"note-{k.id}-{c.id}"
+            typed[score_name], typed[note_name] = posted(score_name), posted(note_name)
+            raw, note = typed[score_name].strip(), clean_text(typed[note_name])
+            if note is None:
+                bad_notes.append(f"{names[k.id]} / {c.name}")
+                continue
             if not raw:
                 missing.setdefault(names[k.id], []).append(c.name)
                 continue
-            try:
-                value = int(raw)
-            except ValueError:
-                value = None
-            if value is None or not 1 <= value <= 5:
+            value = parse_score(raw)
+            if value is None:
                 invalid.append(f"{names[k.id]} / {c.name}")
                 continue
             parsed[(k.id, c.id)] = (value, note)
     if invalid:
-        return _score_page(selection, me, 400, values=request.form,
+        return _score_page(selection, me, 400, values=typed,
                            error="Scores are whole numbers from 1 to 5; check "
                            + "; ".join(invalid) + ". Nothing was saved.")
+    if bad_notes:
+        return _score_page(selection, me, 400, values=typed,
+                           error=f"A note holds at most {MAX_TEXT:,} characters and no NUL "
+                           "character; check " + "; ".join(bad_notes) + ". Nothing was saved.")
     with write_transaction():
         for (k, c), (value, note) in parsed.items():
             existing = Score.get_or_none(Score.evaluator == me, Score.candidate == k,
@@ -89,13 +100,13 @@ def score(selection_id):
                 existing.save()
             else:
                 Score.create(evaluator=me, candidate=k, criterion=c, value=value, note=note)
-    if request.form.get("action") != "submit":
+    if form.action.data != "submit":
         flash("Your scores are saved as a draft; submit them when every one is given.", "success")
         return redirect(url_for(".score", selection_id=selection.id))
     if missing:
         detail = "; ".join(f"{cand}: {len(crits)} criteri{'on' if len(crits) == 1 else 'a'} "
                            f"({', '.join(crits)})" for cand, crits in missing.items())
-        return _score_page(selection, me, 400, values=request.form,
+        return _score_page(selection, me, 400, values=typed,
                            error="Not submitted: some scores are missing — " + detail
                            + ". What you entered is saved as a draft.")
     me.submitted_at = utc_now()
@@ -116,10 +127,12 @@ def moderate(selection_id):
     if not state["all_submitted"]:
         return render_selection(selection, 409, error="Scores stay sealed until every evaluator "
                                 "has submitted; moderate after that.")
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     new, bad = {}, []
     for k in state["candidates"]:
         for c in state["criteria"]:
-            raw = request.form.get(f"mod-{k.id}-{c.id}", "").strip()
+            raw = posted(f"mod-{k.id}-{c.id}").strip()
             if not raw:
                 new[(k.id, c.id)] = None
                 continue
@@ -150,10 +163,8 @@ def decide(selection_id):
     if not state["all_submitted"] or not state["results"] or not state["results"]["totals"]:
         return render_selection(selection, 409,
                                 error="Decide once every evaluator has submitted scores.")
-    try:
-        candidate_id = int(request.form.get("candidate_id", ""))
-    except ValueError:
-        candidate_id = None
+    form = DecisionForm()
+    candidate_id = form.candidate_id.data if form.validate_on_submit() else None
     candidate = next((k for k in state["candidates"] if k.id == candidate_id), None)
     if candidate is None:
         return render_selection(selection, 400, error="Choose one of the candidates.")

@@ -2,13 +2,14 @@
 pairwise judgements), and its candidate suppliers."""
 import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 
 from portal import logged_in_user, login_required, organizations, record_audit
 
 from . import ahp
 from .access import client_org, edit_refusal, is_editor, load_selection
 from .blueprint import bp
-from .forms import parse_weight
+from .forms import CandidateForm, CriterionForm, SelectionForm, first_error, parse_weight, posted
 from .models import DEFAULT_CRITERIA, DEFAULT_WEIGHT, Candidate, Criterion, Selection
 from .state import render_selection
 
@@ -19,19 +20,14 @@ def index():
     org = client_org()
     if org is None:
         abort(404)
-    errors = {}
-    form = {"name": "", "needs": "", "gaps": ""}
+    form = SelectionForm()
     if request.method == "POST":
         if not is_editor():
             abort(403)
-        form = {k: request.form.get(k, "").strip() for k in form}
-        if not form["name"]:
-            errors["name"] = "Give the selection a name."
-        elif len(form["name"]) > 160:
-            errors["name"] = "Keep the name under 160 characters."
-        if not errors:
+        if form.validate_on_submit():
             selection = Selection.create(client_org_id=org.id, created_by_id=logged_in_user().id,
-                                         **form)
+                                         name=form.name.data, needs=form.needs.data or "",
+                                         gaps=form.gaps.data or "")
             for name in DEFAULT_CRITERIA:
                 Criterion.create(selection=selection, name=name, weight=DEFAULT_WEIGHT)
             record_audit("supplier_selection_created", selection_id=selection.id,
@@ -42,8 +38,8 @@ def index():
     selections = list(Selection.select().where(Selection.client_org_id == org.id)
                       .order_by(Selection.created_at.desc(), Selection.id.desc()))
     return render_template("supplier_selection/index.html", selections=selections,
-                           can_edit=is_editor(), form=form, errors=errors,
-                           org=org), (400 if errors else 200)
+                           can_edit=is_editor(), form=form,
+                           org=org), (400 if form.errors else 200)
 
 
 @bp.route("/selections/<int:selection_id>")
@@ -59,18 +55,13 @@ def add_criterion(selection_id):
     refused = edit_refusal(selection, structure=True)
     if refused:
         return render_selection(selection, 409, error=refused)
-    name = request.form.get("name", "").strip()
-    weight = parse_weight(request.form.get("weight", ""))
-    if not name or len(name) > 160:
-        return render_selection(selection, 400,
-                                error="Give the criterion a name (up to 160 characters).",
-                                criterion_form=request.form)
-    if weight is None:
-        return render_selection(selection, 400, error="A weight is a number of 0 or more.",
-                                criterion_form=request.form)
+    form = CriterionForm()
+    if not form.validate_on_submit():
+        return render_selection(selection, 400, error=first_error(form), criterion_form=form)
+    name, weight = form.name.data, parse_weight(form.weight.data)
     if selection.criteria.where(peewee.fn.LOWER(Criterion.name) == name.lower()).exists():
         return render_selection(selection, 400, error=f"There is already a criterion “{name}”.",
-                                criterion_form=request.form)
+                                criterion_form=form)
     Criterion.create(selection=selection, name=name, weight=weight)
     flash(f"Criterion “{name}” added.", "success")
     return redirect(url_for(".show", selection_id=selection.id))
@@ -104,20 +95,23 @@ def set_weights(selection_id):
     refused = edit_refusal(selection)
     if refused:
         return render_selection(selection, 409, error=refused)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
     criteria = list(selection.criteria)
+    typed = {f"weight-{c.id}": posted(f"weight-{c.id}") for c in criteria}
     new, bad = {}, []
     for c in criteria:
-        weight = parse_weight(request.form.get(f"weight-{c.id}", ""))
+        weight = parse_weight(typed[f"weight-{c.id}"])
         if weight is None:
             bad.append(c.name)
         new[c.id] = weight
     if bad:
-        return render_selection(selection, 400, weight_form=request.form,
+        return render_selection(selection, 400, weight_form=typed,
                                 error="Weights are numbers of 0 or more; check: " + ", ".join(bad)
                                 + ". Nothing was changed.")
     total = sum(new.values())
     if criteria and total <= 0:
-        return render_selection(selection, 400, weight_form=request.form,
+        return render_selection(selection, 400, weight_form=typed,
                                 error="At least one criterion needs a weight above 0. "
                                       "Nothing was changed.")
     for c in criteria:
@@ -134,6 +128,10 @@ def _pairs(criteria):
     return [(i, j) for i in range(len(criteria)) for j in range(i + 1, len(criteria))]
 
 
+def _pair_name(criteria, i, j):
+    return f"pair-{criteria[i].id}-{criteria[j].id}"
+
+
 @bp.route("/selections/<int:selection_id>/pairwise", methods=["GET", "POST"])
 @login_required
 def pairwise(selection_id):
@@ -141,14 +139,17 @@ def pairwise(selection_id):
     selection = load_selection(selection_id)
     criteria = list(selection.criteria)
     pairs = _pairs(criteria)
-    values, error, strays, cr = request.form, None, [], None
+    values, error, strays, cr = {}, None, [], None
     if request.method == "POST":
         refused = edit_refusal(selection)
         if refused:
             return render_selection(selection, 409, error=refused)
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        values = {name: posted(name) for name in (_pair_name(criteria, i, j) for i, j in pairs)}
         judgements, missing = {}, 0
         for i, j in pairs:
-            value = ahp.judgement(request.form.get(f"pair-{criteria[i].id}-{criteria[j].id}"))
+            value = ahp.judgement(values[_pair_name(criteria, i, j)])
             if value is None:
                 missing += 1
             else:
@@ -183,17 +184,16 @@ def add_candidate(selection_id):
         return render_selection(selection, 409, error=refused)
     suppliers = {o.id: o.name for o in organizations(kind="supplier")
                  if o.id != selection.client_org_id}
-    try:
-        org_id = int(request.form.get("supplier_org_id", ""))
-    except ValueError:
-        org_id = None
+    form = CandidateForm()
+    if not form.validate_on_submit():
+        return render_selection(selection, 400, error=first_error(form))
+    org_id = form.supplier_org_id.data
     if org_id not in suppliers:
         return render_selection(selection, 400, error="Choose a supplier organization.")
     if selection.candidates.where(Candidate.supplier_org_id == org_id).exists():
         return render_selection(selection, 400,
                                 error=f"{suppliers[org_id]} is already a candidate.")
-    Candidate.create(selection=selection, supplier_org_id=org_id,
-                     notes=request.form.get("notes", "").strip())
+    Candidate.create(selection=selection, supplier_org_id=org_id, notes=form.notes.data or "")
     flash(f"{suppliers[org_id]} added as a candidate.", "success")
     return redirect(url_for(".show", selection_id=selection.id))
 

@@ -1,31 +1,30 @@
 """Forms for logging in, profiles and managing an organization's people."""
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from portal.forms import options
+from portal.forms import Form, options
 from portal.vocabulary import ORG_ROLES
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
 MIN_PASSWORD = 10
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField("Name", validators=[
         DataRequired("Enter your name."), Length(max=120, message="Keep the name under 120 characters.")])
     timezone = SelectField("Time zone", choices=options((tz, tz.replace("_", " ")) for tz in TIMEZONES),
                            invalid_choice_message="Choose a time zone from the list.")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
     new = PasswordField("New password", validators=[
         DataRequired("Enter a new password."),
@@ -39,7 +38,7 @@ def _email_field():
         Length(max=254)])
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
     email = _email_field()
     password = PasswordField("Initial password", validators=[
@@ -48,5 +47,5 @@ class NewUserForm(FlaskForm):
     org_role = SelectField("Role in the organization", choices=options(ORG_ROLES), default="member")
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(Form):
     theme = SelectField("Theme", invalid_choice_message="Pick one of the installed themes.")

@@ -1,20 +1,19 @@
 """Forms for the site admin: organizations, partnerships, people of any organization."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.accounts.forms import NewUserForm
-from portal.forms import options
+from portal.forms import Form, options
 from portal.vocabulary import LIFECYCLE_STAGES, ORGANIZATION_KINDS
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the organization's name."),
                                            Length(max=120)])
     kind = SelectField("Kind", choices=options(ORGANIZATION_KINDS))
 
 
-class PartnershipForm(FlaskForm):
+class PartnershipForm(Form):
     name = StringField("Name", validators=[DataRequired("Name the partnership."), Length(max=160)])
     client = SelectField("Client organization", coerce=int,
                          invalid_choice_message="Choose an existing organization.")

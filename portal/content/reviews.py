@@ -13,14 +13,16 @@ counts only when it is due, so a double click or a stale tab cannot climb two ru
 import datetime as dt
 
 import peewee
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import User, utcnow
+from portal.content.forms import ReviewForm
 from portal.content.models import Completion, ContentItem
 from portal.db import BaseModel, is_sqlite, write_transaction
+from portal.forms import first_error
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.rendering import render
 
@@ -213,10 +215,11 @@ def review(partnership_id, item_id):
 @bp.route("/<int:item_id>", methods=["POST"])
 def answer(partnership_id, item_id):
     schedule = _schedule_or_404(item_id)
-    outcome = request.form.get("outcome")
-    if outcome not in OUTCOMES:
-        flash("Choose “I remembered” or “I need to re-read”.", "error")
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
         return redirect(url_for("reviews.review", partnership_id=partnership_id, item_id=item_id))
+    outcome = form.outcome.data
     item = schedule.item
     moved = record_review(current_user, g.partnership, item, OUTCOMES[outcome])
     if moved is None:

@@ -3,14 +3,16 @@ the organization's own items written in the portal."""
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from portal import audit
 from portal.content import library, search, tailoring
-from portal.content.forms import ItemForm
+from portal.content.forms import FeedbackForm, ItemForm, NoteForm, PreviewForm
 from portal.content.models import (
     Completion, ContentItem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
 )
 from portal.db import write_transaction
+from portal.forms import first_error
 from portal.markup import render_markdown
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.rendering import render
@@ -155,17 +157,15 @@ def complete(partnership_id, slug):
 @bp.route("/<slug>/feedback", methods=["POST"])
 def feedback(partnership_id, slug):
     item = _item_or_404(slug)
-    _check_form()
-    helpful = request.form.get("helpful")
-    comment = (request.form.get("comment") or "").strip()
-    if helpful not in ("1", "0") or len(comment) > 2000:
-        flash("Say whether the item helped (and keep a comment under 2,000 characters).", "error")
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
         return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
     with write_transaction():
         (Feedback.delete().where(Feedback.user == current_user.id, Feedback.partnership == g.partnership,
                                  Feedback.item == item).execute())
         Feedback.create(user=current_user.id, partnership=g.partnership, item=item,
-                        helpful=helpful == "1", comment=comment)
+                        helpful=form.helpful.data == "1", comment=form.comment.data)
     flash("Thank you for your feedback.", "success")
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug) + "#feedback")
 
@@ -190,11 +190,11 @@ def pin(partnership_id, slug):
 @requires_role("editor")
 def note(partnership_id, slug):
     item = _item_or_404(slug)
-    _check_form()
-    body = (request.form.get("body") or "").strip()
-    if len(body) > 5000:
-        flash("Keep the note under 5,000 characters; it was not saved.", "error")
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(first_error(form), "error")
         return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
+    body = form.body.data
     with write_transaction():
         PartnershipNote.delete().where(PartnershipNote.partnership == g.partnership,
                                        PartnershipNote.item == item).execute()
@@ -287,5 +287,10 @@ def edit(partnership_id, slug):
 @requires_role("editor")
 def preview(partnership_id):
     """The Markdown editor's preview (htmx), rendered and sanitized like the real thing."""
-    html, toc = library.render((request.form.get("body") or "")[:100_000])
+    form = PreviewForm()
+    if not form.validate_on_submit():
+        # Shown in place of the preview (htmx does not swap error responses); nothing is saved.
+        return render("content/_preview.html",
+                      preview=Markup('<p class="field__error">{}</p>').format(first_error(form)))
+    html, toc = library.render(form.body.data)
     return render("content/_preview.html", preview=html)

@@ -1,14 +1,13 @@
 """The expectation form; its messages say what to do, next to the field concerned."""
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.expectations.models import MAX_TEXT
 from portal.expectations.vocabulary import DIRECTIONS, PRINCIPLES
-from portal.forms import options
+from portal.forms import Form, IdField, options
 
 NO_OWNER = (0, "No owner yet")
 
@@ -24,7 +23,7 @@ class ReviewDateField(DateField):
             raise ValueError(message) from exc
 
 
-class ExpectationForm(FlaskForm):
+class ExpectationForm(Form):
     direction = SelectField(
         "Who expects this of whom", choices=options(DIRECTIONS),
         invalid_choice_message="Choose who expects this of whom.")
@@ -58,3 +57,9 @@ class ExpectationForm(FlaskForm):
         # must lie ahead, or the expectation would be overdue the moment it is saved.
         if field.data and field.data < dt.date.today() and field.data != self._saved_review_on:
             raise ValidationError("Choose a review date from today on.")
+
+
+class AcknowledgeForm(Form):
+    """One expectation's button: the version of the wording the member read."""
+
+    version = IdField()

@@ -12,10 +12,11 @@ from flask_wtf import FlaskForm
 
 from portal import audit
 from portal.errors import error_page
+from portal.forms import posted_id_pairs
 from portal.expectations import changes
 from portal.expectations.acknowledgements import acknowledge as record_acknowledgements
 from portal.expectations.acknowledgements import board, members_of
-from portal.expectations.forms import ExpectationForm
+from portal.expectations.forms import AcknowledgeForm, ExpectationForm
 from portal.expectations.models import RelationalExpectation
 from portal.expectations.roles import can_edit, sees_everyone
 from portal.expectations.vocabulary import direction_label, principle_groups, principle_label
@@ -188,16 +189,6 @@ def archive(partnership_id, expectation_id):
     return redirect(_index_url())
 
 
-def _seen_versions(values):
-    """`id:version` pairs from the form, as the member saw them; anything else is ignored."""
-    seen = {}
-    for value in values:
-        head, _, tail = value.partition(":")
-        if head.isdigit() and tail.isdigit() and len(head) < 10 and len(tail) < 10:
-            seen[int(head)] = int(tail)
-    return seen
-
-
 # Acknowledging is reading: viewers are members who must be briefed too, so they may
 # send this; tests/test_authorization.py lists both views in VIEWER_WRITES.
 @bp.route("/<int:expectation_id>/acknowledge", methods=["POST"])
@@ -207,20 +198,23 @@ def acknowledge(partnership_id, expectation_id):
     if expectation.archived:
         return error_page(409, "This expectation is archived; it needs no acknowledgement.",
                           title="Archived")
-    version = request.form.get("version", "")
-    seen = {expectation.id: int(version)} if version.isdigit() and len(version) < 10 else {}
-    return _acknowledged(seen)
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _acknowledged({expectation.id: form.version.data} if form.version.data else {})
 
 
 @bp.route("/acknowledge", methods=["POST"])
 @requires_role("viewer")
 def acknowledge_all(partnership_id):
-    return _acknowledged(_seen_versions(request.form.getlist("seen")))
+    """The `seen` list holds `id:version` for each expectation as the member read it;
+    anything else in it is left out."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    return _acknowledged(dict(posted_id_pairs("seen")))
 
 
 def _acknowledged(seen):
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     done, stale = record_acknowledgements(g.partnership, current_user, seen)
     if done:
         audit.record("expectations_acknowledged", partnership=g.partnership,

@@ -2,14 +2,16 @@
 each flagged item moved since (closing the loop, seed 003)."""
 import datetime as dt
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
 
 from portal import audit
 from portal.accounts.models import User, utcnow
-from portal.forms import options
+from portal.errors import error_page
+from portal.forms import choice, damaged, finite_number, options
 from portal.instruments.forms import ActionForm, ActionStatusForm
 from portal.instruments.models import ActionItem, Run
+from portal.instruments.registry import questions_of
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.partnerships.models import PartnershipMember
 from portal.rendering import render
@@ -74,19 +76,20 @@ def index(partnership_id):
 @requires_role("editor")
 def create(partnership_id):
     form = action_form(g.partnership)
-    run = None
-    if request.form.get("run_id", "").isdigit():
-        run = Run.get_or_none(Run.id == int(request.form["run_id"]), Run.partnership == g.partnership)
     if not form.validate_on_submit():
+        if damaged(form):
+            return error_page(400, damaged(form))
         items = list(ActionItem.select().where(ActionItem.partnership == g.partnership))
         return render("instruments/actions.html", partnership=g.partnership, items=items,
                       form=form, today=dt.date.today(), status_form=ActionStatusForm(),
                       status=422)
-    baseline = request.form.get("baseline")
+    run = None
+    if form.run_id.data is not None:
+        run = Run.get_or_none(Run.id == form.run_id.data, Run.partnership == g.partnership)
     item = ActionItem.create(
         partnership=g.partnership, run=run, instrument_id=run.instrument_id if run else None,
-        question_id=(request.form.get("question_id") or None) if run else None,
-        baseline=float(baseline) if baseline and _is_number(baseline) else None,
+        question_id=_question_of(run, form.question_id.data),
+        baseline=finite_number(form.baseline.data) if run else None,
         text=form.text.data.strip(), due_on=form.due_on.data,
         client_owner=form.client_owner.data or None,
         supplier_owner=form.supplier_owner.data or None,
@@ -98,12 +101,11 @@ def create(partnership_id):
     return redirect(url_for("actions.index", partnership_id=partnership_id))
 
 
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+def _question_of(run, question_id):
+    """The flagged question, when it is one of the run's; None for a plain action."""
+    if run is None:
+        return None
+    return choice(question_id, {q.id for q in questions_of(run)})
 
 
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
@@ -123,5 +125,6 @@ def set_status(partnership_id, action_id):
         flash(f"The action is now {item.status_label.lower()}.", "success")
     else:
         flash("Choose open, in progress or done.", "error")
-    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/partnerships/")
+    back = form.back.data or ""
+    return redirect(back if back.startswith("/partnerships/") and not form.back.errors
                     else url_for("actions.index", partnership_id=partnership_id))

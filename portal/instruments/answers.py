@@ -6,6 +6,7 @@ from peewee import IntegrityError
 
 from portal.accounts.models import utcnow
 from portal.db import write_transaction
+from portal.forms import BadValue, choice, clean_text, finite_number
 from portal.instruments.models import Answer, Draft, Participation, Response
 
 MAX_TEXT = 5000
@@ -33,11 +34,8 @@ def raw_from_form(questions, form):
 
 
 def _number(text):
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        return None
-    return value if value == value and abs(value) != float("inf") else None
+    """A number as typed, with a decimal comma too ("3,5")."""
+    return finite_number(text.replace(",", "."))
 
 
 def validate(questions, raw, today=None):
@@ -48,7 +46,6 @@ def validate(questions, raw, today=None):
         value = raw.get(q.id, "")
         if q.type == "step":
             value = value if isinstance(value, dict) else {}
-            note = (value.get("note") or "").strip()
             done_on = None
             if value.get("date"):
                 try:
@@ -59,8 +56,11 @@ def validate(questions, raw, today=None):
                 if done_on > today:
                     errors[q.id] = "The date a step was done cannot be in the future."
                     continue
-            if len(note) > MAX_TEXT:
-                errors[q.id] = "Keep the note under 5,000 characters."
+            try:
+                note = clean_text(value.get("note"), MAX_TEXT,
+                                  too_long="Keep the note under 5,000 characters.")
+            except BadValue as exc:
+                errors[q.id] = str(exc)
                 continue
             answers[q.id] = (1.0 if value.get("done") else 0.0, note or None, done_on)
             continue
@@ -72,12 +72,12 @@ def validate(questions, raw, today=None):
         if q.type == "scale":
             # Exactly the text of a point of the declared range ("7", "-2"): no other
             # spelling of a number ("٧", "7.0", "+7") is an answer.
-            if value not in {str(point) for point in q.points}:
+            if choice(value, {str(point) for point in q.points}) is None:
                 errors[q.id] = f"Choose a value from {q.points[0]} to {q.points[-1]}."
             else:
                 answers[q.id] = (float(value), None, None)
         elif q.type == "yesno":
-            if value not in {"0", "1"}:
+            if choice(value, {"0", "1"}) is None:
                 errors[q.id] = "Answer yes or no."
             else:
                 answers[q.id] = (float(value), None, None)
@@ -95,15 +95,16 @@ def validate(questions, raw, today=None):
             else:
                 answers[q.id] = (number, None, None)
         elif q.type == "choice":
-            if value not in {str(v) for v, _ in q.options}:
+            if choice(value, {str(v) for v, _ in q.options}) is None:
                 errors[q.id] = "Choose one of the options."
             else:
                 answers[q.id] = (None, value, None)
         elif q.type == "text":
-            if len(value) > MAX_TEXT:
-                errors[q.id] = "Keep the answer under 5,000 characters."
-            else:
-                answers[q.id] = (None, value, None)
+            try:
+                answers[q.id] = (None, clean_text(value, MAX_TEXT,
+                                                  too_long="Keep the answer under 5,000 characters."), None)
+            except BadValue as exc:
+                errors[q.id] = str(exc)
     return answers, errors
 
 

@@ -1,16 +1,17 @@
-"""Forms for opening a run and for action items (answers are read by answers.py)."""
+"""Forms for opening a run, answering one and for action items (the answers themselves,
+one field per question, are read by answers.py)."""
 import datetime as dt
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.forms import options
+from portal.forms import Form, IdField, options
 from portal.instruments.models import ACTION_STATUSES, AUDIENCES
 from portal.instruments.runs import MIN_RESPONSES
 
 
-class RunForm(FlaskForm):
+class RunForm(Form):
     title = StringField("Title", validators=[DataRequired("Give the run a title."), Length(max=160)])
     opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date.")])
     closes_on = DateField("Closes on", validators=[Optional()])
@@ -40,15 +41,27 @@ class RunForm(FlaskForm):
                 raise ValidationError("Choose members of this partnership.")
 
 
-class ActionForm(FlaskForm):
+class AnswersForm(Form):
+    """The answer page's own field: which button was pressed (submit, or save a draft)."""
+
+    action = StringField()
+
+
+class ActionForm(Form):
     text = TextAreaField("Action", validators=[DataRequired("Describe the action."), Length(max=2000)])
     client_owner = SelectField("Owner on the client side", coerce=int,
                                invalid_choice_message="Choose a member of the client side.")
     supplier_owner = SelectField("Owner on the supplier side", coerce=int,
                                  invalid_choice_message="Choose a member of the supplier side.")
     due_on = DateField("Due on", validators=[Optional()])
+    # Sent by a flagged result of a run (run.html): the run, the flagged question and
+    # its result then, so that the next run shows how the item moved.
+    run_id = IdField()
+    question_id = HiddenField()  # kept only when it names a question of the run
+    baseline = HiddenField()
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     status = SelectField("Status", choices=options(ACTION_STATUSES),
                          invalid_choice_message="Choose open, in progress or done.")
+    back = HiddenField()  # the page to return to, when it is one of the portal's

@@ -14,7 +14,7 @@ from portal.forms import options
 from portal import charts
 from portal.instruments import answers as answer_store, registry, runs as run_ops
 from portal.instruments.actions import action_form, movements
-from portal.instruments.forms import RunForm
+from portal.instruments.forms import AnswersForm, RunForm
 from portal.instruments.models import ActionItem, Answer, Response, Run
 from portal.instruments.results import run_results, trend
 from portal.partnerships.access import partnership_blueprint, requires_role
@@ -136,10 +136,11 @@ def respond(partnership_id, run_id):
     errors, status = {}, 200
     raw = answer_store.load_draft(run, current_user) or {}
     if request.method == "POST":
-        if not FlaskForm().validate_on_submit():
+        form = AnswersForm()
+        if not form.validate_on_submit():
             abort(400)
         raw = answer_store.raw_from_form(questions, request.form)
-        if request.form.get("action") == "submit":
+        if form.action.data == "submit":
             answers, errors = answer_store.validate(questions, raw)
             if not errors:
                 return _submit(run, answers)
@@ -200,7 +201,7 @@ def _respond_shared(run, questions):
     if request.method == "POST":
         if not _is_editor():
             abort(403)
-        if not FlaskForm().validate_on_submit():
+        if not AnswersForm().validate_on_submit():
             abort(400)
         if run.status != "open":
             return _refuse_closed(run)

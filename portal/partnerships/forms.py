@@ -1,22 +1,21 @@
 """Forms for a partnership's members and lifecycle stage."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from portal.forms import options
+from portal.forms import Form, options
 from portal.vocabulary import LIFECYCLE_STAGES, PARTNERSHIP_ROLES
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     user = SelectField("Person", coerce=int, validators=[DataRequired("Choose a person.")],
                        invalid_choice_message="Choose someone from the list.")
     role = SelectField("Role", choices=options(PARTNERSHIP_ROLES), default="member",
                        invalid_choice_message="Choose one of the four roles.")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=options(PARTNERSHIP_ROLES))
 
 
-class StageForm(FlaskForm):
+class StageForm(Form):
     stage = SelectField("Lifecycle stage", choices=options(LIFECYCLE_STAGES))

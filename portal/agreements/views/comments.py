@@ -1,13 +1,15 @@
 """Comment threads on a section: reading them, commenting or replying (one level deep,
 optionally quoting the text), notifying the members mentioned, resolving a thread."""
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
 
 from portal import audit
 from portal.agreements import editing
+from portal.agreements.forms import CommentForm, ResolveForm
 from portal.agreements.mentions import mentioned
 from portal.agreements.models import Comment
-from portal.agreements.views.scope import check_form, section_or_404
+from portal.agreements.views.scope import section_or_404
+from portal.forms import damaged, first_error
 from portal.notifications import notify
 from portal.rendering import render
 
@@ -28,21 +30,22 @@ def comments(partnership_id, section_id):
 
 def add_comment(partnership_id, section_id):
     section = section_or_404(section_id)
-    check_form()
-    body = (request.form.get("body") or "").strip()
-    quote = (request.form.get("quote") or "").strip()[:1000]
+    form = CommentForm()
+    back = url_for("agreements.comments", partnership_id=partnership_id, section_id=section.id)
+    if not form.validate_on_submit():
+        if damaged(form):
+            abort(400)
+        flash(first_error(form), "error")
+        return redirect(back)
     parent = None
-    if request.form.get("parent_id", "").isdigit():
-        parent = Comment.get_or_none(Comment.id == int(request.form["parent_id"]),
-                                     Comment.section == section)
+    if form.parent_id.data is not None:
+        parent = Comment.get_or_none(Comment.id == form.parent_id.data, Comment.section == section)
         if parent is not None and parent.parent_id is not None:
             parent = parent.parent  # one level of replies: answer the thread
-    if not body or len(body) > 5000:
-        flash("Write a comment of 1 to 5,000 characters.", "error")
-        return redirect(url_for("agreements.comments", partnership_id=partnership_id, section_id=section.id))
+    body = form.body.data
     comment = Comment.create(section=section, parent=parent, author=current_user.id, body=body,
-                             quote="" if parent else quote)
-    url = url_for("agreements.comments", partnership_id=partnership_id, section_id=section.id) + f"#comment-{comment.id}"
+                             quote="" if parent else form.quote.data)
+    url = back + f"#comment-{comment.id}"
     for user in mentioned(body, g.partnership):
         if user.id != current_user.id:
             notify(user.id, f"{current_user.name} mentioned you in a comment on “{section.title}”.",
@@ -56,8 +59,10 @@ def resolve_comment(partnership_id, comment_id):
     comment = Comment.get_or_none(Comment.id == comment_id)
     if comment is None or comment.section.agreement.partnership_id != g.partnership.id:
         abort(404)
-    check_form()
-    comment.resolved = request.form.get("resolved", "1") == "1"
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    comment.resolved = form.resolved.data == "1"
     comment.resolved_by = current_user.id if comment.resolved else None
     comment.save()
     flash("The thread is resolved." if comment.resolved else "The thread is open again.", "success")

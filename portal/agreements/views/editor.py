@@ -4,18 +4,22 @@ conflict to resolve), drafts kept while typing, and who else is editing the sect
 editing.py does the work and explains why no edit is ever lost; these views say what
 happened and keep the user's text on every refusal.
 """
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from portal.accounts.models import utcnow
 from portal.agreements import editing
+from portal.agreements.forms import PICKS, ConflictForm, SectionForm
 from portal.agreements.merge import three_way_merge
 from portal.agreements.models import SectionRevision
 from portal.agreements.views.scope import can_edit, check_form, section_or_404
 from portal.errors import error_page
+from portal.forms import BadValue, damaged, first_error, posted_choice, posted_text
 from portal.partnerships.access import requires_role
 from portal.rendering import render
+
+DAMAGED_EDITOR = "The form is damaged: reload the editor."
 
 
 def _editor_page(section, body, base_id, errors=None, status=200, notice=None, stale_draft=None):
@@ -48,14 +52,12 @@ def edit(partnership_id, section_id):
 @requires_role("editor")
 def save(partnership_id, section_id):
     section = section_or_404(section_id)
-    body = request.form.get("body", "")
-    base_id = request.form.get("base_id") or None
-    if base_id is not None and not base_id.isdigit():
-        return _editor_page(section, body, None, ["The form is damaged: reload the editor."], 422)
-    base_id = int(base_id) if base_id else None
+    form = SectionForm()
+    body, base_id = form.body.data or "", form.base_id.data
+    if not form.validate_on_submit():
+        return _editor_page(section, body, base_id, [_refusal(form)], 422)
     try:
-        revision, merged_with = editing.save(section, current_user, base_id, body,
-                                             request.form.get("summary", ""))
+        revision, merged_with = editing.save(section, current_user, base_id, body, form.summary.data)
     except editing.SaveError as exc:
         _keep_draft(section, base_id, body)
         return _editor_page(section, body, base_id, [str(exc)], 422)
@@ -71,6 +73,11 @@ def save(partnership_id, section_id):
     else:
         flash(f"{section.title} is saved (revision {revision.number}).", "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
+
+
+def _refusal(form):
+    """Why the editor's form was refused: a damaged hidden id, or what is wrong in the text."""
+    return DAMAGED_EDITOR if damaged(form) else first_error(form)
 
 
 def _keep_draft(section, base_id, body):
@@ -89,22 +96,20 @@ def _conflict_page(section, conflict, mine):
 def resolve(partnership_id, section_id):
     """Rebuild the merge the conflict view showed and apply the user's choices."""
     section = section_or_404(section_id)
-    mine = request.form.get("mine", "")
-    base_id, head_id = request.form.get("base_id", ""), request.form.get("head_id", "")
-    base = SectionRevision.get_or_none(SectionRevision.id == int(base_id), SectionRevision.section == section.id) if base_id.isdigit() else None
-    head = SectionRevision.get_or_none(SectionRevision.id == int(head_id), SectionRevision.section == section.id) if head_id.isdigit() else None
+    form = ConflictForm()
+    mine = form.mine.data or ""
+    if not form.validate_on_submit():
+        return _editor_page(section, mine, None, [_refusal(form)], 422)
+    base = _revision_or_none(section, form.base_id.data)
+    head = _revision_or_none(section, form.head_id.data)
     if head is None:
         return _editor_page(section, mine, None, ["The conflict could not be found again; your text is below."], 422)
     result = three_way_merge(base.body if base else "", head.body, mine)
-    choices = []
-    for index, hunk in enumerate(result.conflicts):
-        pick = request.form.get(f"pick-{index}", "mine")
-        choices.append({"theirs": hunk.theirs, "mine": hunk.mine}.get(pick, request.form.get(f"text-{index}", hunk.mine)))
     try:
+        choices = [_choice(index, hunk) for index, hunk in enumerate(result.conflicts)]
         body = result.resolve(choices) if result.conflicts else result.text
-        revision, merged_with = editing.save(section, current_user, head.id, body,
-                                             request.form.get("summary", "Resolved a conflict"))
-    except editing.SaveError as exc:
+        revision, merged_with = editing.save(section, current_user, head.id, body, form.summary.data)
+    except (BadValue, editing.SaveError) as exc:
         return _editor_page(section, mine, base.id if base else None, [str(exc)], 422)
     except editing.Conflict as conflict:  # someone saved again meanwhile
         return _conflict_page(section, conflict, body)
@@ -112,13 +117,31 @@ def resolve(partnership_id, section_id):
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
 
+def _revision_or_none(section, revision_id):
+    if revision_id is None:
+        return None
+    return SectionRevision.get_or_none(SectionRevision.id == revision_id, SectionRevision.section == section.id)
+
+
+def _choice(index, hunk):
+    """The text chosen for conflict `index`: theirs, mine (when nothing is picked), or
+    what was written anew in text-<index>."""
+    pick = posted_choice(f"pick-{index}", PICKS, default="mine")
+    if pick is None:
+        raise BadValue(DAMAGED_EDITOR)
+    if pick == "edit":
+        return posted_text(f"text-{index}", editing.MAX_BODY, default=hunk.mine, strip=False)
+    return hunk.theirs if pick == "theirs" else hunk.mine
+
+
 @requires_role("editor")
 def draft(partnership_id, section_id):
     section = section_or_404(section_id)
-    base_id = request.form.get("base_id")
+    form = SectionForm()
+    if not form.validate_on_submit():
+        return error_page(422, _refusal(form), title="Draft not saved")
     try:
-        editing.save_draft(section, current_user, int(base_id) if base_id and base_id.isdigit() else None,
-                           request.form.get("body", ""))
+        editing.save_draft(section, current_user, form.base_id.data, form.body.data or "")
     except editing.SaveError as exc:
         return error_page(422, str(exc), title="Draft not saved")
     return render("agreements/_draft_saved.html", saved_at=utcnow())

@@ -7,6 +7,7 @@ from portal.agreements import editing
 from portal.agreements.diffs import diff_rows
 from portal.agreements.models import SectionRevision
 from portal.agreements.views.scope import can_edit, check_form, section_or_404
+from portal.forms import database_id
 from portal.partnerships.access import requires_role
 from portal.rendering import render
 
@@ -29,10 +30,10 @@ def _revision(section, revision_id):
 
 def diff(partnership_id, section_id):
     section = section_or_404(section_id)
-    a, b = request.args.get("a", ""), request.args.get("b", "")
-    if not (a.isdigit() and b.isdigit()):
+    a, b = database_id(request.args.get("a")), database_id(request.args.get("b"))
+    if a is None or b is None:
         abort(404)
-    old, new = _revision(section, int(a)), _revision(section, int(b))
+    old, new = _revision(section, a), _revision(section, b)
     return render("agreements/diff.html", partnership=g.partnership, section=section,
                   old=old, new=new, rows=diff_rows(old.body, new.body))
 

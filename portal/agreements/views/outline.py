@@ -1,26 +1,28 @@
 """The agreement's outline: adding, renaming, moving and removing sections. A removed
 section keeps its history; every change is in the audit log."""
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 
 from portal import audit
 from portal.agreements import editing
+from portal.agreements.forms import MoveForm, TitleForm
 from portal.agreements.models import Section
 from portal.agreements.views.scope import check_form, current_agreement, section_or_404
+from portal.forms import first_error
 from portal.partnerships.access import requires_role
 
 
-def _title_or_error(text):
-    title = (text or "").strip()
-    if not title or len(title) > 160:
-        flash("A section needs a title of 1 to 160 characters.", "error")
-        return None
-    return title
+def _title_or_error():
+    form = TitleForm()
+    if form.validate_on_submit():
+        return form.title.data
+    flash(first_error(form), "error")
+    return None
 
 
 @requires_role("editor")
 def add_section(partnership_id):
     check_form()
-    title = _title_or_error(request.form.get("title"))
+    title = _title_or_error()
     if title:
         sections = editing.sections_of(current_agreement())
         section = Section.create(agreement=current_agreement(), title=title,
@@ -35,7 +37,7 @@ def add_section(partnership_id):
 def rename(partnership_id, section_id):
     section = section_or_404(section_id)
     check_form()
-    title = _title_or_error(request.form.get("title"))
+    title = _title_or_error()
     if title:
         audit.record("section_renamed", partnership=g.partnership, before=section.title, after=title)
         section.title = title
@@ -46,10 +48,12 @@ def rename(partnership_id, section_id):
 @requires_role("editor")
 def move(partnership_id, section_id):
     section = section_or_404(section_id)
-    check_form()
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
     sections = editing.sections_of(current_agreement())
     index = [s.id for s in sections].index(section.id)
-    other = index - 1 if request.form.get("direction") == "up" else index + 1
+    other = index - 1 if form.direction.data == "up" else index + 1
     if 0 <= other < len(sections):
         sections[index], sections[other] = sections[other], sections[index]
         for position, s in enumerate(sections):

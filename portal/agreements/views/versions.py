@@ -1,12 +1,13 @@
 """Versions of the agreement: proposing the current text as a version, each sponsor
 ratifying it for their organization, exporting it (Markdown, print), and what changed
 since the version in force. ratification.py keeps the rules."""
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, g, redirect, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from portal.agreements import ratification
 from portal.agreements.diffs import changed, diff_rows
+from portal.agreements.forms import RatifyForm
 from portal.agreements.models import AgreementVersion
 from portal.agreements.views.scope import check_form, current_agreement
 from portal.errors import error_page
@@ -47,10 +48,12 @@ def version(partnership_id, number):
 @requires_role("sponsor")
 def ratify(partnership_id, number):
     version = _version_or_404(number)
-    check_form()
+    form = RatifyForm()
+    if not form.validate_on_submit():
+        abort(400)
     side = g.partnership.side_of(current_user.organization_id)
     try:
-        ratification.ratify(version, current_user, side, request.form.get("content_hash", ""))
+        ratification.ratify(version, current_user, side, form.content_hash.data or "")
     except ratification.RatificationError as exc:
         return error_page(409, str(exc), title="Not ratified")
     version = _version_or_404(number)

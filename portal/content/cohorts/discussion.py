@@ -9,21 +9,20 @@ from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 
 from portal import audit
 from portal.content.cohorts import clock
+from portal.content.cohorts.forms import HideForm, PostForm, ReportForm
 from portal.content.cohorts.models import EDIT_WINDOW, Post
 from portal.content.cohorts.posts import (add_post, change_post, has_markup, is_member,
                                           may_post, post_problem, report_post, threads_of)
 from portal.content.cohorts.scope import cohort_or_404, entry_or_404, is_editor, post_or_404
 from portal.content.reflections.sharing import shared_on
 from portal.errors import error_page
+from portal.forms import damaged, first_error
 from portal.partnerships.access import requires_role
 from portal.rendering import is_htmx, render
-
-MAX_REASON = 500
 
 
 @dataclass
@@ -90,19 +89,19 @@ def add(partnership_id, cohort_id, item_id):
     refused = _refuse_outsider(cohort)
     if refused:
         return refused
-    body = request.form.get("body", "")
+    form = PostForm()
+    valid, body = form.validate_on_submit(), form.body.data or ""
+    if damaged(form):
+        abort(404)  # no post of this thread has such an id
     parent = None
-    parent_id = request.form.get("parent_id", "")
-    if parent_id:
-        if not parent_id.isdigit() or len(parent_id) > 12:
-            abort(404)
-        parent = Post.get_or_none(Post.id == int(parent_id), Post.cohort == cohort,
+    if form.parent_id.data is not None:
+        parent = Post.get_or_none(Post.id == form.parent_id.data, Post.cohort == cohort,
                                   Post.item == entry.item_id)
         if parent is None:
             abort(404)
         if parent.parent_id is not None:
             parent = parent.parent  # one level of replies: answer the thread
-    problem = post_problem(body)
+    problem = (None if valid else first_error(form)) or post_problem(body)
     if problem:
         draft = Draft("reply" if parent else "post", parent.id if parent else None, body, problem)
         return _thread_page(cohort, entry, draft, status=422,
@@ -123,12 +122,13 @@ def edit(partnership_id, cohort_id, post_id):
     post = post_or_404(cohort, post_id)
     if post.author_id != current_user.id:
         return error_page(403, "Only the author of a post can change it.")
-    body = request.form.get("body", "") if request.method == "POST" else post.body
     if request.method == "GET":
-        return _edit_page(cohort, post, body)
+        return _edit_page(cohort, post, post.body)
+    form = PostForm()
+    body = form.body.data or ""
     if not post.editable_by(current_user.id):
         return _edit_page(cohort, post, body, status=409)
-    problem = post_problem(body)
+    problem = (None if form.validate_on_submit() else first_error(form)) or post_problem(body)
     if problem:
         return _edit_page(cohort, post, body, problem, status=422)
     if not change_post(post, body):
@@ -163,13 +163,11 @@ def report(partnership_id, cohort_id, post_id):
         return error_page(409, f"This is your own post: change it within "
                                f"{int(EDIT_WINDOW.total_seconds() // 60)} minutes of posting, "
                                "or reply to it to correct it.", title="Your own post")
-    reason = request.form.get("reason", "").strip()
-    if not reason or len(reason) > MAX_REASON:
-        problem = (f"Say in a few words why this post should not be here (at most {MAX_REASON} "
-                   "characters), so the editors know what to look at.")
-        return _thread_page(cohort, entry, Draft("report", post.id, reason, problem),
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _thread_page(cohort, entry, Draft("report", post.id, form.reason.data or "", first_error(form)),
                             status=422, top=in_place)
-    if report_post(post, current_user._get_current_object(), reason,
+    if report_post(post, current_user._get_current_object(), form.reason.data,
                    _thread_url(cohort, post.item_id, post.id)):
         flash("The post is reported and the partnership's editors are notified. It stays "
               "visible until one of them hides it.", "success")
@@ -184,11 +182,12 @@ def report(partnership_id, cohort_id, post_id):
 def hide(partnership_id, cohort_id, post_id):
     cohort = cohort_or_404(cohort_id)
     post = post_or_404(cohort, post_id)
-    if not FlaskForm().validate_on_submit():
+    form = HideForm()
+    if not form.validate_on_submit():
         abort(400)
     if post.author_id == current_user.id:
         return error_page(409, "Another editor decides about your own post.", title="Your own post")
-    hiding = request.form.get("hidden", "1") == "1"
+    hiding = form.hidden.data == "1"
     if hiding:
         Post.update(hidden_by=current_user.id, hidden_at=clock.now()).where(Post.id == post.id).execute()
         flash("The post is hidden. Its author and the editors can still read it.", "success")

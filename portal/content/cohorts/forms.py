@@ -1,16 +1,21 @@
-"""The form that forms a cohort: name, dates, members from both organizations and the
-items to work through, each with its due date."""
+"""The cohort's forms: forming one (name, dates, members from both organizations and the
+items to work through, each with its due date) and its discussion (posting, reporting,
+hiding a post)."""
 import datetime as dt
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.accounts.models import User
-from portal.forms import options
+from portal.content.cohorts.posts import MAX_REASON
+from portal.forms import Form, IdField, id_value, options, stripped
 from portal.partnerships.models import PartnershipMember
 
 MAX_DESCRIPTION = 2_000
+REPORT_MESSAGE = (f"Say in a few words why this post should not be here (at most {MAX_REASON} "
+                  "characters), so the editors know what to look at.")
+#: The longest due date typed for an item worth reading as a date.
+MAX_DUE = 40
 
 
 class CohortDateField(DateField):
@@ -23,7 +28,7 @@ class CohortDateField(DateField):
             raise ValueError("Enter a date like 2027-03-31, or pick one from the calendar.") from exc
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField("Name", validators=[
         DataRequired("Give the cohort a name, for example “Pilot managers, spring”."),
         Length(max=120, message="Keep the name under 120 characters.")])
@@ -32,10 +37,13 @@ class CohortForm(FlaskForm):
                            message=f"Keep the description under {MAX_DESCRIPTION:,} characters.")])
     starts_on = CohortDateField("Starts on", validators=[DataRequired("Enter the first day.")])
     ends_on = CohortDateField("Ends on", validators=[DataRequired("Enter the last day.")])
-    members = SelectMultipleField("Members", coerce=int, validate_choice=False)
-    items = SelectMultipleField("Items and due dates", coerce=int, validate_choice=False)
+    members = SelectMultipleField("Members", coerce=id_value, validate_choice=False,
+                                  invalid_value_message="Choose people from the list.")
+    items = SelectMultipleField("Items and due dates", coerce=id_value, validate_choice=False,
+                                invalid_value_message="Choose items from the list.")
 
     def __init__(self, *args, partnership, people, library, due_raw=None, **kwargs):
+        """`due_raw`: {item id: the due date as typed, None when it could not be read}."""
         super().__init__(*args, **kwargs)
         self.partnership, self.people, self.library = partnership, people, library
         self.members.choices = options((m.user_id, m.user.name) for m in people)
@@ -91,10 +99,10 @@ class CohortForm(FlaskForm):
     def _due_date(self, item_id, start, end):
         """The due date typed for an item; empty means the cohort's last day."""
         raw = self.due_raw.get(item_id, "")
-        if not raw:
+        if raw == "":
             return end
         try:
-            due = dt.date.fromisoformat(raw)
+            due = dt.date.fromisoformat(raw or "")
         except ValueError:
             self.due_errors[item_id] = "Enter a date like 2027-03-31."
             return None
@@ -102,3 +110,19 @@ class CohortForm(FlaskForm):
             self.due_errors[item_id] = "Choose a date between the first and the last day."
             return None
         return due
+
+
+class PostForm(Form):
+    """A post or a reply (parent_id: the post answered); posts.post_problem checks the text."""
+
+    body = TextAreaField("Your post")
+    parent_id = IdField()
+
+
+class ReportForm(Form):
+    reason = TextAreaField("Why should this post not be here?", filters=[stripped], validators=[
+        DataRequired(REPORT_MESSAGE), Length(max=MAX_REASON, message=REPORT_MESSAGE)])
+
+
+class HideForm(Form):
+    hidden = SelectField(choices=options([("1", "Hide"), ("0", "Show again")]), default="1")

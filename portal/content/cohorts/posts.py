@@ -17,6 +17,7 @@ from portal.partnerships.models import PartnershipMember
 from portal.vocabulary import role_at_least
 
 MAX_POST = 10_000
+MAX_REASON = 500  # a report's reason
 HTML_TAG = re.compile(r"<[A-Za-z!/?]")
 
 

@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from portal.content.cohorts import clock
 from portal.content.cohorts.forming import create_cohort, eligible_members, people_by_side
-from portal.content.cohorts.forms import CohortForm
+from portal.content.cohorts.forms import MAX_DUE, CohortForm
 from portal.content.cohorts.models import Cohort, CohortItem, CohortMember
 from portal.content.cohorts.posts import may_post
 from portal.content.cohorts.progress import members_of, post_counts, progress, schedule_of
 from portal.content.cohorts.scope import cohort_or_404, is_editor
 from portal.content.library import visible_items
+from portal.forms import BadValue, posted_text
 from portal.partnerships.access import requires_role
 from portal.rendering import render
 
@@ -21,10 +22,20 @@ from portal.rendering import render
 def _cohort_form():
     people = eligible_members(g.partnership)
     library = sorted(visible_items(g.partnership), key=lambda item: item.title.lower())
-    due_raw = {}
-    if request.method == "POST":
-        due_raw = {item.id: request.form.get(f"due-{item.id}", "").strip() for item in library}
+    due_raw = _due_dates(library) if request.method == "POST" else {}
     return CohortForm(partnership=g.partnership, people=people, library=library, due_raw=due_raw)
+
+
+def _due_dates(library):
+    """{item id: the due date typed in due-<item id>}; None for one that cannot be read
+    (too long, a NUL character), which the form then asks to write as a date."""
+    due = {}
+    for item in library:
+        try:
+            due[item.id] = posted_text(f"due-{item.id}", MAX_DUE)
+        except BadValue:
+            due[item.id] = None
+    return due
 
 
 def index(partnership_id):

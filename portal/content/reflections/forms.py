@@ -1,17 +1,16 @@
 """The form for a reflection: the item, the plan, later the outcome, and who reads it."""
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.content.cohorts.models import CohortItem
-from portal.forms import options
+from portal.forms import Form, options
 
 MAX_TEXT = 4_000
 #: The `share` choice that keeps a reflection to its author.
 PRIVATE = 0
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(Form):
     item = SelectField("The item you read", coerce=int,
                        invalid_choice_message="Choose an item of this partnership's library.",
                        invalid_value_message="Choose an item of this partnership's library.")
