@@ -12,6 +12,7 @@ from flask_login import login_required
 from portal import charts
 from portal.audit import record as record_audit
 from portal.db import BaseModel as Model, write_transaction
+from portal.forms import Form, database_id, finite_number, first_error
 from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results, ResultsPanel,
     instrument_from_toml,
@@ -60,8 +61,8 @@ __all__ = [
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
     "InstrumentError", "instrument_from_toml", "ResultsPanel", "results_for_run",
     "instrument_runs",
-    # storing data
-    "Model", "write_transaction",
+    # storing data, reading forms
+    "Model", "write_transaction", "Form", "first_error", "database_id", "finite_number",
     # pages
     "render", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",

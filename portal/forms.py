@@ -7,8 +7,7 @@
    draws the form with it; pages that answer a refusal with one notice show the
    form's `first_error()`. A hidden id the page filled in is an `IdField`. A form of
    buttons only is a bare `FlaskForm()`: validating it checks the CSRF token.
-   Plugins subclass `flask_wtf.FlaskForm` the same way (they cannot import this
-   module; plugins/kirkpatrick/forms.py shows how).
+   Plugins do the same with `Form` and `first_error` from the public API.
 2. Fields whose names are built from data (a conflict's `pick-<n>` and `text-<n>`, a
    cohort's `due-<item id>`, the `seen` list of acknowledgements) are read with
    `posted_text`, `posted_choice` and `posted_id_pairs`; an instrument's answers
@@ -19,7 +18,7 @@
    text is stripped (unless its whitespace is content), refused when it holds a NUL
    character (PostgreSQL cannot store one) or passes its declared maximum; a choice is
    one of the allowed values, else absent; a number is written in ASCII and finite.
-   Plugins keep a small parser module written with the same rules
+   Plugins parse theirs with `database_id` and `finite_number` from the public API
    (plugins/supplier_selection/forms.py).
 3. No view reads `request.form.get("x")` for a fixed field, nor a dynamic field but
    through these helpers.

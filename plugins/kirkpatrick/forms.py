@@ -1,36 +1,19 @@
 """The forms of a program page: the program itself, a metric, a measurement by hand and
 a benefit; each error message says what to enter instead.
 
-They follow the portal's idiom (portal/forms.py) as any plugin can: FlaskForm classes
-handled with `validate_on_submit()`, errors drawn next to fields by the `field` macro,
-and no NUL character (which PostgreSQL cannot store) in any field.
+They follow the portal's idiom as any plugin can: subclasses of `portal.Form` (a
+FlaskForm whose fields refuse a NUL character, which PostgreSQL cannot store) handled
+with `validate_on_submit()`, errors drawn next to fields by the `field` macro.
 """
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from portal import Form
 
 from .tracking import LEVELS
 
-NUL_MESSAGE = "This text contains a NUL character (\\0), which cannot be saved. Remove it."
-
-
-def _no_nul(form, field):
-    if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
-        raise StopValidation(NUL_MESSAGE)
-
-
-class _Form(FlaskForm):
-    """A FlaskForm whose every field refuses a NUL character before its own validators."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field = super().bind_field(form, unbound_field, options)
-            field.validators = [_no_nul, *field.validators]
-            return field
-
-
-class _PrefixedForm(_Form):
+class _PrefixedForm(Form):
     """One of the program page's three forms, told apart by a prefix (metric-name,
     benefit-amount). The page's one `csrf_token` field is checked by the portal before
     any POST reaches a view; a prefixed FlaskForm would look for `metric-csrf_token`."""
@@ -44,7 +27,7 @@ def _not_before_start(form, field):
         raise ValidationError("The program cannot end before it starts.")
 
 
-class ProgramForm(_Form):
+class ProgramForm(Form):
     name = StringField("Program name", [InputRequired("Give the program a name."), Length(max=160)])
     audience = StringField("Audience", [Optional(), Length(max=200)])
     starts_on = DateField("Starts on", [InputRequired("Enter the start date.")])

@@ -4,12 +4,12 @@ creates the pilot partnership."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from portal import (create_partnership, logged_in_user, login_required, record_audit,
+from portal import (create_partnership, first_error, logged_in_user, login_required, record_audit,
                     write_transaction)
 
 from .access import edit_refusal, is_locked, load_selection
 from .blueprint import bp
-from .forms import (MAX_TEXT, DecisionForm, ScoreForm, clean_text, first_error, parse_score, parse_weight,
+from .forms import (MAX_TEXT, DecisionForm, ScoreForm, clean_text, parse_score, parse_weight,
                     posted)
 from .models import Candidate, Criterion, Evaluator, Moderated, Score, utc_now
 from .state import render_selection, selection_state

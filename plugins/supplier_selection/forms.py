@@ -5,45 +5,29 @@ everywhere in the portal (portal/forms.py). The weights, scores, moderation and 
 tables are drawn by the templates, one field per criterion or per candidate and
 criterion (weight-<c>, score-<k>-<c>, note-<k>-<c>, mod-<k>-<c>, pair-<c>-<c>); their
 values are read with `posted` and parsed with the functions below (a judgement with
-ahp.judgement), under the portal's rules for hostile input (a plugin cannot import portal.forms): an id is ASCII digits
-within 1..MAX_ID, numbers are written with ASCII digits, text holds no NUL character
-(PostgreSQL cannot store one) and no more than its maximum.
+ahp.judgement), built on the public API's `database_id` and `finite_number`: an id is
+ASCII digits within the database's range, numbers are written with ASCII digits and
+finite, text holds no NUL character (PostgreSQL cannot store one) and no more than its
+maximum.
 """
-import math
-
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER, as the portal's URL converter
+from portal import Form, database_id, finite_number
+
 MAX_TEXT = 5_000  # needs, gaps, a candidate's notes, a score's note
-NUL_MESSAGE = "This text contains a NUL character (\\0), which cannot be saved. Remove it."
 CRITERION_MESSAGE = "Give the criterion a name (up to 160 characters)."
+TOO_LONG = f"Keep this under {MAX_TEXT:,} characters."
 
 
 # Parsing one value -------------------------------------------------------------------
 
-def parse_id(raw):
-    """An id: ASCII digits within 1..MAX_ID ("٣", "1e3", "-1" and longer ids are not), or None."""
-    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
-        return None
-    value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
-
-
 def parse_weight(raw):
     """A number of 0 or more as typed ("12,5" and "20 %" too), or None."""
     text = raw.replace(",", ".").replace("%", "").strip() if isinstance(raw, str) else ""
-    if not text.isascii() or "_" in text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        return None
-    return value
+    value = finite_number(text)
+    return value if value is not None and value >= 0 else None
 
 
 def parse_score(raw):
@@ -66,31 +50,16 @@ def posted(name):
 
 # Forms with fixed fields ---------------------------------------------------------------
 
-def _no_nul(form, field):
-    if any(isinstance(value, str) and "\x00" in value for value in field.raw_data or ()):
-        raise StopValidation(NUL_MESSAGE)
-
-
 def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class _Form(FlaskForm):
-    """A FlaskForm whose every field refuses a NUL character before its own validators."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field = super().bind_field(form, unbound_field, options)
-            field.validators = [_no_nul, *field.validators]
-            return field
-
-
 class IdField(HiddenField):
-    """An id chosen on the page (a candidate, a supplier), read with `parse_id`;
+    """An id chosen on the page (a candidate, a supplier), read with `database_id`;
     None when it is anything else."""
 
     def process_formdata(self, valuelist):
-        self.data = parse_id(valuelist[0]) if valuelist else None
+        self.data = database_id(valuelist[0]) if valuelist else None
 
 
 def _weight(form, field):
@@ -98,38 +67,33 @@ def _weight(form, field):
         raise ValidationError("A weight is a number of 0 or more.")
 
 
-class SelectionForm(_Form):
+class SelectionForm(Form):
     name = StringField("Name", filters=[_stripped], validators=[
         DataRequired("Give the selection a name."),
         Length(max=160, message="Keep the name under 160 characters.")])
     needs = TextAreaField("Strategic needs for the next 12–36 months", filters=[_stripped],
-                          validators=[Length(max=MAX_TEXT, message=f"Keep this under {MAX_TEXT:,} characters.")])
+                          validators=[Length(max=MAX_TEXT, message=TOO_LONG)])
     gaps = TextAreaField("Capability gaps to fill", filters=[_stripped],
-                         validators=[Length(max=MAX_TEXT, message=f"Keep this under {MAX_TEXT:,} characters.")])
+                         validators=[Length(max=MAX_TEXT, message=TOO_LONG)])
 
 
-class CriterionForm(_Form):
+class CriterionForm(Form):
     name = StringField("Criterion", filters=[_stripped], validators=[
         DataRequired(CRITERION_MESSAGE), Length(max=160, message=CRITERION_MESSAGE)])
     weight = StringField("Weight", default="10", validators=[_weight])
 
 
-class CandidateForm(_Form):
+class CandidateForm(Form):
     supplier_org_id = IdField()
     notes = StringField("Notes", filters=[_stripped], validators=[
         Length(max=MAX_TEXT, message=f"Keep the notes under {MAX_TEXT:,} characters.")])
 
 
-class ScoreForm(_Form):
+class ScoreForm(Form):
     """The scoring page's own field: which button was pressed (save a draft, or submit)."""
 
     action = StringField()
 
 
-class DecisionForm(_Form):
+class DecisionForm(Form):
     candidate_id = IdField()
-
-
-def first_error(form):
-    """The first message of an invalid form, for the page's one notice."""
-    return next((field.errors[0] for field in form if field.errors), None)

@@ -4,12 +4,12 @@ import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from portal import logged_in_user, login_required, organizations, record_audit
+from portal import first_error, logged_in_user, login_required, organizations, record_audit
 
 from . import ahp
 from .access import client_org, edit_refusal, is_editor, load_selection
 from .blueprint import bp
-from .forms import CandidateForm, CriterionForm, SelectionForm, first_error, parse_weight, posted
+from .forms import CandidateForm, CriterionForm, SelectionForm, parse_weight, posted
 from .models import DEFAULT_CRITERIA, DEFAULT_WEIGHT, Candidate, Criterion, Selection
 from .state import render_selection
 
