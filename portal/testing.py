@@ -207,20 +207,22 @@ def csrf_token(client, path):
 
 @pytest.fixture
 def portal_answers(portal_app, portal_partnership):
-    """portal_answers(instrument_id, answers, anonymous=False, sides=None) -> Results.
+    """portal_answers(instrument_id, answers, anonymous=False, sides=None, close=True) -> Results.
 
     Opens a run of the instrument in the test partnership and submits each answer set
     through the answer form as a different person (members beyond the three who answer
-    on a side are added), then returns the run's Results, or None when they are hidden
-    (an anonymous run below its threshold). A refused answer fails with the page's text.
-    The run is added to `portal_partnership.runs`, for tests of its pages.
+    on a side are added), closes the run (unless `close=False`: an open anonymous run
+    shows its results in steps, one behind the newest) and returns its Results, or None
+    when they are hidden (an anonymous run below its threshold). A refused answer fails
+    with the page's text. The run is added to `portal_partnership.runs`, for tests of
+    its pages.
     """
     from portal.instruments import registry
     from portal.instruments.results import run_results
     from portal.instruments.runs import open_run
     from portal.partnerships.models import Partnership
 
-    def answer(instrument_id, answers, anonymous=False, sides=None):
+    def answer(instrument_id, answers, anonymous=False, sides=None, close=True):
         sides = list(sides or [SIDES[n % 2] for n in range(len(answers))])
         with portal_app.app_context():
             instrument = registry.get(instrument_id)
@@ -242,8 +244,11 @@ def portal_answers(portal_app, portal_partnership):
                 f"answer {person + 1} was refused: {sent.get_data(as_text=True)[:2000]}")
         with portal_app.app_context():
             from portal.instruments.models import Run
+            from portal.instruments.runs import close_run
 
             run = Run.get_by_id(run.id)
+            if close:
+                close_run(run)
             portal_partnership.runs.append(RunInfo.from_row(run))
             return run_results(run, score=False).results
 

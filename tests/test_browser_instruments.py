@@ -65,6 +65,13 @@ def test_relational_survey_stays_hidden_below_three_then_flags_weak_items(app, d
     shot(jim, "10-survey-below-threshold")
     answer(people("sam@supplier.example"), run_url, survey, weak)
     jim.goto(run_url)
+    # Released as a batch of 3, but an open anonymous run shows results one step behind.
+    assert "Results hidden to protect anonymity" in jim.get_by_test_id("results-state").inner_text()
+    assert "until the next update" in jim.get_by_test_id("next-update").inner_text()
+    shot(jim, "10b-survey-one-step-behind")
+    jim.once("dialog", lambda dialog: dialog.accept())
+    jim.get_by_role("button", name="Close the run").click()
+    jim.wait_for_url(run_url)
     flags = jim.get_by_test_id("flags").inner_text()
     information = next(q.text for q in survey.questions if q.id == "information")
     feedback = next(q.text for q in survey.questions if q.id == "feedback")

@@ -7,6 +7,7 @@ from peewee import IntegrityError
 from portal.accounts.models import utcnow
 from portal.db import write_transaction
 from portal.forms import BadValue, choice, clean_text, finite_number
+from portal.instruments import sealing
 from portal.instruments.models import Answer, Draft, Participation, Response
 
 MAX_TEXT = 5000
@@ -109,21 +110,27 @@ def validate(questions, raw, today=None):
 
 
 def load_draft(run, user):
+    """What the respondent saved before; for an anonymous run only in the session that
+    saved it (the draft is sealed with a key that session alone holds)."""
     draft = Draft.get_or_none(Draft.run == run, Draft.user == user.id)
-    return json.loads(draft.data) if draft else None
+    if draft is None:
+        return None
+    return sealing.open_draft(run, draft.data) if run.anonymous else json.loads(draft.data)
 
 
 def save_draft(run, user, raw):
     """Keep what was typed (even if not valid yet) so the respondent can come back."""
+    data = sealing.seal_draft(run, raw) if run.anonymous else json.dumps(raw)
     with write_transaction():
-        updated = (Draft.update(data=json.dumps(raw), updated_at=utcnow())
+        updated = (Draft.update(data=data, updated_at=utcnow())
                    .where(Draft.run == run, Draft.user == user.id).execute())
         if not updated:
-            Draft.create(run=run, user=user, data=json.dumps(raw))
+            Draft.create(run=run, user=user, data=data)
 
 
 def _store(response, answers):
     rows = [{"response": response.id, "run": response.run_id, "side": response.side,
+             "batch": response.batch,
              "question_id": qid, "value_num": num, "value_text": text, "value_date": date}
             for qid, (num, text, date) in answers.items()]
     if rows:
@@ -131,24 +138,30 @@ def _store(response, answers):
 
 
 def submit(run, user, side, answers):
-    """Store a response once; for an anonymous run without anything that links it back.
+    """Store a response once; an anonymous one sealed until its batch (sealing.py).
 
     Participation is written first: its primary key (run, user) makes a second
-    submission fail inside the same transaction, even from two tabs at once.
+    submission fail inside the same transaction, even from two tabs at once. The
+    response of a named run is written with it and returned; an anonymous one is sealed
+    and None is returned, since no response row exists yet that could be tied to the
+    person — the batch is released afterwards, in a transaction of its own.
     """
     try:
         with write_transaction():
             Participation.insert(run=run, user=user).execute()
-            anonymous = run.anonymous
-            response = Response.create(
-                run=run,
-                user=None if anonymous else user,
-                side=side if (run.record_side or not anonymous) else None,
-                submitted_at=None if anonymous else utcnow())
-            _store(response, answers)
             Draft.delete().where(Draft.run == run, Draft.user == user.id).execute()
+            if run.anonymous:
+                sealing.seal(run, side if run.record_side else None, answers)
+                response = None
+            else:
+                response = Response.create(run=run, user=user, side=side,
+                                           submitted_at=utcnow())
+                _store(response, answers)
     except IntegrityError as exc:
         raise AlreadySubmitted() from exc
+    if run.anonymous:
+        sealing.forget_draft_key(run)
+        sealing.release(run)
     return response
 
 

@@ -102,6 +102,17 @@ class Response(BaseModel):
     user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")  # None: anonymous
     side = peewee.CharField(max_length=16, null=True)  # None: anonymous per side
     submitted_at = peewee.DateTimeField(null=True)  # None: anonymous
+    batch = peewee.IntegerField(default=0)  # anonymous runs: the release it came with (1, 2…)
+
+
+class SealedResponse(BaseModel):
+    """An anonymous response waiting for its batch (instruments/sealing.py): encrypted,
+    so the row written beside the participation says nothing of the answers."""
+
+    id = peewee.CharField(primary_key=True, max_length=32, default=random_id)
+    run = peewee.ForeignKeyField(Run, on_delete="CASCADE")
+    side = peewee.CharField(max_length=16, null=True)
+    payload = peewee.TextField()
 
 
 class Answer(BaseModel):
@@ -112,6 +123,7 @@ class Answer(BaseModel):
     question_id = peewee.CharField(max_length=80)
     run = peewee.ForeignKeyField(Run, on_delete="CASCADE", index=False)
     side = peewee.CharField(max_length=16, null=True)
+    batch = peewee.IntegerField(default=0)  # the response's, so results can stop at a batch
     value_num = peewee.FloatField(null=True)
     value_text = peewee.TextField(null=True)
     value_date = peewee.DateField(null=True)
@@ -146,6 +158,6 @@ class ActionItem(BaseModel):
         return self.status != "done" and self.due_on is not None and self.due_on < (today or dt.date.today())
 
 
-TABLES = [Run, RunInvitee, Participation, Draft, Response, Answer, ActionItem]
+TABLES = [Run, RunInvitee, Participation, Draft, Response, SealedResponse, Answer, ActionItem]
 #: Tables whose storage order must not reveal the order answers came in.
-UNORDERED = [Participation, Response, Answer]
+UNORDERED = [Participation, Response, SealedResponse, Answer]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from flask import current_app, g, has_request_context
 from peewee import fn
 
-from portal.instruments import aggregate, registry
+from portal.instruments import aggregate, registry, sealing
 from portal.instruments.api import Interpretation, Results
 from portal.instruments.models import Answer, Response, Run
 from portal.plugins import faults
@@ -33,13 +33,15 @@ class RunResults:
     interpretation: Interpretation | None = None
     score_error: str = ""
     plugin_state: str = "installed"  # installed, upgraded, missing
+    received: int = 0  # anonymous: every submitted response, in a result or still sealed
+    next_update_in: int = 0  # anonymous and open: responses until the results move again
 
     @property
     def visible(self):
         return self.visibility == "visible"
 
 
-def _aggregate(run, questions):
+def _aggregate(run, questions, upto=None):
     """({question id: ItemResult}, {side: {question id: ItemResult}}) for one run.
 
     One GROUP BY over the covering index (run, question, side, value) gives every
@@ -49,10 +51,13 @@ def _aggregate(run, questions):
     """
     by_id = {q.id: q for q in questions}
     tally = aggregate.Tally()
+    scope = Answer.run == run.id
+    if upto is not None:  # an anonymous run's results stop at a released batch
+        scope &= Answer.batch <= upto
     for qid, side, num, count in (
             Answer.select(Answer.question_id, Answer.side, Answer.value_num,
                           fn.COUNT(Answer.question_id))
-            .where(Answer.run == run.id, Answer.value_num.is_null(False))
+            .where(scope, Answer.value_num.is_null(False))
             .group_by(Answer.question_id, Answer.side, Answer.value_num).tuples()):
         tally.count(qid, side, aggregate.number_key(num), count)
     choice_ids = [q.id for q in questions if q.type == "choice"]
@@ -60,7 +65,7 @@ def _aggregate(run, questions):
         for qid, side, text, count in (
                 Answer.select(Answer.question_id, Answer.side, Answer.value_text,
                               fn.COUNT(Answer.question_id))
-                .where(Answer.run == run.id, Answer.question_id.in_(choice_ids))
+                .where(scope, Answer.question_id.in_(choice_ids))
                 .group_by(Answer.question_id, Answer.side, Answer.value_text).tuples()):
             tally.count(qid, side, by_id[qid].answer_key(text), count)
     wordy = [q.id for q in questions if q.type in ("text", "step")]
@@ -68,7 +73,7 @@ def _aggregate(run, questions):
         # Sorted by the text itself, never by when it was written.
         for qid, side, text, date in (
                 Answer.select(Answer.question_id, Answer.side, Answer.value_text, Answer.value_date)
-                .where(Answer.run == run.id, Answer.question_id.in_(wordy))
+                .where(scope, Answer.question_id.in_(wordy))
                 .order_by(Answer.question_id, Answer.value_text).tuples()):
             tally.write(qid, side, text, date)
     return (aggregate.item_results(questions, tally, None),
@@ -81,37 +86,74 @@ def _context(run, today=None):
             "contract_end": partnership.contract_end}
 
 
-def side_counts(run):
+def side_counts(run, upto=None):
+    scope = Response.run == run.id
+    if upto is not None:
+        scope &= Response.batch <= upto
     rows = (Response.select(Response.side, fn.COUNT(Response.id))
-            .where(Response.run == run.id, Response.side.is_null(False))
+            .where(scope, Response.side.is_null(False))
             .group_by(Response.side).tuples())
     return {side: count for side, count in rows}
+
+
+def _stepped(run, out, today):
+    """The last released batch an anonymous run's results may show, or None for a named
+    run or a checklist (whose results show every response).
+
+    Anonymous answers reach the results in batches of at least k (sealing.py). While the
+    run is open the results stop one batch short of the newest, so the last step before
+    closing, which may hold fewer than k, is never the only difference between two
+    views: every change a member can observe adds at least k responses. A run closed
+    (by hand or by its date) releases what was sealed and shows everything.
+    """
+    if not run.anonymous or run.meta.get("shared"):
+        return None
+    closed = run.state(today) == "closed"
+    if closed and sealing.waiting(run):
+        sealing.release(run, force=True)
+    latest = (Response.select(fn.MAX(Response.batch)).where(Response.run == run.id).scalar()
+              or 0)
+    waiting = sealing.waiting(run)
+    out.received = waiting + Response.select().where(Response.run == run.id).count()
+    if not closed:
+        out.next_update_in = max(1, run.min_responses - waiting)
+    # Responses from before batches existed (batch 0) count as released long ago.
+    return latest if closed else max(0, latest - 1)
 
 
 def run_results(run, today=None, score=True):
     """Aggregate, apply the anonymity rules, and (with `score`) interpret one run."""
     questions = registry.questions_of(run)
     shared = run.meta.get("shared")
-    responses = Response.select().where(Response.run == run.id).count()
-    out = RunResults(run=run, questions=questions, responses=responses, visibility="visible")
+    out = RunResults(run=run, questions=questions, responses=0, visibility="visible")
+    upto = _stepped(run, out, today)
+    counted = Response.select().where(Response.run == run.id)
+    if upto is not None:
+        counted = counted.where(Response.batch <= upto)
+    responses = out.responses = counted.count()
     instrument = registry.live_instrument(run)
     if instrument is None:
         out.plugin_state = "missing"
     elif instrument.version != run.instrument_version:
         out.plugin_state = "upgraded"
-    if responses == 0 and not shared:  # an untouched checklist is still a checklist
+    if responses == 0 and not shared and not out.received:  # an untouched checklist is still one
         out.visibility = "empty"
         return out
     if run.anonymous and not shared and responses < run.min_responses:
         out.visibility = "below-threshold"
         return out
-    overall, sides = _aggregate(run, questions)
+    overall, sides = _aggregate(run, questions, upto)
     context = _context(run, today)
     by_side = {}
     if not shared and run.record_side:
-        out.side_counts = side_counts(run)
+        out.side_counts = side_counts(run, upto)
         counts = [out.side_counts.get(side, 0) for side in SIDES]
-        if run.anonymous and min(counts) < run.min_responses:
+        if run.anonymous and run.state(today) != "closed":
+            # A side's share of each step could be one person: compared once, at the end.
+            out.sides_hidden_reason = ("The comparison of sides appears when the run "
+                                       "closes, so no update reveals one side's newest "
+                                       "answers.")
+        elif run.anonymous and min(counts) < run.min_responses:
             # Showing one side would reveal the other by subtraction from the total.
             out.sides_hidden_reason = (
                 f"The comparison of sides appears once each side has at least "

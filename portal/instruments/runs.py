@@ -5,7 +5,7 @@ from peewee import fn
 
 from portal import audit
 from portal.accounts.models import User, utcnow
-from portal.instruments import registry
+from portal.instruments import registry, sealing
 from portal.instruments.declarations import MIN_RESPONSES
 from portal.instruments.models import Participation, Run, RunInvitee
 from portal.partnerships.models import PartnershipMember
@@ -28,8 +28,10 @@ def open_run(partnership, instrument, title, opens_on, closes_on, audience, anon
 
 
 def close_run(run):
+    """Close a run; its last sealed anonymous responses join the results now."""
     run.status, run.closed_at = "closed", utcnow()
     run.save()
+    sealing.release(run, force=True)
     audit.record("run_closed", partnership=run.partnership, run=run.id, title=run.title)
 
 

@@ -21,7 +21,7 @@ from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_partnership, logged_in_user
 from portal.records import ResponseSummary, RunInfo
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 from portal.vocabulary import role_at_least
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def respond(partnership_id, run_id):
             status = 422
         else:
             answer_store.save_draft(run, current_user, raw)
-            if request.headers.get("HX-Request"):
+            if is_htmx():
                 return render("instruments/_draft_status.html", saved_at=dt.datetime.now())
             flash("Your answers are saved. Come back any time before the run closes to "
                   "finish and submit.", "success")
@@ -168,14 +168,16 @@ def _refuse_closed(run):
 
 
 def response_summary(run, response):
-    """What plugins learn of a response: which questions were answered, and the values
-    only when the run is named (in the respondent's own request they could be tied to
-    the person)."""
+    """What plugins learn of a response: which questions were answered and the values,
+    for a named run only. In the respondent's own request either could be tied to the
+    person; an anonymous response is sealed (`response` is None) and says nothing."""
+    if run.anonymous or response is None:
+        return ResponseSummary(run=RunInfo.from_row(run), answered=(), answers={})
     given = {a.question_id: (a.value_text if a.value_num is None and a.value_date is None
                              else a.value_date or a.value_num)
              for a in response.answers}
     return ResponseSummary(run=RunInfo.from_row(run), answered=tuple(sorted(given)),
-                           answers={} if run.anonymous else given)
+                           answers=given)
 
 
 def _submit(run, answers):
@@ -190,7 +192,8 @@ def _submit(run, answers):
               partnership=current_partnership(),
               respondent=None if run.anonymous else logged_in_user())
     flash("Thank you — your response is submitted." + (
-        " It is stored without your name." if run.anonymous else ""), "success")
+        f" It is stored without your name and reaches the results together with at least "
+        f"{run.min_responses - 1} others." if run.anonymous else ""), "success")
     return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
 
 
