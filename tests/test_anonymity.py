@@ -238,7 +238,8 @@ def test_a_draft_leaves_nothing_readable_once_submitted(portal_app, portal_partn
     assert marker not in stored  # sealed with a key only this session holds
     assert marker in client.get(page).get_data(as_text=True)  # the session reads it back
     other_browser = log_in(portal_app.test_client(), portal_partnership.emails[PEOPLE[0]])
-    assert marker not in other_browser.get(page).get_data(as_text=True)
+    elsewhere = other_browser.get(page).get_data(as_text=True)
+    assert marker not in elsewhere and 'data-testid="draft-lost"' in elsewhere
     client.post(page, data={"csrf_token": csrf_token(client, page), "action": "submit",
                             "q-trust": "4", "q-pace": "3", "q-meets": "1", "q-comment": "final"})
     with portal_app.app_context():

@@ -118,6 +118,10 @@ def load_draft(run, user):
     return sealing.open_draft(run, draft.data) if run.anonymous else json.loads(draft.data)
 
 
+def has_draft(run, user):
+    return Draft.select().where(Draft.run == run, Draft.user == user.id).exists()
+
+
 def save_draft(run, user, raw):
     """Keep what was typed (even if not valid yet) so the respondent can come back."""
     data = sealing.seal_draft(run, raw) if run.anonymous else json.dumps(raw)

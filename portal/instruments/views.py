@@ -134,7 +134,9 @@ def respond(partnership_id, run_id):
     if not run.accepting():
         return _refuse_closed(run)
     errors, status = {}, 200
-    raw = answer_store.load_draft(run, current_user) or {}
+    raw = answer_store.load_draft(run, current_user)
+    draft_lost = raw is None and answer_store.has_draft(run, current_user)
+    raw = raw or {}
     if request.method == "POST":
         form = AnswersForm()
         if not form.validate_on_submit():
@@ -156,7 +158,7 @@ def respond(partnership_id, run_id):
                                     run_id=run.id))
     return render("instruments/respond.html", partnership=g.partnership, run=run,
                   sections=_questions_by_section(questions), raw=raw, errors=errors,
-                  status=status)
+                  status=status, draft_lost=draft_lost and request.method == "GET")
 
 
 def _refuse_closed(run):
