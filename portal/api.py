@@ -12,6 +12,7 @@ from flask_login import login_required
 from portal import charts
 from portal.audit import record as record_audit
 from portal.db import BaseModel as Model, write_transaction
+from portal.exports import csv_response
 from portal.forms import Form, database_id, finite_number, first_error
 from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results, ResultsPanel,
@@ -64,7 +65,7 @@ __all__ = [
     # storing data, reading forms
     "Model", "write_transaction", "Form", "first_error", "database_id", "finite_number",
     # pages
-    "render", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
+    "render", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
     "partnership_url", "instruments_url", "new_run_url", "run_url", "respond_url",

@@ -277,6 +277,31 @@ def test_csv_exports(setup):
     assert "Peggy Olson,peggy@client.example,client" in raw and "Keep going" in raw
 
 
+def test_exports_never_hand_a_spreadsheet_a_formula_and_are_not_cached(setup):
+    app, partnership, jim = started(setup)
+    with app.app_context():
+        User.update(name='=HYPERLINK("http://evil.example","click")').where(
+            User.email == "peggy@client.example").execute()
+    answer(app, partnership, "peggy@client.example", dict(GOOD, **{"q-comment": "+SUM(1,2)"}))
+    rid = run_id(app)
+    raw = jim.get(f"/partnerships/{partnership.id}/runs/{rid}/answers.csv")
+    text = raw.get_data(as_text=True)
+    assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "'+SUM(1,2)" in text
+    assert raw.headers["Cache-Control"] == "no-store"
+    results = jim.get(f"/partnerships/{partnership.id}/runs/{rid}/results.csv")
+    assert results.headers["Cache-Control"] == "no-store"
+    weekly = jim.get(f"/partnerships/{partnership.id}/enablement.csv")
+    assert weekly.status_code == 200 and weekly.headers["Cache-Control"] == "no-store"
+
+
+def test_a_csv_cell_is_neutralized_only_when_it_is_text():
+    from portal.exports import cell
+
+    assert [cell(v) for v in ("=1+1", "-2", "@x", "\tx", "plain", -2, 3.5, None)] == [
+        "'=1+1", "'-2", "'@x", "'\tx", "plain", -2, 3.5, ""]
+
+
 def test_raw_answers_of_an_anonymous_run_cannot_be_exported(setup):
     app, partnership, jim = started(setup, anonymous=True)
     assert jim.get(f"/partnerships/{partnership.id}/runs/{run_id(app)}/answers.csv").status_code == 404

@@ -6,16 +6,15 @@ helpful, comments). Everything a member does with content is read as one stream 
 (kind, user, time) events, a UNION ALL the database groups by kind and by week, so a
 page costs a handful of aggregate queries however many rows there are.
 """
-import csv
 import datetime as dt
-import io
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
 
-from flask import Response, g
+from flask import g
 from peewee import SQL, Case, Select, Value, fn
 
+from portal.exports import csv_response
 from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import utcnow
 from portal.content import library
@@ -285,34 +284,19 @@ def index(partnership_id):
         comments=latest_comments(partnership_id))
 
 
-def _cell(value):
-    """A CSV cell a spreadsheet will not run as a formula (titles are written by people)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv(filename, header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([_cell(v) for v in row] for row in rows)
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.route("/enablement.csv")
 def weekly_csv(partnership_id):
     weeks = weekly(partnership_id, now().date())
     header = ["week_start", "active_members", *KINDS, "cohort_members_active"]
     rows = [[w.start.isoformat(), w.active, *[w.counts.get(k, 0) for k in KINDS],
              w.people.get("posts", 0)] for w in weeks]
-    return _csv(f"partnership-{partnership_id}-enablement-weekly.csv", header, rows)
+    return csv_response(f"partnership-{partnership_id}-enablement-weekly.csv", header, rows)
 
 
 @bp.route("/enablement-items.csv")
 def items_csv(partnership_id):
     rows = [[r.item.slug, r.item.title, r.views, r.readers, r.completions, r.reviews,
              r.helpful, r.not_helpful] for r in item_rows(g.partnership)]
-    return _csv(f"partnership-{partnership_id}-enablement-items.csv",
-                ["slug", "title", "views", "readers", "completions", "reviews", "helpful",
-                 "not_helpful"], rows)
+    return csv_response(f"partnership-{partnership_id}-enablement-items.csv",
+                        ["slug", "title", "views", "readers", "completions", "reviews",
+                         "helpful", "not_helpful"], rows)

@@ -1,15 +1,14 @@
 """Instrument pages of a partnership: runs, answering, results, CSV exports."""
-import csv
 import datetime as dt
-import io
 import logging
 
-from flask import Response as HttpResponse, abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from portal import audit
+from portal.exports import csv_response
 from portal.forms import options
 from portal import charts
 from portal.instruments import answers as answer_store, registry, runs as run_ops
@@ -299,15 +298,6 @@ def _item_charts(rr):
     return Markup("").join(means), Markup("").join(sides)
 
 
-def _csv(filename, header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return HttpResponse(buffer.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.route("/runs/<int:run_id>/results.csv")
 def results_csv(partnership_id, run_id):
     run = _run_or_404(run_id)
@@ -327,7 +317,7 @@ def results_csv(partnership_id, run_id):
                      "" if item.mean is None else f"{item.mean:.3f}", dist,
                      *["" if m is None else f"{m:.3f}" for m in side_means],
                      *["" if v is None else f"{v:g}" for v in _declared_range(q)]])
-    return _csv(f"run-{run.id}-results.csv",
+    return csv_response(f"run-{run.id}-results.csv",
                 ["question_id", "section", "question", "type", "answers", "mean",
                  "distribution", "client_mean", "supplier_mean", "minimum", "maximum"], rows)
 
@@ -359,5 +349,5 @@ def answers_csv(partnership_id, run_id):
         rows.append([who.name if who else "", who.email if who else "", r.side or "",
                      r.submitted_at.isoformat(timespec="seconds") if r.submitted_at else "",
                      *[by_response.get(r.id, {}).get(q.id, "") for q in questions]])
-    return _csv(f"run-{run.id}-answers.csv",
+    return csv_response(f"run-{run.id}-answers.csv",
                 ["name", "email", "side", "submitted_at", *[q.id for q in questions]], rows)
