@@ -238,8 +238,8 @@ def serve(bind, workers):
 @with_appcontext
 def create_user(email, name, organization, kind, org_admin, site_admin, password):
     """Create an account (and its organization with --kind)."""
-    from portal.accounts.forms import MIN_PASSWORD
     from portal.accounts.models import Organization, User, create_account, normalize_email
+    from portal.accounts.passwords import password_problem
     from portal.db import database
 
     _require_current_schema(current_app)
@@ -248,8 +248,9 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
         raise click.ClickException(f"{email} already has an account.")
     if not password:
         password = getpass.getpass("Password: ")
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"Use a password of at least {MIN_PASSWORD} characters.")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.ClickException(f"Password refused: {problem}")
     org = Organization.get_or_none(Organization.name == organization)
     if org is None and not kind:
         raise click.ClickException(

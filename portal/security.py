@@ -1,11 +1,9 @@
-"""CSRF, security headers, login throttling and the reverse proxies the portal believes."""
-import datetime as dt
-
+"""CSRF, security headers, the client's address and the reverse proxies the portal
+believes. Login throttling, which counts failures per address, is in
+portal/accounts/throttle.py."""
 from flask import request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from portal.accounts.models import LoginAttempt, utcnow
 
 csrf = CSRFProtect()
 
@@ -44,35 +42,6 @@ def set_security_headers(response):
 def client_ip():
     """The client's address: the proxy's own unless `trust_proxies` believes its header."""
     return request.remote_addr or "unknown"
-
-
-def login_blocked(email, config, now=None):
-    """Seconds to wait before the next try, or 0 when a login may be attempted.
-
-    Counts recent failures for the email and, ten times as generously, for the address,
-    so one person cannot be locked out by a stranger guessing many accounts from one IP
-    without also throttling that stranger.
-    """
-    now = now or utcnow()
-    window = dt.timedelta(seconds=config["PORTAL_LOGIN_WINDOW_SECONDS"])
-    since = now - window
-    limit = config["PORTAL_LOGIN_MAX_FAILURES"]
-    for field, value, allowed in ((LoginAttempt.email, email, limit),
-                                  (LoginAttempt.ip, client_ip(), limit * 10)):
-        recent = (LoginAttempt.select(LoginAttempt.at).where(field == value, LoginAttempt.at > since)
-                  .order_by(LoginAttempt.at.desc()).limit(allowed))
-        times = [row.at for row in recent]
-        if len(times) >= allowed:
-            return max(1, int((times[-1] + window - now).total_seconds()))
-    return 0
-
-
-def record_failed_login(email):
-    LoginAttempt.create(email=email, ip=client_ip())
-
-
-def clear_failed_logins(email):
-    LoginAttempt.delete().where(LoginAttempt.email == email).execute()
 
 
 def init_app(app):

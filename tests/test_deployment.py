@@ -44,7 +44,7 @@ def _ips_recorded(app):
 
 
 def _per_ip_limit(app):
-    """security.login_blocked allows an address ten times the failures of one email."""
+    """accounts/throttle.py allows an untrusted address ten times the failures of one email."""
     return app.config["PORTAL_LOGIN_MAX_FAILURES"] * 10
 
 

@@ -227,6 +227,9 @@ def test_a_0_1_database_upgrades_to_the_head_with_nothing_lost(make_app, tmp_pat
     kept = {t: n for t, n in before.items() if t != "schema_version"}
     assert {t: after.get(t) for t in kept} == kept
     assert "schema_version" not in after  # dropped by core 002
+    with app.app_context():  # core 004: every existing account starts at session version 1
+        versions = database.execute_sql('SELECT session_version FROM "user"').fetchall()
+    assert len(versions) == before["user"] and {v for (v,) in versions} == {1}
 
     client = app.test_client()
     assert client.get("/healthz").status_code == 200

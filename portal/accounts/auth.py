@@ -1,15 +1,19 @@
-"""Logging in and out, with throttling; the theme of the user's organization."""
+"""Logging in and out, with throttling; ending every session; the theme of the user's
+organization."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
 from portal.accounts.forms import LoginForm
 from portal.accounts.models import User, normalize_email
+from portal.accounts.throttle import (clear_failures, record_failure, trust_device,
+                                      trusted_device, wait_before_login, wait_message)
 from portal.errors import error_page
+from portal.forms import database_id
 from portal.rendering import render
-from portal.security import clear_failed_logins, login_blocked, record_failed_login
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
@@ -23,9 +27,17 @@ _DUMMY_HASH = None
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = User.get_or_none(User.id == int(user_id))
-    return user if user and user.is_active else None
+def load_user(token):
+    """The user a session or remember-me cookie names ("<id>:<session version>", see
+    User.get_id), while that version is current: ending a user's sessions raises it."""
+    user_id, _, version = token.partition(":")
+    user_id, version = database_id(user_id), database_id(version)
+    if user_id is None or version is None:
+        return None  # a session from before versions, or a damaged one: log in again
+    user = User.get_or_none(User.id == user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
 
 
 def _safe_next(target):
@@ -46,23 +58,21 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
-        wait = login_blocked(email, current_app.config)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            return error_page(429, f"Too many failed logins for this account. "
-                                   f"Try again in about {minutes} minute(s).")
         user = User.get_or_none(User.email == email)
+        device = trusted_device(user)
+        wait = wait_before_login(email, device, current_app.config)
+        if wait:
+            return error_page(429, wait_message(wait))
         if user is None:
-            from werkzeug.security import check_password_hash, generate_password_hash
-
             _DUMMY_HASH = _DUMMY_HASH or generate_password_hash("not a password")
             check_password_hash(_DUMMY_HASH, form.password.data)
         if user is not None and user.is_active and user.check_password(form.password.data):
-            clear_failed_logins(email)
+            clear_failures(email, device)
             login_user(user, remember=form.remember.data)
+            trust_device(user)
             audit.record("login", actor=user)
             return redirect(_safe_next(request.args.get("next")) or url_for("partnerships.index"))
-        record_failed_login(email)
+        record_failure(email, device, current_app.config)
         # The same message for an unknown email and a wrong password.
         form.password.errors.append("That email and password do not match an account.")
         return render("accounts/login.html", form=form, status=401)
@@ -74,6 +84,18 @@ def login():
 def logout():
     logout_user()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the user, this one included, and every remember-me cookie."""
+    current_user.end_sessions()
+    audit.record("logged_out_everywhere")
+    logout_user()
+    flash("You are logged out everywhere: every browser, this one included, needs your "
+          "password again.", "info")
     return redirect(url_for("auth.login"))
 
 

@@ -2,13 +2,20 @@
 from zoneinfo import available_timezones
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.accounts.passwords import password_problem
 from portal.forms import Form, options
 from portal.vocabulary import ORG_ROLES
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
-MIN_PASSWORD = 10
+
+
+def check_password_rule(field, email, name):
+    """The password rule (accounts/passwords.py) as a field error."""
+    problem = password_problem(field.data, email=email or "", name=name or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 class LoginForm(Form):
@@ -26,9 +33,15 @@ class ProfileForm(Form):
 
 class PasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
-    new = PasswordField("New password", validators=[
-        DataRequired("Enter a new password."),
-        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    new = PasswordField("New password", validators=[DataRequired("Enter a new password.")])
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account  # whose password: its email and name are refused
+
+    def validate_new(self, field):
+        check_password_rule(field, getattr(self.account, "email", ""),
+                            getattr(self.account, "name", ""))
 
 
 def _email_field():
@@ -41,10 +54,11 @@ def _email_field():
 class NewUserForm(Form):
     name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=120)])
     email = _email_field()
-    password = PasswordField("Initial password", validators=[
-        DataRequired("Set an initial password."),
-        Length(min=MIN_PASSWORD, max=200, message=f"Use at least {MIN_PASSWORD} characters.")])
+    password = PasswordField("Initial password", validators=[DataRequired("Set an initial password.")])
     org_role = SelectField("Role in the organization", choices=options(ORG_ROLES), default="member")
+
+    def validate_password(self, field):
+        check_password_rule(field, self.email.data, self.name.data)
 
 
 class ThemeForm(Form):

@@ -39,10 +39,23 @@ class User(UserMixin, BaseModel):
     timezone = peewee.CharField(max_length=64, default="UTC")
     is_active_account = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
+    # Part of every session and remember-me cookie (get_id): raising it ends them all.
+    session_version = peewee.IntegerField(default=1)
 
     @property
     def is_active(self):
         return self.is_active_account
+
+    def get_id(self):
+        """Flask-Login's alternative token: the id and the session version, so a session
+        or remember-me cookie made before the version changed no longer loads anyone."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """End every session and remember-me cookie of this user; returns the user as now
+        stored. One UPDATE, so two requests doing it at once both count."""
+        User.update(session_version=User.session_version + 1).where(User.id == self.id).execute()
+        return User.get_by_id(self.id)
 
     @property
     def is_org_admin(self):
@@ -55,13 +68,26 @@ class User(UserMixin, BaseModel):
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
 
+    def change_password(self, password):
+        """Set a new password and end every session made with the old one; returns the
+        user as now stored."""
+        self.set_password(password)
+        User.update(password_hash=self.password_hash, session_version=User.session_version + 1
+                    ).where(User.id == self.id).execute()
+        return User.get_by_id(self.id)
+
 
 class LoginAttempt(BaseModel):
-    """Failed logins, kept in the database so throttling holds across workers."""
+    """Failed logins, kept in the database so throttling holds across workers.
+
+    `device` is the nonce of the device cookie the attempt presented for this account
+    (portal/accounts/throttle.py); NULL for an attempt from an untrusted client.
+    """
 
     email = peewee.CharField(max_length=254, index=True)
     ip = peewee.CharField(max_length=64, index=True)
     at = peewee.DateTimeField(default=utcnow, index=True)
+    device = peewee.CharField(max_length=64, null=True, index=True)
 
 
 def normalize_email(email):

@@ -100,6 +100,8 @@ def create_user():
         try:
             create_account_from(form, Organization.get_by_id(form.organization.data))
         except EmailTaken:
+            # The site admin sees every account anyway.
+            form.email.errors.append("Someone already has an account with this email.")
             return _admin_page(user_form=form, status=409)
         return redirect(url_for("admin.index"))
     return _admin_page(user_form=form, status=422)
