@@ -12,7 +12,7 @@ Written against the public plugin API only.
 
 The plugin is this package: the portal registers this module, so every hook
 implementation is here and the rest lives in modules named after what they hold
-(`models`, `tracking`, `forms`, `csv_import`, `views`, `reaction`).
+(`models`, `tracking`, `forms`, `csv_import`, `views`, `corrections`, `reaction`).
 """
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl
 
+from . import corrections  # noqa: F401 - registers the edit and delete pages on `bp`
 from .models import MODELS
 from .reaction import REACTION
 from .views import bp, program_summaries

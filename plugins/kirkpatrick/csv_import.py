@@ -2,13 +2,17 @@
 
 The columns are metric, date, value, source and note (a unit column may be added and
 must then match the metric's unit). Every bad row is reported with its line number, so
-the file can be fixed in one go and uploaded again.
+the file can be fixed in one go and uploaded again. Values are read as the forms read
+them (`finite_number`): ASCII digits, finite, within a metric's range.
 """
 import csv
 import datetime
 import io
 
+from portal import finite_number
+
 from .models import Metric
+from .tracking import MAX_VALUE
 
 CSV_COLUMNS = ("metric", "date", "value", "source", "note")
 CSV_OPTIONAL = ("unit",)
@@ -68,11 +72,8 @@ def parse_csv(program, data):
             except ValueError:
                 measured_on = None
                 problems.append(f"\u201c{record['date']}\u201d is not a date (use YYYY-MM-DD).")
-            try:
-                value = float(record["value"])
-                if value != value or value in (float("inf"), float("-inf")):
-                    raise ValueError
-            except ValueError:
+            value = finite_number(record["value"])
+            if value is None or abs(value) >= MAX_VALUE:
                 value = None
                 problems.append(f"\u201c{record['value']}\u201d is not a number.")
             unit = record.get("unit", "")

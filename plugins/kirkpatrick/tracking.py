@@ -3,9 +3,14 @@ follow-ups that fall due after it ends, progress of a metric, and the Phillips R
 
 `today()` is looked up here at call time by every rule and page that needs the date,
 so a test moves time for all of them by patching this module's `today`.
+
+Stored numbers are read through `finite` and `money`: a value that is not a finite
+number (an Infinity or NaN saved before the forms refused them, issue 11) counts as
+missing, so the pages still render and say what to correct.
 """
 import datetime
-from decimal import Decimal
+import math
+from decimal import Decimal, InvalidOperation
 
 from portal import charts
 
@@ -17,6 +22,8 @@ SOURCE = ("Kirkpatrick's four levels as recommended in \u201cBeyond the Classroo
 LEVELS = {1: "Reaction", 2: "Learning", 3: "Behavior", 4: "Results"}
 FOLLOW_UP_DAYS = (30, 60, 90)
 MONEY = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")  # the columns hold 14 digits, 2 after the point
+MAX_VALUE = 1e15  # a metric's numbers: far from where differences of floats overflow
 
 
 def today():
@@ -34,15 +41,37 @@ def status(program, on=None):
 
 
 def follow_ups(program, on=None):
-    """[{day, due_on, state}] with state done, due or scheduled."""
+    """[{day, due_on, state}] with state done, due or scheduled (due_on None when it
+    falls past the calendar)."""
     on = on or today()
     done = {f.day: f for f in FollowUp.select().where(FollowUp.program == program)}
     rows = []
     for day in FOLLOW_UP_DAYS:
-        due_on = program.ends_on + datetime.timedelta(days=day)
-        state = "done" if day in done else ("due" if on >= due_on else "scheduled")
+        try:
+            due_on = program.ends_on + datetime.timedelta(days=day)
+        except OverflowError:  # an end date at the end of the calendar, stored before it was refused
+            due_on = None
+        state = "done" if day in done else ("due" if due_on and on >= due_on else "scheduled")
         rows.append({"day": day, "due_on": due_on, "state": state})
     return rows
+
+
+def finite(value):
+    """A stored number as a float, or None when it is missing or not finite."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def money(value):
+    """A stored amount as a Decimal to the cent, or None when missing or not finite."""
+    try:
+        amount = Decimal(value)
+        return amount.quantize(MONEY) if amount.is_finite() and abs(amount) <= MAX_MONEY else None
+    except (TypeError, ValueError, InvalidOperation):
+        return None
 
 
 def _fmt_number(value, places=1):
@@ -53,14 +82,18 @@ def _fmt_number(value, places=1):
 
 
 def roi(program):
-    """Phillips level 5: benefits B, costs C, BCR = B / C, ROI % = (B - C) / C x 100."""
-    benefits = list(Benefit.select().where(Benefit.program == program).order_by(Benefit.id))
-    total = sum((Decimal(b.amount) for b in benefits), Decimal("0"))
-    cost = Decimal(program.cost)
-    result = {"benefits": benefits, "total": total.quantize(MONEY), "cost": cost.quantize(MONEY),
-              "net": (total - cost).quantize(MONEY), "bcr": None, "percent": None,
-              "bcr_text": None, "percent_text": None}
-    if cost > 0:
+    """Phillips level 5: benefits B, costs C, BCR = B / C, ROI % = (B - C) / C x 100.
+
+    A benefit whose amount is not a number counts for nothing (its row says so); a
+    program whose cost is not a number has no ROI until the cost is corrected."""
+    benefits = [{"benefit": b, "amount": money(b.amount)}
+                for b in Benefit.select().where(Benefit.program == program).order_by(Benefit.id)]
+    total = sum((b["amount"] for b in benefits if b["amount"] is not None), Decimal("0"))
+    cost = money(program.cost)
+    result = {"benefits": benefits, "total": total.quantize(MONEY), "cost": cost,
+              "net": None if cost is None else (total - cost).quantize(MONEY), "bcr": None,
+              "percent": None, "bcr_text": None, "percent_text": None}
+    if cost is not None and cost > 0:
         bcr = total / cost
         percent = (total - cost) / cost * 100
         result.update(bcr=bcr, percent=percent, bcr_text=f"{bcr:.2f}",
@@ -69,21 +102,32 @@ def roi(program):
 
 
 def progress(metric, latest):
-    """Share of the way from baseline to target (may pass 100 or fall below 0)."""
-    if latest is None or metric.target == metric.baseline:
+    """Share of the way from baseline to target (may pass 100 or fall below 0); None
+    when a number is missing or the baseline is the target."""
+    baseline, target = finite(metric.baseline), finite(metric.target)
+    if latest is None or baseline is None or target is None or target == baseline:
         return None
-    return (latest - metric.baseline) / (metric.target - metric.baseline) * 100
+    return finite((latest - baseline) / (target - baseline) * 100)
 
 
 def metric_view(metric):
-    points = list(Measurement.select().where(Measurement.metric == metric)
-                  .order_by(Measurement.measured_on, Measurement.id))
-    latest = points[-1].value if points else None
+    """A metric as its page shows it: baseline, target, each measurement's value (None
+    when not a number), the latest value and the progress towards the target."""
+    points = [{"point": p, "value": finite(p.value)} for p in
+              Measurement.select().where(Measurement.metric == metric)
+              .order_by(Measurement.measured_on, Measurement.id)]
+    values = [p["value"] for p in points]
+    known = [v for v in values if v is not None]
+    latest = known[-1] if known else None
     share = progress(metric, latest)
+    baseline, target = finite(metric.baseline), finite(metric.target)
+    series = {metric.name: values}
+    if target is not None:
+        series["Target"] = [target] * len(points)
     chart = charts.trend_lines(
-        [p.measured_on.isoformat() for p in points],
-        {metric.name: [p.value for p in points], "Target": [metric.target] * len(points)},
-        f"{metric.name} ({metric.unit}) over time", low=metric.baseline) if points else ""
-    return {"metric": metric, "points": points, "latest": latest, "progress": share,
+        [p["point"].measured_on.isoformat() for p in points], series,
+        f"{metric.name} ({metric.unit}) over time", low=baseline) if known else ""
+    return {"metric": metric, "baseline": baseline, "target": target, "points": points,
+            "latest": latest, "progress": share,
             "bar": None if share is None else max(0, min(100, round(share))),
             "reached": share is not None and share >= 100, "chart": chart}

@@ -1,5 +1,6 @@
 """The pages of a partnership's training programs: the list, one program with its
-metrics per level, measurements (by hand or CSV), benefits and follow-ups.
+metrics per level, measurements (by hand or CSV), benefits and follow-ups. Correcting
+and removing them is in `corrections`, on the same blueprint.
 
 Every route is partnership-scoped (`<int:partnership_id>`): the portal answers 404 to
 non-members before a view runs, `current_partnership()` and `current_membership()` give
@@ -21,16 +22,27 @@ from .tracking import FOLLOW_UP_DAYS, LEVELS, MONEY, SOURCE, follow_ups, metric_
 bp = partnership_blueprint("kirkpatrick", __name__, "/programs")
 
 
-def _can_edit():
+def can_edit():
+    """Whether the page's viewer may add, correct and remove (editors and sponsors)."""
     return role_at_least(current_membership(), "editor")
 
 
-def _program(partnership_id, program_id):
+def program_or_404(partnership_id, program_id):
+    """The program of the URL, only within the URL's partnership."""
     program = Program.get_or_none(Program.id == program_id,
                                   Program.partnership_id == partnership_id)
     if program is None:
         abort(404)
     return program
+
+
+def metric_name_taken(program, name, metric=None):
+    """Whether another metric of the program has this name, ignoring case."""
+    query = Metric.select().where(Metric.program == program,
+                                  peewee.fn.LOWER(Metric.name) == name.lower())
+    if metric is not None:
+        query = query.where(Metric.id != metric.id)
+    return query.exists()
 
 
 def _summary(program):
@@ -58,7 +70,7 @@ def programs(partnership_id):
         flash(f"Program \u201c{program.name}\u201d created.", "success")
         return redirect(url_for(".program", partnership_id=partnership_id, program_id=program.id))
     return render_template("kirkpatrick/programs.html", partnership=current_partnership(), form=form,
-                           rows=program_summaries(partnership_id), can_edit=_can_edit(),
+                           rows=program_summaries(partnership_id), can_edit=can_edit(),
                            source=SOURCE), \
         (400 if request.method == "POST" else 200)
 
@@ -81,16 +93,16 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
         metric_form=metric_form or MetricForm(prefix="metric"),
         measurement_form=measurement_form,
         benefit_form=benefit_form or BenefitForm(prefix="benefit"),
-        csv_errors=csv_errors, csv_columns=CSV_COLUMNS, can_edit=_can_edit(),
+        csv_errors=csv_errors, csv_columns=CSV_COLUMNS, can_edit=can_edit(),
         source=SOURCE), status_code
 
 
 @bp.route("/<int:program_id>")
 def program(partnership_id, program_id):
-    return _render_program(_program(partnership_id, program_id))
+    return _render_program(program_or_404(partnership_id, program_id))
 
 
-def _back(program):
+def back_to_program(program):
     return redirect(url_for(".program", partnership_id=program.partnership_id,
                             program_id=program.id))
 
@@ -98,12 +110,11 @@ def _back(program):
 @bp.route("/<int:program_id>/metrics", methods=["POST"])
 @requires_role("editor")
 def add_metric(partnership_id, program_id):
-    program = _program(partnership_id, program_id)
+    program = program_or_404(partnership_id, program_id)
     form = MetricForm(prefix="metric")
     valid = form.validate_on_submit()
     name = (form.name.data or "").strip()
-    if valid and Metric.select().where(Metric.program == program,
-                                       peewee.fn.LOWER(Metric.name) == name.lower()).exists():
+    if valid and metric_name_taken(program, name):
         form.name.errors.append("This program already has a metric with that name.")
         valid = False
     if not valid:
@@ -114,13 +125,13 @@ def add_metric(partnership_id, program_id):
     record_audit("kirkpatrick_metric_added", partnership=current_partnership(), program=program.name,
                  metric=metric.name, level=metric.level)
     flash(f"Level {metric.level} metric \u201c{metric.name}\u201d added.", "success")
-    return _back(program)
+    return back_to_program(program)
 
 
 @bp.route("/<int:program_id>/measurements", methods=["POST"])
 @requires_role("editor")
 def add_measurement(partnership_id, program_id):
-    program = _program(partnership_id, program_id)
+    program = program_or_404(partnership_id, program_id)
     form = MeasurementForm(prefix="measurement")
     form.metric.choices = [SelectChoice(str(m.id), m.name) for m in
                            Metric.select().where(Metric.program == program)]
@@ -133,13 +144,13 @@ def add_measurement(partnership_id, program_id):
     record_audit("kirkpatrick_measurement_added", partnership=current_partnership(),
                  program=program.name, metric=metric.name, value=form.value.data)
     flash(f"Measurement of \u201c{metric.name}\u201d saved.", "success")
-    return _back(program)
+    return back_to_program(program)
 
 
 @bp.route("/<int:program_id>/import", methods=["POST"])
 @requires_role("editor")
 def import_csv(partnership_id, program_id):
-    program = _program(partnership_id, program_id)
+    program = program_or_404(partnership_id, program_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _render_program(program, csv_errors=[(None, "Choose a CSV file to import.")],
@@ -157,13 +168,13 @@ def import_csv(partnership_id, program_id):
     record_audit("kirkpatrick_measurements_imported", partnership=current_partnership(),
                  program=program.name, rows=len(rows), file=upload.filename)
     flash(f"Imported {len(rows)} measurement{'s' if len(rows) != 1 else ''}.", "success")
-    return _back(program)
+    return back_to_program(program)
 
 
 @bp.route("/<int:program_id>/benefits", methods=["POST"])
 @requires_role("editor")
 def add_benefit(partnership_id, program_id):
-    program = _program(partnership_id, program_id)
+    program = program_or_404(partnership_id, program_id)
     form = BenefitForm(prefix="benefit")
     if not form.validate_on_submit():
         return _render_program(program, benefit_form=form, status_code=400)
@@ -173,13 +184,13 @@ def add_benefit(partnership_id, program_id):
     record_audit("kirkpatrick_benefit_added", partnership=current_partnership(), program=program.name,
                  benefit=benefit.description, amount=str(benefit.amount))
     flash("Benefit added.", "success")
-    return _back(program)
+    return back_to_program(program)
 
 
 @bp.route("/<int:program_id>/follow-ups/<int:day>", methods=["POST"])
 @requires_role("editor")
 def follow_up_done(partnership_id, program_id, day):
-    program = _program(partnership_id, program_id)
+    program = program_or_404(partnership_id, program_id)
     if day not in FOLLOW_UP_DAYS:
         abort(404)
     if not FollowUp.select().where(FollowUp.program == program, FollowUp.day == day).exists():
@@ -187,4 +198,4 @@ def follow_up_done(partnership_id, program_id, day):
         record_audit("kirkpatrick_follow_up_done", partnership=current_partnership(),
                      program=program.name, day=day)
     flash(f"Day-{day} behaviour follow-up marked as done.", "success")
-    return _back(program)
+    return back_to_program(program)

@@ -1,15 +1,21 @@
 """The action plan: flagged results become joint actions, and the next run shows how
-each flagged item moved since (closing the loop, seed 003)."""
+each flagged item moved since (closing the loop, seed 003).
+
+Whoever may add an action (an editor or a sponsor) may correct its text, owners and due
+date, or remove it after a confirmation (issue 11); both are recorded in the audit log.
+Its owners may change its status.
+"""
 import datetime as dt
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal import audit
 from portal.accounts.models import User, utcnow
 from portal.errors import error_page
 from portal.forms import choice, damaged, finite_number, options
-from portal.instruments.forms import ActionForm, ActionStatusForm
+from portal.instruments.forms import ActionEditForm, ActionForm, ActionStatusForm
 from portal.instruments.models import ActionItem, Run
 from portal.instruments.registry import questions_of
 from portal.partnerships.access import partnership_blueprint, requires_role
@@ -21,17 +27,33 @@ bp = partnership_blueprint("actions", __name__, template_folder="templates")
 UNASSIGNED = (0, "Not assigned yet")
 
 
-def _owners(partnership, organization_id):
+def _owners(partnership, organization_id, current=None):
+    """The members of one side who may own an action; `current`, the owner it has, stays
+    a choice after leaving the partnership, so correcting the text does not unassign it."""
     members = (User.select().join(PartnershipMember, on=(PartnershipMember.user == User.id))
                .where(PartnershipMember.partnership == partnership,
                       User.organization == organization_id).order_by(User.name))
-    return options([UNASSIGNED] + [(u.id, u.name) for u in members])
+    pairs = [(u.id, u.name) for u in members]
+    if current is not None and current.id not in {user_id for user_id, _ in pairs}:
+        pairs.append((current.id, f"{current.name} (no longer a member)"))
+    return options([UNASSIGNED] + pairs)
 
 
 def action_form(partnership, **data):
     form = ActionForm(**data)
     form.client_owner.choices = _owners(partnership, partnership.client_id)
     form.supplier_owner.choices = _owners(partnership, partnership.supplier_id)
+    return form
+
+
+def correction_form(partnership, item):
+    """The correction form of an action, filled with what it says now on GET."""
+    current = None if request.method == "POST" else {
+        "text": item.text, "client_owner": item.client_owner_id or 0,
+        "supplier_owner": item.supplier_owner_id or 0, "due_on": item.due_on}
+    form = ActionEditForm(data=current)
+    form.client_owner.choices = _owners(partnership, partnership.client_id, item.client_owner)
+    form.supplier_owner.choices = _owners(partnership, partnership.supplier_id, item.supplier_owner)
     return form
 
 
@@ -62,14 +84,29 @@ def _can_edit():
     return g.membership is not None and role_at_least(g.membership.role, "editor")
 
 
-@bp.route("/actions")
-def index(partnership_id):
+def _plan_page(form=None, editing=None, edit_form=None, status=200):
+    """The action plan; with `editing`, the correction form of that action on top."""
     items = list(ActionItem.select().where(ActionItem.partnership == g.partnership)
                  .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
                            ActionItem.due_on, ActionItem.id))
+    can_edit = _can_edit()
+    if form is None and can_edit:
+        form = action_form(g.partnership)
     return render("instruments/actions.html", partnership=g.partnership, items=items,
-                  form=action_form(g.partnership) if _can_edit() else None,
-                  today=dt.date.today(), status_form=ActionStatusForm())
+                  form=form, can_edit=can_edit, editing=editing, edit_form=edit_form,
+                  today=dt.date.today(), status_form=ActionStatusForm(), status=status)
+
+
+def _action_or_404(action_id):
+    item = ActionItem.get_or_none(ActionItem.id == action_id, ActionItem.partnership == g.partnership)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.route("/actions")
+def index(partnership_id):
+    return _plan_page()
 
 
 @bp.route("/actions", methods=["POST"])
@@ -79,10 +116,7 @@ def create(partnership_id):
     if not form.validate_on_submit():
         if damaged(form):
             return error_page(400, damaged(form))
-        items = list(ActionItem.select().where(ActionItem.partnership == g.partnership))
-        return render("instruments/actions.html", partnership=g.partnership, items=items,
-                      form=form, today=dt.date.today(), status_form=ActionStatusForm(),
-                      status=422)
+        return _plan_page(form=form, status=422)
     run = None
     if form.run_id.data is not None:
         run = Run.get_or_none(Run.id == form.run_id.data, Run.partnership == g.partnership)
@@ -108,11 +142,45 @@ def _question_of(run, question_id):
     return choice(question_id, {q.id for q in questions_of(run)})
 
 
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@requires_role("editor")
+def edit(partnership_id, action_id):
+    item = _action_or_404(action_id)
+    if not _can_edit():  # a GET passes the portal's check; the form is for editors only
+        abort(403)
+    form = correction_form(g.partnership, item)
+    if not form.validate_on_submit():
+        return _plan_page(editing=item, edit_form=form,
+                          status=422 if request.method == "POST" else 200)
+    changed = {}
+    for name, value in (("text", form.text.data.strip()), ("due_on", form.due_on.data),
+                        ("client_owner_id", form.client_owner.data or None),
+                        ("supplier_owner_id", form.supplier_owner.data or None)):
+        if getattr(item, name) != value:
+            changed[name] = [str(getattr(item, name)), str(value)]
+            setattr(item, name, value)
+    item.save()
+    audit.record("action_edited", partnership=g.partnership, action_item=item.id, text=item.text,
+                 changed=changed)
+    flash("The action is corrected.", "success")
+    return redirect(url_for("actions.index", partnership_id=partnership_id))
+
+
+@bp.route("/actions/<int:action_id>/remove", methods=["POST"])
+@requires_role("editor")
+def remove(partnership_id, action_id):
+    item = _action_or_404(action_id)
+    if FlaskForm().validate_on_submit():
+        item.delete_instance()
+        audit.record("action_removed", partnership=g.partnership, action_item=item.id,
+                     text=item.text, status=item.status)
+        flash("The action is removed from the action plan.", "success")
+    return redirect(url_for("actions.index", partnership_id=partnership_id))
+
+
 @bp.route("/actions/<int:action_id>/status", methods=["POST"])
 def set_status(partnership_id, action_id):
-    item = ActionItem.get_or_none(ActionItem.id == action_id, ActionItem.partnership == g.partnership)
-    if item is None:
-        abort(404)
+    item = _action_or_404(action_id)
     if not (_can_edit() or current_user.id in (item.client_owner_id, item.supplier_owner_id)):
         abort(403)
     form = ActionStatusForm()

@@ -47,13 +47,19 @@ class AnswersForm(Form):
     action = StringField()
 
 
-class ActionForm(Form):
+class ActionEditForm(Form):
+    """What can be corrected of an action once it is on the plan: its text, owners and due
+    date (where it came from and the result then stay as they were)."""
+
     text = TextAreaField("Action", validators=[DataRequired("Describe the action."), Length(max=2000)])
     client_owner = SelectField("Owner on the client side", coerce=int,
                                invalid_choice_message="Choose a member of the client side.")
     supplier_owner = SelectField("Owner on the supplier side", coerce=int,
                                  invalid_choice_message="Choose a member of the supplier side.")
     due_on = DateField("Due on", validators=[Optional()])
+
+
+class ActionForm(ActionEditForm):
     # Sent by a flagged result of a run (run.html): the run, the flagged question and
     # its result then, so that the next run shows how the item moved.
     run_id = IdField()
