@@ -359,8 +359,10 @@ def test_a_program_holding_non_finite_numbers_renders_and_can_be_corrected(
             m.Metric.id == program["metric"]).execute()
         m.Measurement.update(value=float("inf")).where(
             m.Measurement.id == program["other_measurement"]).execute()
-        m.Program.update(cost=float("inf")).where(m.Program.id == program["program"]).execute()
-        m.Benefit.update(amount=float("-inf")).where(m.Benefit.id == program["benefit"]).execute()
+        # PostgreSQL's numeric(14, 2) holds NaN but no infinity; SQLite holds infinity.
+        money = (float("inf"), float("-inf")) if is_sqlite() else (Decimal("NaN"),) * 2
+        m.Program.update(cost=money[0]).where(m.Program.id == program["program"]).execute()
+        m.Benefit.update(amount=money[1]).where(m.Benefit.id == program["benefit"]).execute()
         if not is_sqlite():  # SQLite stores a NaN as NULL, which these columns refuse
             m.Measurement.update(value=float("nan")).where(
                 m.Measurement.id == program["measurement"]).execute()
