@@ -18,11 +18,13 @@ database = peewee.DatabaseProxy()
 CONNECTION_ERRORS = (peewee.OperationalError, peewee.InterfaceError)
 
 SQLITE_PRAGMAS = {
+    # First, so that the pragmas after it wait for a lock: switching a new file to WAL
+    # takes an exclusive one, which another process opening the file may hold.
+    "busy_timeout": 10000,
     "journal_mode": "wal",
     # Deleted rows are overwritten, not left in free pages: a sealed anonymous response or
     # draft, once released or submitted, leaves nothing a reader of the file could find.
     "secure_delete": 1,
-    "busy_timeout": 10000,
     "synchronous": "normal",
     "foreign_keys": 1,
 }

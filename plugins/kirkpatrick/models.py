@@ -33,8 +33,8 @@ class Metric(Model):
     level = peewee.IntegerField()
     name = peewee.CharField(max_length=120)
     unit = peewee.CharField(max_length=40)
-    baseline = peewee.FloatField()
-    target = peewee.FloatField()
+    baseline = peewee.DoubleField()
+    target = peewee.DoubleField()
 
     class Meta:
         table_name = "kirkpatrick_metric"
@@ -43,7 +43,7 @@ class Metric(Model):
 class Measurement(Model):
     metric = peewee.ForeignKeyField(Metric, backref="measurements", on_delete="CASCADE")
     measured_on = peewee.DateField()
-    value = peewee.FloatField()
+    value = peewee.DoubleField()
     source = peewee.CharField(max_length=120, default="")
     note = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=_now)

@@ -48,7 +48,7 @@ class Selection(Model):
 class Criterion(Model):
     selection = peewee.ForeignKeyField(Selection, backref="criteria", on_delete="CASCADE")
     name = peewee.CharField(max_length=160)
-    weight = peewee.FloatField(default=DEFAULT_WEIGHT)
+    weight = peewee.DoubleField(default=DEFAULT_WEIGHT)
 
     class Meta:
         table_name = "supplier_selection_criterion"
@@ -90,7 +90,7 @@ class Score(Model):
 class Moderated(Model):
     candidate = peewee.ForeignKeyField(Candidate, on_delete="CASCADE")
     criterion = peewee.ForeignKeyField(Criterion, on_delete="CASCADE")
-    value = peewee.FloatField()
+    value = peewee.DoubleField()
     by_user_id = peewee.IntegerField()
 
     class Meta:

@@ -24,7 +24,7 @@ class ContentItem(BaseModel):
     source = peewee.CharField(max_length=16)  # "file" or "portal"
     organization = peewee.ForeignKeyField(Organization, null=True, on_delete="CASCADE")
     path = peewee.CharField(max_length=300, default="")
-    mtime = peewee.FloatField(default=0)
+    mtime = peewee.DoubleField(default=0)
     title = peewee.CharField(max_length=200)
     summary = peewee.TextField(default="")
     audience = peewee.CharField(max_length=16, default="both")

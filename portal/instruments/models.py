@@ -124,7 +124,7 @@ class Answer(BaseModel):
     run = peewee.ForeignKeyField(Run, on_delete="CASCADE", index=False)
     side = peewee.CharField(max_length=16, null=True)
     batch = peewee.IntegerField(default=0)  # the response's, so results can stop at a batch
-    value_num = peewee.FloatField(null=True)
+    value_num = peewee.DoubleField(null=True)
     value_text = peewee.TextField(null=True)
     value_date = peewee.DateField(null=True)
 
@@ -140,7 +140,7 @@ class ActionItem(BaseModel):
     run = peewee.ForeignKeyField(Run, null=True, on_delete="SET NULL")
     instrument_id = peewee.CharField(max_length=80, null=True)
     question_id = peewee.CharField(max_length=80, null=True)
-    baseline = peewee.FloatField(null=True)  # the item's result when the action was taken
+    baseline = peewee.DoubleField(null=True)  # the item's result when the action was taken
     text = peewee.TextField()
     client_owner = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
     supplier_owner = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL")
