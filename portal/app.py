@@ -12,8 +12,8 @@ def create_app(test_config=None):
     """Build the application: config, database, plugins, themes, blueprints."""
     from htmx_flask import Htmx
 
-    from portal import (assets, config, db, errors, health, layout, migrations, notifications,
-                        security, themes)
+    from portal import (assets, config, db, errors, health, inputs, layout, migrations,
+                        notifications, security, themes)
     from portal.accounts import auth
     from portal.instruments import registry as instrument_registry
     from portal.partnerships import access
@@ -38,6 +38,7 @@ def create_app(test_config=None):
     security.init_app(app)
     security.trust_proxies(app)
     errors.init_app(app)
+    inputs.init_app(app)
     auth.init_app(app)
     themes.init_app(app)
     assets.init_app(app)

@@ -156,8 +156,7 @@ def demo(port, host):
     """Load demo data into the database and serve the portal on 127.0.0.1:PORT."""
     from werkzeug.serving import make_server, select_address_family
 
-    from portal.demo import (PEOPLE, demo_password, load_demo, load_demo_agreement,
-                             load_demo_expectations, load_demo_library, load_demo_runs)
+    from portal.demo import PEOPLE, demo_password, load_full_demo
 
     app = current_app._get_current_object()
     # Bind the port and take the database before touching any data: a second demo
@@ -174,11 +173,7 @@ def demo(port, host):
         _upgrade(app)
         password = demo_password()
         with app.test_request_context():  # the audit log and plugins expect a request
-            partnership, users = load_demo(password)
-            load_demo_runs(partnership)
-            load_demo_expectations(partnership)
-            load_demo_agreement(partnership)
-            load_demo_library(partnership)
+            partnership, _ = load_full_demo(password)
         click.echo(f"\nPartnership Portal demo: http://{host}:{listening.getsockname()[1]}/login")
         click.echo(f"Instance folder: {app.instance_path}")
         click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")

@@ -302,3 +302,15 @@ def load_demo_library(partnership, today=None):
                       plan="Open every weekly call by checking the cadence we agreed.",
                       shared_cohort=cohort, shared_at=utcnow())
     return cohort
+
+
+def load_full_demo(password):
+    """Everything `portal demo` shows: the people and partnership, survey runs,
+    expectations, the agreement and the library; returns (partnership, users). Each part
+    skips what is already there, so a restart keeps what visitors did."""
+    partnership, users = load_demo(password)
+    load_demo_runs(partnership)
+    load_demo_expectations(partnership)
+    load_demo_agreement(partnership)
+    load_demo_library(partnership)
+    return partnership, users

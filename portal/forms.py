@@ -1,7 +1,8 @@
 """Reading forms: one way for every page of the portal, and the helpers it needs.
 
 1. A form with a fixed set of fields is a subclass of `Form` (a `flask_wtf.FlaskForm`
-   that refuses NUL characters) in its feature's `forms.py`, validators and messages
+   that refuses control characters, reads a text field left out of the post as empty
+   and its number fields with `Finite`) in its feature's `forms.py`, validators and messages
    there, and its view handles it with `form.validate_on_submit()`. Errors are shown
    next to their fields with the `field` macro of templates/_forms.html where the page
    draws the form with it; pages that answer a refusal with one notice show the
@@ -24,18 +25,26 @@
    through these helpers.
 """
 import math
+import re
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import DecimalField, FloatField, HiddenField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from portal.urls import MAX_DATABASE_ID
 
 NUL = "\x00"
+#: C0 control characters but tab, line feed and carriage return.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 NUL_MESSAGE = ("This text contains a NUL character (\\0), which cannot be saved. Remove it "
                "and send the form again.")
+CONTROL_MESSAGE = ("This text contains an invisible control character (such as escape or "
+                   "form feed), which cannot be saved. Type the text again without it and "
+                   "send the form again.")
+NUMBER_MESSAGE = "Enter a number written with the digits 0-9, such as 12 or -3.5."
+INTEGER_MESSAGE = f"Enter a whole number between {-MAX_DATABASE_ID:,} and {MAX_DATABASE_ID:,}."
 DAMAGED_MESSAGE = "This form is damaged (a hidden value is wrong): reload the page and try again."
 
 
@@ -73,6 +82,12 @@ def id_value(value):
     return parsed
 
 
+def option_id(value):
+    """The `coerce` of a select of ids whose "none" option is 0 (no owner, only me): as
+    `id_value`, and "0" is 0; ValueError otherwise."""
+    return 0 if value in ("0", 0) else id_value(value)
+
+
 def id_pair(raw, separator=":"):
     """Two ids sent as one value ("12:3", an expectation and its version), else None."""
     if not isinstance(raw, str):
@@ -82,18 +97,26 @@ def id_pair(raw, separator=":"):
     return (first, second) if found and first is not None and second is not None else None
 
 
+def control_message(text):
+    """Why `text` cannot be saved for the characters it holds (NUL_MESSAGE or
+    CONTROL_MESSAGE), or None."""
+    if not isinstance(text, str) or not CONTROL.search(text):
+        return None
+    return NUL_MESSAGE if NUL in text else CONTROL_MESSAGE
+
+
 def clean_text(raw, max_length, *, strip=True, too_long=None):
     """Typed text ready to save: "" when absent, stripped unless `strip=False` (where
     whitespace is content, as in a section's text).
 
-    Raises BadValue when it holds a NUL character or is longer than `max_length`
-    (`too_long` is then the message).
+    Raises BadValue when it holds a NUL or another control character (CONTROL) or is
+    longer than `max_length` (`too_long` is then the message).
     """
     text = raw if isinstance(raw, str) else ""
     if strip:
         text = text.strip()
-    if NUL in text:
-        raise BadValue(NUL_MESSAGE)
+    if control_message(text):
+        raise BadValue(control_message(text))
     if len(text) > max_length:
         raise BadValue(too_long or f"Keep this text under {max_length:,} characters.")
     return text
@@ -148,20 +171,56 @@ def stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _refuse_nul(form, field):
-    if any(isinstance(value, str) and NUL in value for value in field.raw_data or ()):
-        raise StopValidation(NUL_MESSAGE)
+def _refuse_control_characters(form, field):
+    """The one message of a field whose text holds a control character (what the field
+    said while reading that text, "Not a valid choice" or the like, is left out)."""
+    for value in field.raw_data or ():
+        message = control_message(value)
+        if message:
+            field.errors.clear()
+            raise StopValidation(message)
+
+
+class Finite:
+    """A number field's validator: the number was typed with ASCII digits and is finite
+    ("Infinity", "NaN", "1E+400", "sNaN", "²", "١٢" and "1_000" are refused, though
+    Python's int(), float() and Decimal() read some of them), and a whole number fits the
+    database's INTEGER. `Form` puts it first on each of its number fields."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        raw = (field.raw_data or [""])[0]
+        if field.process_errors or not isinstance(raw, str) or not raw.strip():
+            return  # the field's own message, or nothing typed (Optional decides)
+        value = finite_number(raw.strip())
+        whole = isinstance(field, IntegerField)
+        if value is None or (whole and abs(value) > MAX_DATABASE_ID):
+            raise StopValidation(self.message or (INTEGER_MESSAGE if whole else NUMBER_MESSAGE))
 
 
 class Form(FlaskForm):
-    """A FlaskForm whose every field refuses a NUL character first, with a message
-    next to the field, before any validator can take the text to the database."""
+    """A FlaskForm whose every field refuses control characters first, with a message
+    next to the field, before any validator can take the text to the database; whose
+    number fields check `Finite` next; and whose text fields read as "" when the post
+    left them out (a browser sends every text field, if only empty), never None."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
-            field.validators = [_refuse_nul, *field.validators]
+            checks = [_refuse_control_characters]
+            if isinstance(field, (IntegerField, FloatField, DecimalField)):
+                checks.append(Finite())
+            field.validators = [*checks, *field.validators]
             return field
+
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        for field in self:
+            if (isinstance(field, StringField) and not isinstance(field, IdField)
+                    and field.data is None and field.raw_data == []):
+                field.data = ""
 
 
 class IdField(HiddenField):

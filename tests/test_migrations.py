@@ -387,15 +387,10 @@ def test_a_plugin_with_models_but_no_steps_is_failed_with_what_to_do(make_app):
 
 def test_backup_then_restore_into_an_empty_database_round_trips_the_demo(make_app, tmp_path):
     app = make_app()
-    from portal.demo import (load_demo, load_demo_agreement, load_demo_expectations,
-                             load_demo_library, load_demo_runs)
+    from portal.demo import load_full_demo
 
     with app.test_request_context():
-        partnership, _ = load_demo(DEMO_PASSWORD)
-        load_demo_runs(partnership)
-        load_demo_expectations(partnership)
-        load_demo_agreement(partnership)
-        load_demo_library(partnership)
+        partnership, _ = load_full_demo(DEMO_PASSWORD)
         before = {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
                   for t in database.get_tables()}
     backup = tmp_path / "portal.backup"

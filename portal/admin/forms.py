@@ -3,8 +3,11 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.accounts.forms import NewUserForm
-from portal.forms import Form, options
+from portal.forms import Form, id_value, options
 from portal.vocabulary import LIFECYCLE_STAGES, ORGANIZATION_KINDS
+
+
+ORGANIZATION_MESSAGE = "Choose an existing organization."
 
 
 class OrganizationForm(Form):
@@ -15,10 +18,12 @@ class OrganizationForm(Form):
 
 class PartnershipForm(Form):
     name = StringField("Name", validators=[DataRequired("Name the partnership."), Length(max=160)])
-    client = SelectField("Client organization", coerce=int,
-                         invalid_choice_message="Choose an existing organization.")
-    supplier = SelectField("Supplier organization", coerce=int,
-                           invalid_choice_message="Choose an existing organization.")
+    client = SelectField("Client organization", coerce=id_value,
+                         invalid_choice_message=ORGANIZATION_MESSAGE,
+                         invalid_value_message=ORGANIZATION_MESSAGE)
+    supplier = SelectField("Supplier organization", coerce=id_value,
+                           invalid_choice_message=ORGANIZATION_MESSAGE,
+                           invalid_value_message=ORGANIZATION_MESSAGE)
     stage = SelectField("Lifecycle stage", choices=options(LIFECYCLE_STAGES))
     contract_end = DateField("Contract end date", validators=[Optional()])
     description = TextAreaField("Description", validators=[Length(max=2000)])
@@ -29,5 +34,6 @@ class PartnershipForm(Form):
 
 
 class SiteUserForm(NewUserForm):
-    organization = SelectField("Organization", coerce=int,
-                               invalid_choice_message="Choose an existing organization.")
+    organization = SelectField("Organization", coerce=id_value,
+                               invalid_choice_message=ORGANIZATION_MESSAGE,
+                               invalid_value_message=ORGANIZATION_MESSAGE)

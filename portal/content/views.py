@@ -12,7 +12,7 @@ from portal.content.models import (
     Completion, ContentItem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
 )
 from portal.db import write_transaction
-from portal.forms import first_error
+from portal.forms import database_id, first_error
 from portal.markup import render_markdown
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.rendering import render
@@ -64,7 +64,7 @@ def index(partnership_id):
     ensure_synced()
     partnership = g.partnership
     query = request.args.get("q", "")
-    pages = max(1, min(request.args.get("more", 1, type=int) or 1, 50))
+    pages = min(database_id(request.args.get("more")) or 1, 50)
     chosen = {facet: request.args.get(facet, "").strip().lower() for facet in FACETS}
     items = list(library.visible_items(partnership, *library.LIST_FIELDS))
     by_id = {item.id: item for item in items}

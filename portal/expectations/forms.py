@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.expectations.models import MAX_TEXT
 from portal.expectations.vocabulary import DIRECTIONS, PRINCIPLES
-from portal.forms import Form, IdField, options
+from portal.forms import Form, IdField, option_id, options
 
 NO_OWNER = (0, "No owner yet")
 
@@ -37,7 +37,7 @@ class ExpectationForm(Form):
         choices=[SelectChoice(key, label, optgroup=group) for key, label, _, group in PRINCIPLES],
         invalid_choice_message="Choose one of the six principles or the six partnering "
                                "attributes.")
-    owner = SelectField("Owner", coerce=int,
+    owner = SelectField("Owner", coerce=option_id,
                         invalid_choice_message="Choose a member of this partnership.",
                         invalid_value_message="Choose a member of this partnership.")
     review_on = ReviewDateField("Review on", validators=[Optional()])

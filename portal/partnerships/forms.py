@@ -2,13 +2,14 @@
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from portal.forms import Form, options
+from portal.forms import Form, id_value, options
 from portal.vocabulary import LIFECYCLE_STAGES, PARTNERSHIP_ROLES
 
 
 class AddMemberForm(Form):
-    user = SelectField("Person", coerce=int, validators=[DataRequired("Choose a person.")],
-                       invalid_choice_message="Choose someone from the list.")
+    user = SelectField("Person", coerce=id_value, validators=[DataRequired("Choose a person.")],
+                       invalid_choice_message="Choose someone from the list.",
+                       invalid_value_message="Choose someone from the list.")
     role = SelectField("Role", choices=options(PARTNERSHIP_ROLES), default="member",
                        invalid_choice_message="Choose one of the four roles.")
 

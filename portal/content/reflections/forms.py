@@ -3,7 +3,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.content.cohorts.models import CohortItem
-from portal.forms import Form, options
+from portal.forms import Form, id_value, option_id, options
 
 MAX_TEXT = 4_000
 #: The `share` choice that keeps a reflection to its author.
@@ -11,7 +11,7 @@ PRIVATE = 0
 
 
 class ReflectionForm(Form):
-    item = SelectField("The item you read", coerce=int,
+    item = SelectField("The item you read", coerce=id_value,
                        invalid_choice_message="Choose an item of this partnership's library.",
                        invalid_value_message="Choose an item of this partnership's library.")
     plan = TextAreaField("What I will try", validators=[
@@ -19,7 +19,7 @@ class ReflectionForm(Form):
         Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT:,} characters.")])
     outcome = TextAreaField("What happened when I tried it", validators=[
         Optional(), Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT:,} characters.")])
-    share = SelectField("Who can read it", coerce=int,
+    share = SelectField("Who can read it", coerce=option_id,
                         invalid_choice_message="Choose “only me” or one of your cohorts.",
                         invalid_value_message="Choose “only me” or one of your cohorts.")
 
