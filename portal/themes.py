@@ -132,7 +132,7 @@ def static(theme, filename):
     found = current_app.themes.get(theme)
     if found is None:
         abort(404)
-    return send_from_directory(found.static, filename, max_age=3600)
+    return send_from_directory(found.static, filename)  # cached as assets.py says
 
 
 def init_app(app):
