@@ -107,10 +107,11 @@ TEXTAREA_RE = re.compile(r'<textarea id="body" name="body"[^>]*>(.*?)</textarea>
 STALE_DRAFT_RE = re.compile(
     r'data-testid="stale-draft">.*?<textarea name="body" hidden>(.*?)</textarea>', re.S)
 LINE_RE = re.compile(r"^(clause \d+|contested): \[([^\]]*)\]$")
-# The reading page's section card polls itself: <section … id="section-N" hx-get="…poll…"
-# hx-trigger="every 3s">; the poll answers 204 while nothing changed, else a new card.
-SECTION_POLL_RE = re.compile(
-    r'id="section-(\d+)"\s+hx-get="([^"]+)"\s+hx-trigger="every (\d+(?:\.\d+)?)s"')
+# The reading page polls once for all its sections: <div … id="agreement-sections"
+# hx-get="…/poll?token=…" hx-trigger="every 3s">; the poll answers 204 while nothing
+# changed, else every section again, carrying the next poll's URL.
+PAGE_POLL_RE = re.compile(
+    r'id="agreement-sections"\s+hx-get="([^"]+)"\s+hx-trigger="every (\d+(?:\.\d+)?)s"')
 
 # Runs in a child process with the benchmark's environment: demo people plus editors.
 SETUP = r"""
@@ -638,11 +639,11 @@ class CrossServerProbe(threading.Thread):
             raise RuntimeError("the probe section's first text was not saved")
         reading, _, _ = self.observer._request("GET", self.observer.agreement)
         self.observer_csrf = CSRF_META_RE.search(reading.text).group(1)
-        polls = {int(m.group(1)): m for m in SECTION_POLL_RE.finditer(reading.text)}
-        if self.section not in polls:
-            raise RuntimeError("the reading page has no live-refresh poll for the probe section")
-        self.poll_path = html.unescape(polls[self.section].group(2))
-        self.interval = float(polls[self.section].group(3))
+        found = PAGE_POLL_RE.search(reading.text)
+        if found is None or f'id="section-{self.section}"' not in reading.text:
+            raise RuntimeError("the reading page has no live-refresh poll or no probe section")
+        self.poll_path = html.unescape(found.group(1))
+        self.interval = float(found.group(2))
 
     def save(self, token, page=None):
         """The visitor saves `token` on A (from `page`, its open editor); True if accepted."""
@@ -710,16 +711,16 @@ class CrossServerProbe(threading.Thread):
             time.sleep(PROBE_RECHECK_SECONDS)
 
     def poll(self):
-        """The reading page's poll on B, as htmx sends it: the new card, or None on 204.
+        """The reading page's poll on B, as htmx sends it: the sections, or None on 204.
 
-        A card carries the next poll's URL (its token), which replaces the old one.
+        The sections carry the next poll's URL (its token), which replaces the old one.
         """
         response, _, _ = self.observer._request("GET", self.poll_path)
         if response.status_code != 200:
             return None
-        match = SECTION_POLL_RE.search(response.text)
+        match = PAGE_POLL_RE.search(response.text)
         if match:
-            self.poll_path = html.unescape(match.group(2))
+            self.poll_path = html.unescape(match.group(1))
         return response.text
 
     def summary(self):

@@ -1,5 +1,6 @@
 """The jointly written agreement: saving with merges and conflicts, drafts, presence,
 live refresh, history, comments, ratification and export."""
+import datetime as dt
 import re
 
 import pytest
@@ -218,14 +219,75 @@ def test_presence_shows_who_else_is_editing(app, peggy, jim, demo):
     assert "Jim Halpert, Supplier Co — editing" in page
 
 
-def test_polling_answers_204_until_the_section_changes(app, peggy, jim, demo):
+def page_poll(client, partnership):
+    """The reading page's one poll (issue 12): its URL, and how many polls the page has."""
+    page = client.get(agreement_url(partnership)).get_data(as_text=True)
+    polls = re.findall(r'hx-get="([^"]*/poll[^"]*)"', page)
+    return polls[0].replace("&amp;", "&"), len(polls)
+
+
+def test_the_reading_page_polls_once_and_hears_of_every_change(app, peggy, jim, demo):
     sid, base = seeded(app, demo, peggy)
-    page = jim.get(agreement_url(demo)).get_data(as_text=True)
-    poll = re.search(rf'hx-get="([^"]*/sections/{sid}/poll[^"]*)"', page).group(1).replace("&amp;", "&")
+    poll, count = page_poll(jim, demo)
+    assert count == 1 and poll.startswith(f"{agreement_url(demo)}/poll?token=")
     assert jim.get(poll).status_code == 204
     save(peggy, demo, sid, TEXT + "\nA new paragraph.\n", base.id)
     changed = jim.get(poll)
-    assert changed.status_code == 200 and "A new paragraph." in changed.get_data(as_text=True)
+    html = changed.get_data(as_text=True)
+    assert changed.status_code == 200 and "A new paragraph." in html
+    assert html.count('class="card agreement-section"') == len(
+        re.findall(r'id="section-\d+"', jim.get(agreement_url(demo)).get_data(as_text=True)))
+    # Each change a reader sees moves the clock: a comment, a rename, a new editor.
+    for change in (
+            lambda: post(peggy, f"{agreement_url(demo)}/sections/{sid}/comments",
+                         {"body": "Is 48 hours right?", "quote": ""}, page=agreement_url(demo)),
+            lambda: post(peggy, f"{agreement_url(demo)}/sections/{sid}/rename",
+                         {"title": "How we work together"}, page=agreement_url(demo)),
+            lambda: post(peggy, f"{agreement_url(demo)}/sections/{sid}/presence",
+                         page=agreement_url(demo), headers={"HX-Request": "true"})):
+        poll, _ = page_poll(jim, demo)
+        assert jim.get(poll).status_code == 204
+        assert change().status_code in (200, 302)
+        assert jim.get(poll).status_code == 200
+    assert "Peggy Olson, Northwind Learning — editing" in jim.get(poll).get_data(as_text=True)
+
+
+def test_an_editor_who_left_disappears_from_readers_pages(app, peggy, jim, demo, monkeypatch):
+    from portal.agreements import editing
+
+    peggy.get(agreement_url(demo))  # the agreement is made on its first visit
+    sid = section_id(app, demo)
+    post(peggy, f"{agreement_url(demo)}/sections/{sid}/presence", page=agreement_url(demo),
+         headers={"HX-Request": "true"})
+    poll, _ = page_poll(jim, demo)
+    later = editing.utcnow() + dt.timedelta(seconds=editing.PRESENCE_SECONDS + 1)
+    monkeypatch.setattr(editing, "utcnow", lambda: later)
+    gone = jim.get(poll)
+    assert gone.status_code == 200 and "— editing" not in gone.get_data(as_text=True)
+    poll, _ = page_poll(jim, demo)
+    assert jim.get(poll).status_code == 204  # and quiet again while nobody edits
+
+
+def test_an_idle_poll_reads_one_row_beyond_who_is_asking(app, jim, demo):
+    import logging
+
+    poll, _ = page_poll(jim, demo)
+    jim.get(poll)
+    statements = []
+    handler = logging.Handler()
+    handler.emit = lambda record: statements.append(record.getMessage())
+    logger = logging.getLogger("peewee")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert jim.get(poll).status_code == 204
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert sum('FROM "agreement"' in s for s in statements) == 1
+    assert not any(table in s for s in statements for table in
+                   ('"section"', '"presence"', '"comment"', '"section_revision"'))
 
 
 def test_history_diff_and_restore(app, peggy, demo):

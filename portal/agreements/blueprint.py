@@ -14,7 +14,7 @@ VERSION = "/versions/<int:number>"
 POST = ["POST"]
 
 bp.add_url_rule("", view_func=reading.show)
-bp.add_url_rule(f"{SECTION}/poll", view_func=reading.poll)
+bp.add_url_rule("/poll", view_func=reading.poll)
 
 bp.add_url_rule(f"{SECTION}/edit", view_func=editor.edit)
 bp.add_url_rule(f"{SECTION}/edit", view_func=editor.save, methods=POST)

@@ -117,6 +117,7 @@ def save(section, user, base_id, body, summary=""):
         Section.update(head=revision.id, changed_at=utcnow()).where(Section.id == section.id).execute()
         EditDraft.delete().where(EditDraft.section == section.id, EditDraft.user == user.id).execute()
         Presence.delete().where(Presence.section == section.id, Presence.user == user.id).execute()
+        changed(section.agreement_id)
         # In the same transaction: a save is never committed without its audit entry,
         # nor reported as failed after it was committed.
         audit.record("section_saved", partnership=section.agreement.partnership_id,
@@ -157,11 +158,42 @@ def restore(section, user, revision):
 
 
 def touch_presence(section, user):
+    """An open editor's heartbeat: the reading page learns of a new editor at once, and
+    of one who left once the presence has expired (`clock`)."""
     with write_transaction():
-        updated = (Presence.update(seen_at=utcnow())
+        now = utcnow()
+        updated = (Presence.update(seen_at=now)
                    .where(Presence.section == section.id, Presence.user == user.id).execute())
         if not updated:
             Presence.create(section=section.id, user=user.id)
+        changed(section.agreement_id, new_editor=not updated, now=now)
+
+
+def changed(agreement_id, new_editor=True, now=None):
+    """Tell readers of the agreement that what they see changed (call it in the write's
+    own transaction); a heartbeat of an editor already shown (`new_editor=False`) only
+    pushes back when the presence expires."""
+    fields = {Agreement.presence_until: (now or utcnow())
+              + dt.timedelta(seconds=PRESENCE_SECONDS)} if now else {}
+    if new_editor:
+        fields[Agreement.changes] = Agreement.changes + 1
+    Agreement.update(fields).where(Agreement.id == agreement_id).execute()
+
+
+def clock(partnership_id, now=None):
+    """The reading page's token: changes since the agreement was made, and while anyone
+    is editing, the PRESENCE_SECONDS period it is in (so the names shown as editing are
+    read again as presences expire), then "idle". One indexed row; None without an
+    agreement."""
+    row = (Agreement.select(Agreement.changes, Agreement.presence_until)
+           .where(Agreement.partnership == partnership_id).tuples().first())
+    if row is None:
+        return None
+    changes, until = row
+    now = now or utcnow()
+    if until is not None and now < until:
+        return f"{changes}-{int(now.timestamp()) // PRESENCE_SECONDS}"
+    return f"{changes}-idle"
 
 
 def editors_now(section_ids, now=None):

@@ -12,6 +12,10 @@ from portal.partnerships.models import Partnership
 class Agreement(BaseModel):
     partnership = peewee.ForeignKeyField(Partnership, unique=True, on_delete="CASCADE")
     created_at = peewee.DateTimeField(default=utcnow)
+    # What the reading page polls (editing.clock): changes a reader would see, and when
+    # the newest heartbeat of an open editor expires.
+    changes = peewee.IntegerField(default=0)
+    presence_until = peewee.DateTimeField(null=True)
 
 
 class Section(BaseModel):

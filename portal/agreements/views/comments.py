@@ -9,6 +9,7 @@ from portal.agreements.forms import CommentForm, ResolveForm
 from portal.agreements.mentions import mentioned
 from portal.agreements.models import Comment
 from portal.agreements.views.scope import section_or_404
+from portal.db import write_transaction
 from portal.forms import damaged, first_error
 from portal.notifications import notify
 from portal.rendering import render
@@ -43,8 +44,10 @@ def add_comment(partnership_id, section_id):
         if parent is not None and parent.parent_id is not None:
             parent = parent.parent  # one level of replies: answer the thread
     body = form.body.data
-    comment = Comment.create(section=section, parent=parent, author=current_user.id, body=body,
-                             quote="" if parent else form.quote.data)
+    with write_transaction():
+        comment = Comment.create(section=section, parent=parent, author=current_user.id,
+                                 body=body, quote="" if parent else form.quote.data)
+        editing.changed(section.agreement_id)
     url = back + f"#comment-{comment.id}"
     for user in mentioned(body, g.partnership):
         if user.id != current_user.id:
@@ -64,7 +67,9 @@ def resolve_comment(partnership_id, comment_id):
         abort(400)
     comment.resolved = form.resolved.data == "1"
     comment.resolved_by = current_user.id if comment.resolved else None
-    comment.save()
+    with write_transaction():
+        comment.save()
+        editing.changed(comment.section.agreement_id)
     flash("The thread is resolved." if comment.resolved else "The thread is open again.", "success")
     return redirect(url_for("agreements.comments", partnership_id=partnership_id,
                             section_id=comment.section_id))

@@ -7,6 +7,7 @@ from portal.agreements import editing
 from portal.agreements.forms import MoveForm, TitleForm
 from portal.agreements.models import Section
 from portal.agreements.views.scope import check_form, current_agreement, section_or_404
+from portal.db import write_transaction
 from portal.forms import first_error
 from portal.partnerships.access import requires_role
 
@@ -25,8 +26,10 @@ def add_section(partnership_id):
     title = _title_or_error()
     if title:
         sections = editing.sections_of(current_agreement())
-        section = Section.create(agreement=current_agreement(), title=title,
-                                 position=(sections[-1].position + 1) if sections else 0)
+        with write_transaction():
+            section = Section.create(agreement=current_agreement(), title=title,
+                                     position=(sections[-1].position + 1) if sections else 0)
+            editing.changed(section.agreement_id)
         audit.record("section_added", partnership=g.partnership, section=title)
         flash(f"The section {title} is added.", "success")
         return redirect(url_for("agreements.edit", partnership_id=partnership_id, section_id=section.id))
@@ -41,7 +44,9 @@ def rename(partnership_id, section_id):
     if title:
         audit.record("section_renamed", partnership=g.partnership, before=section.title, after=title)
         section.title = title
-        section.save()
+        with write_transaction():
+            section.save()
+            editing.changed(section.agreement_id)
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
 
@@ -56,8 +61,10 @@ def move(partnership_id, section_id):
     other = index - 1 if form.direction.data == "up" else index + 1
     if 0 <= other < len(sections):
         sections[index], sections[other] = sections[other], sections[index]
-        for position, s in enumerate(sections):
-            Section.update(position=position).where(Section.id == s.id).execute()
+        with write_transaction():
+            for position, s in enumerate(sections):
+                Section.update(position=position).where(Section.id == s.id).execute()
+            editing.changed(section.agreement_id)
         audit.record("section_moved", partnership=g.partnership, section=section.title)
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
@@ -67,7 +74,9 @@ def remove(partnership_id, section_id):
     section = section_or_404(section_id)
     check_form()
     section.removed = True
-    section.save()
+    with write_transaction():
+        section.save()
+        editing.changed(section.agreement_id)
     audit.record("section_removed", partnership=g.partnership, section=section.title)
     flash(f"The section {section.title} is removed; its history is kept.", "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id))

@@ -1,46 +1,43 @@
 """Reading the agreement: every section with its current text, who is editing it and its
-open comments, and a cheap poll that refreshes one section when it changes."""
+open comments, and one cheap poll for the whole page that refreshes the sections when
+the agreement's clock (`editing.clock`) says something a reader sees has changed."""
 from flask import g, request
 
 from portal.agreements import editing, ratification
 from portal.agreements.models import AgreementVersion, Comment
-from portal.agreements.views.scope import can_edit, current_agreement, section_or_404
+from portal.agreements.views.scope import can_edit, current_agreement
 from portal.rendering import render
 
 
-def _poll_token(section, editors):
-    names = ",".join(str(u.id) for u in editors.get(section.id, []))
-    return f"{section.head or 0}-{names}"
+def _sections(agreement):
+    """What `_sections.html` draws: the sections, their heads, editors and open comments,
+    and the clock's token they were read at (read first, so a change made meanwhile
+    shows on the next poll rather than never)."""
+    token = editing.clock(agreement.partnership_id)
+    sections = editing.sections_of(agreement)
+    comments = {}
+    for c in Comment.select(Comment.section).where(
+            Comment.section.in_([s.id for s in sections]), Comment.resolved == False):  # noqa: E712
+        comments[c.section_id] = comments.get(c.section_id, 0) + 1
+    return {"sections": sections, "heads": {s.id: editing.head_of(s) for s in sections},
+            "editors": editing.editors_now([s.id for s in sections]), "comments": comments,
+            "token": token, "can_edit": can_edit(), "partnership": g.partnership}
 
 
 def show(partnership_id):
     agreement = current_agreement()
-    sections = editing.sections_of(agreement)
-    heads = {s.id: editing.head_of(s) for s in sections}
-    editors = editing.editors_now([s.id for s in sections])
-    comments = {}
-    for c in Comment.select().where(Comment.section.in_([s.id for s in sections]),
-                                    Comment.resolved == False):  # noqa: E712
-        comments[c.section_id] = comments.get(c.section_id, 0) + 1
     in_force = ratification.in_force(agreement)
     text, _ = ratification.current_text(agreement)
     versions = list(AgreementVersion.select().where(AgreementVersion.agreement == agreement)
                     .order_by(AgreementVersion.number.desc()))
-    return render("agreements/show.html", partnership=g.partnership, agreement=agreement,
-                  sections=sections, heads=heads, editors=editors, comments=comments,
-                  tokens={s.id: _poll_token(s, editors) for s in sections},
-                  in_force=in_force, changed_since=in_force and in_force.content != text,
-                  versions=versions, can_edit=can_edit())
+    return render("agreements/show.html", agreement=agreement, in_force=in_force,
+                  changed_since=in_force and in_force.content != text, versions=versions,
+                  **_sections(agreement))
 
 
-def poll(partnership_id, section_id):
-    """204 while nothing changed, so idle readers cost one cheap query every few seconds."""
-    section = section_or_404(section_id)
-    editors = editing.editors_now([section.id])
-    token = _poll_token(section, editors)
-    if request.args.get("token") == token:
+def poll(partnership_id):
+    """204 while the agreement's clock says nothing changed: an idle reader costs one
+    indexed row every few seconds, whatever the number of sections."""
+    if request.args.get("token") == editing.clock(partnership_id):
         return "", 204
-    comments = Comment.select().where(Comment.section == section, Comment.resolved == False).count()  # noqa: E712
-    return render("agreements/_section.html", partnership=g.partnership, section=section,
-                  head=editing.head_of(section), editors=editors, token=token,
-                  comments={section.id: comments}, can_edit=can_edit())
+    return render("agreements/_sections.html", **_sections(current_agreement()))
