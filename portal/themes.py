@@ -73,10 +73,16 @@ class PortalFlask(Flask):
         self.plugin_template_folders = []
 
     def active_theme_name(self):
+        """The theme of the signed-in person's organization, else the default. Read when a
+        page is drawn, not before every request: a poll answered 204 or a file needs none."""
         if has_request_context():
-            name = g.get("theme_name")
-            if name in self.themes:
-                return name
+            if "theme_name" not in g:
+                from flask_login import current_user
+
+                g.theme_name = (current_user.organization.theme
+                                if current_user.is_authenticated else None)
+            if g.theme_name in self.themes:
+                return g.theme_name
         return self.config.get("PORTAL_DEFAULT_THEME", "default")
 
     @property

@@ -134,7 +134,10 @@ def _refuse_connections(monkeypatch, app):
     def refuse(*args, **kwargs):
         raise peewee.OperationalError("connection refused (the test stopped the database)")
 
-    monkeypatch.setattr(app.extensions["portal_db"], "connect", refuse)
+    db = app.extensions["portal_db"]
+    if not db.is_closed():  # SQLite keeps a connection between requests: it is lost too
+        db.close()
+    monkeypatch.setattr(db, "connect", refuse)
 
 
 def _assert_unavailable_page(status, content_type, html):

@@ -186,7 +186,7 @@ def test_the_wheel_serves_the_portal_of_the_checkout_from_any_directory(installe
         for asset in re.findall(r'(?:href|src)="(/-/(?:themes|htmx)/[^"]+)"', overview.text):
             answer = session.get(base + asset)
             assert answer.status_code == 200 and len(answer.content) > 100, asset
-        css = re.findall(r'href="(/-/themes/default/[^"]+\.css)"', overview.text)
+        css = re.findall(r'href="(/-/themes/default/[^"?]+\.css\?v=[0-9a-f]{12})"', overview.text)
         assert css and "text/css" in session.get(base + css[0]).headers["Content-Type"]
         assert "htmx" in session.get(base + re.search(r'src="(/-/htmx/[^"]+)"', overview.text).group(1)).text
         listed = run([str(bin_dir / "portal"), "plugins"], cwd=elsewhere, env=env).stdout

@@ -2,13 +2,13 @@
 organization."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
 from portal.accounts.forms import LoginForm
-from portal.accounts.models import User, normalize_email
+from portal.accounts.models import Organization, User, normalize_email
 from portal.accounts.throttle import (clear_failures, record_failure, trust_device,
                                       trusted_device, wait_before_login, wait_message)
 from portal.errors import error_page
@@ -34,7 +34,9 @@ def load_user(token):
     user_id, version = database_id(user_id), database_id(version)
     if user_id is None or version is None:
         return None  # a session from before versions, or a damaged one: log in again
-    user = User.get_or_none(User.id == user_id)
+    # With the organization, which every page shows (and whose theme it is drawn in).
+    user = (User.select(User, Organization).join(Organization)
+            .where(User.id == user_id).first())
     if user is None or not user.is_active or user.session_version != version:
         return None
     return user
@@ -99,11 +101,5 @@ def logout_everywhere():
     return redirect(url_for("auth.login"))
 
 
-def _pick_theme():
-    if current_user.is_authenticated:
-        g.theme_name = current_user.organization.theme
-
-
 def init_app(app):
     login_manager.init_app(app)
-    app.before_request(_pick_theme)

@@ -7,6 +7,7 @@ it with `requires_role` or `for_org_admins`.
 """
 from flask import Blueprint, abort, g, request
 from flask_login import current_user
+from peewee import JOIN
 
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
@@ -46,6 +47,22 @@ def membership_of(user, partnership):
     )
 
 
+def partnership_and_membership(partnership_id, user_id):
+    """(partnership, the user's membership or None), in one query; (None, None) when no
+    partnership has that id. Every scoped request asks this first (issue 12)."""
+    member = (PartnershipMember.partnership == Partnership.id) & (PartnershipMember.user == user_id)
+    partnership = (Partnership.select(Partnership, PartnershipMember)
+                   .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership")
+                   .where(Partnership.id == partnership_id).first())
+    if partnership is None:
+        return None, None
+    membership = getattr(partnership, "own_membership", None)
+    if membership is None or membership.id is None:
+        return partnership, None
+    membership.partnership = partnership
+    return partnership, membership
+
+
 def enforce(app):
     view_args = request.view_args or {}
     if "partnership_id" not in view_args:
@@ -53,10 +70,10 @@ def enforce(app):
     if not current_user.is_authenticated:
         return app.login_manager.unauthorized()
     view = app.view_functions.get(request.endpoint)
-    partnership = Partnership.get_or_none(Partnership.id == view_args["partnership_id"])
+    partnership, membership = partnership_and_membership(view_args["partnership_id"],
+                                                         current_user.id)
     if partnership is None:
         abort(404)
-    membership = membership_of(current_user.id, partnership)
     org_admin = (current_user.is_org_admin
                  and partnership.side_of(current_user.organization_id) is not None)
     if getattr(view, "portal_org_admins", False) and (org_admin or current_user.is_site_admin):
