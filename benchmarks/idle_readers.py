@@ -26,11 +26,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from concurrent_editors import (  # noqa: E402
-    CSRF_META_RE, PAGE_POLL_RE, PASSWORD, SECRET_KEY, prepare, server_env, sqlite_url,
+    PAGE_POLL_RE, PASSWORD, SECRET_KEY, Client, prepare, server_env, sqlite_url,
     start_gunicorn, stop_gunicorn)
 from throwaway_postgres import free_port  # noqa: E402
 
@@ -66,23 +64,21 @@ def cpu_seconds(pid):
 
 
 class Reader(threading.Thread):
+    """One browser with the reading page open: a signed-in `Client` of
+    concurrent_editors.py that polls."""
+
     def __init__(self, server, email, agreement, start, stop, rng):
         super().__init__(daemon=True)
-        self.server, self.email, self.agreement = server, email, agreement
+        self.client = Client(email, [server], agreement)
+        self.email, self.agreement = email, agreement
         self.start_event, self.stop, self.rng = start, stop, rng
         self.ready = threading.Event()
         self.statuses, self.errors = Counter(), []
         self.poll_path = self.interval = None
 
     def setup(self):
-        session = self.session = requests.Session()
-        page = session.get(self.server + "/login", timeout=60)
-        response = session.post(self.server + "/login", allow_redirects=False, timeout=60, data={
-            "email": self.email, "password": PASSWORD,
-            "csrf_token": CSRF_META_RE.search(page.text).group(1)})
-        if response.status_code != 302:
-            raise RuntimeError(f"{self.email} could not log in: HTTP {response.status_code}")
-        reading = session.get(self.server + self.agreement, timeout=60)
+        self.client.login()
+        reading, _, _ = self.client._request("GET", self.agreement)
         found = PAGE_POLL_RE.search(reading.text)
         if reading.status_code != 200 or found is None:
             raise RuntimeError(f"the reading page answered {reading.status_code} without a poll")
@@ -102,7 +98,7 @@ class Reader(threading.Thread):
         if self.stop.wait(self.rng.uniform(0, self.interval)):
             return
         while True:
-            response = self.session.get(self.server + self.poll_path, timeout=60)
+            response, _, _ = self.client._request("GET", self.poll_path)
             self.statuses[response.status_code] += 1
             if response.status_code == 200:
                 found = PAGE_POLL_RE.search(response.text)
