@@ -9,6 +9,8 @@ the conflict view.
 """
 import datetime as dt
 
+import peewee
+
 from portal import audit
 from portal.accounts.models import utcnow
 from portal.agreements.merge import three_way_merge
@@ -65,6 +67,24 @@ def sections_of(agreement):
 
 def head_of(section):
     return SectionRevision.get_by_id(section.head) if section.head else None
+
+
+def heads_of(sections):
+    """{section id: its current revision or None}, with each revision's author and
+    organization, in one statement whatever the number of sections."""
+    from portal.accounts.models import Organization, User
+
+    ids = [s.head for s in sections if s.head]
+    found = {}
+    if ids:
+        rows = (SectionRevision.select(SectionRevision, User, Organization)
+                .join(User, peewee.JOIN.LEFT_OUTER, on=(SectionRevision.author == User.id))
+                .switch(SectionRevision)
+                .join(Organization, peewee.JOIN.LEFT_OUTER,
+                      on=(SectionRevision.organization == Organization.id))
+                .where(SectionRevision.id.in_(ids)))
+        found = {revision.id: revision for revision in rows}
+    return {s.id: found.get(s.head) for s in sections}
 
 
 def check_body(body):
@@ -187,9 +207,15 @@ def clock(partnership_id, now=None):
     agreement."""
     row = (Agreement.select(Agreement.changes, Agreement.presence_until)
            .where(Agreement.partnership == partnership_id).tuples().first())
-    if row is None:
-        return None
-    changes, until = row
+    return None if row is None else _token(*row, now)
+
+
+def clock_of(agreement, now=None):
+    """`clock` of an agreement row already read in this request."""
+    return _token(agreement.changes, agreement.presence_until, now)
+
+
+def _token(changes, until, now=None):
     now = now or utcnow()
     if until is not None and now < until:
         return f"{changes}-{int(now.timestamp()) // PRESENCE_SECONDS}"
@@ -197,11 +223,12 @@ def clock(partnership_id, now=None):
 
 
 def editors_now(section_ids, now=None):
-    """{section id: [User, …]} of people whose editor was open in the last seconds."""
-    from portal.accounts.models import User
+    """{section id: [User, …]} of people whose editor was open in the last seconds, each
+    with their organization."""
+    from portal.accounts.models import Organization, User
 
     since = (now or utcnow()) - dt.timedelta(seconds=PRESENCE_SECONDS)
-    rows = (Presence.select(Presence, User).join(User)
+    rows = (Presence.select(Presence, User, Organization).join(User).join(Organization)
             .where(Presence.section.in_(list(section_ids)), Presence.seen_at >= since)
             .order_by(User.name))
     found = {}

@@ -9,10 +9,10 @@ import json
 
 from portal import audit
 from portal.accounts.models import utcnow
-from portal.agreements.editing import head_of, sections_of
+from portal.agreements.editing import heads_of, sections_of
 from portal.agreements.models import AgreementVersion, Ratification, content_hash
 from portal.db import write_transaction
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 SIDES = ("client", "supplier")
 
@@ -21,11 +21,14 @@ class RatificationError(ValueError):
     """A sign-off the server refuses; the message says why."""
 
 
-def current_text(agreement):
-    """The agreement as Markdown, section by section, in order; and {section: revision}."""
+def current_text(agreement, sections=None, heads=None):
+    """The agreement as Markdown, section by section, in order; and {section: revision}.
+    A page that has read the sections and their heads already passes them."""
+    sections = sections_of(agreement) if sections is None else sections
+    heads = heads_of(sections) if heads is None else heads
     parts, revisions = [], {}
-    for section in sections_of(agreement):
-        head = head_of(section)
+    for section in sections:
+        head = heads[section.id]
         parts.append(f"## {section.title}\n\n{(head.body.strip() if head else '')}\n")
         revisions[str(section.id)] = head.id if head else None
     return "\n".join(parts), revisions
@@ -66,6 +69,14 @@ def ratify(version, user, side, seen_hash):
     audit.record("version_ratified", partnership=version.agreement.partnership_id,
                  version=version.number, side=side, content_hash=seen_hash)
     return version
+
+
+def versions_with_signoffs(agreement):
+    """Every proposed version, newest first, each with `signoffs`, its ratifications
+    counted in the same statement."""
+    return list(AgreementVersion.select(AgreementVersion, fn.COUNT(Ratification.id).alias("signoffs"))
+                .join(Ratification, JOIN.LEFT_OUTER).where(AgreementVersion.agreement == agreement)
+                .group_by(AgreementVersion).order_by(AgreementVersion.number.desc()))
 
 
 def in_force(agreement):

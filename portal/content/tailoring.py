@@ -27,9 +27,10 @@ def pinned_ids(partnership):
     return {p.item_id for p in Pin.select(Pin.item).where(Pin.partnership == partnership)}
 
 
-def ranked(items, partnership, membership, side):
-    """Items ordered for this member: best fit first, then by title."""
-    pinned = pinned_ids(partnership)
+def ranked(items, partnership, membership, side, pinned=None):
+    """Items ordered for this member: best fit first, then by title. `pinned`: the
+    partnership's pinned ids when the caller has read them already."""
+    pinned = pinned_ids(partnership) if pinned is None else pinned
     role = membership.role if membership else None
     return sorted(items, key=lambda item: (-score(item, side, role, partnership.stage, pinned,
                                                   partnership), item.title.lower()))

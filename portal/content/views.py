@@ -70,6 +70,7 @@ def index(partnership_id):
     by_id = {item.id: item for item in items}
     words, note = search.words_of(query)
     snippets = {}
+    pinned = tailoring.pinned_ids(partnership)
     if query.strip() and not words:
         note = "Type a word to search: your search had no letters or digits."
         results = []
@@ -80,7 +81,7 @@ def index(partnership_id):
         snippets = dict(found)
     else:
         side = partnership.side_of(current_user.organization_id)
-        results = tailoring.ranked(items, partnership, g.membership, side)
+        results = tailoring.ranked(items, partnership, g.membership, side, pinned)
     facets = _facet_values(results)
     results = [item for item in results if _matches(item, chosen)]
     shown = PAGE_SIZE * pages
@@ -88,7 +89,6 @@ def index(partnership_id):
     if len(results) > shown or (words and len(snippets) == shown):
         args = {k: v for k, v in request.args.items() if k != "more"}
         more_url = url_for("content.index", partnership_id=partnership.id, more=pages + 1, **args)
-    pinned = tailoring.pinned_ids(partnership)
     done = {c.item_id for c in Completion.select(Completion.item).where(
         Completion.user == current_user.id, Completion.partnership == partnership)}
     return render("content/index.html", block="results" if request.headers.get("HX-Target") == "results" else None,
@@ -98,6 +98,9 @@ def index(partnership_id):
                   more_url=more_url,
                   query=query, words=words, note=note,
                   snippets=snippets, facets=facets, chosen=chosen, pinned=pinned, done=done,
+                  # the layout has read both organizations: items name theirs without a query
+                  org_names={partnership.client_id: partnership.client.name,
+                             partnership.supplier_id: partnership.supplier.name},
                   stage_labels=STAGE_LABELS, can_edit=_can_edit(), tailored_for=library.tailored_for)
 
 

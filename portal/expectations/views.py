@@ -9,8 +9,10 @@ import datetime as dt
 from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 
 from portal import audit
+from portal.accounts.models import User
 from portal.errors import error_page
 from portal.forms import posted_id_pairs
 from portal.expectations import changes
@@ -62,7 +64,9 @@ def _list_page(form=None, status=200):
 def _history(partnership, limit=10):
     """The latest changes to the wording, from the audit log, for everyone to read."""
     log = audit.AuditEntry
-    entries = (log.select().where(log.partnership == partnership, log.action.in_(HISTORY))
+    entries = (log.select(log, User)  # with who did it, whom the page names
+               .join(User, JOIN.LEFT_OUTER, on=(log.actor == User.id), attr="actor")
+               .where(log.partnership == partnership, log.action.in_(HISTORY))
                .order_by(log.at.desc(), log.id.desc()).limit(limit))
     rows = []
     for entry in entries:

@@ -10,6 +10,7 @@ import datetime as dt
 from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from peewee import JOIN
 
 from portal import audit
 from portal.accounts.models import User, utcnow
@@ -57,9 +58,21 @@ def correction_form(partnership, item):
     return form
 
 
+def with_owners():
+    """Actions with both owners, read in the same statement (pages name them)."""
+    client, supplier = User.alias(), User.alias()
+    return (ActionItem.select(ActionItem, client, supplier)
+            .join(client, JOIN.LEFT_OUTER, on=(ActionItem.client_owner == client.id),
+                  attr="client_owner")
+            .switch(ActionItem)
+            .join(supplier, JOIN.LEFT_OUTER, on=(ActionItem.supplier_owner == supplier.id),
+                  attr="supplier_owner")
+            .switch(ActionItem))
+
+
 def open_actions(partnership):
-    return list(ActionItem.select().where(ActionItem.partnership == partnership,
-                                          ActionItem.status != "done")
+    return list(with_owners().where(ActionItem.partnership == partnership,
+                                    ActionItem.status != "done")
                 .order_by(ActionItem.due_on.is_null(), ActionItem.due_on, ActionItem.id))
 
 
@@ -86,7 +99,7 @@ def _can_edit():
 
 def _plan_page(form=None, editing=None, edit_form=None, status=200):
     """The action plan; with `editing`, the correction form of that action on top."""
-    items = list(ActionItem.select().where(ActionItem.partnership == g.partnership)
+    items = list(with_owners().where(ActionItem.partnership == g.partnership)
                  .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
                            ActionItem.due_on, ActionItem.id))
     can_edit = _can_edit()

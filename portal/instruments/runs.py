@@ -8,7 +8,7 @@ from portal.accounts.models import User, utcnow
 from portal.instruments import registry, sealing
 from portal.instruments.declarations import MIN_RESPONSES
 from portal.instruments.models import Participation, Run, RunInvitee
-from portal.partnerships.models import PartnershipMember
+from portal.partnerships.models import Partnership, PartnershipMember
 
 
 def open_run(partnership, instrument, title, opens_on, closes_on, audience, anonymous,
@@ -68,19 +68,47 @@ def response_rate(run):
 
 
 def waiting_for(user, partnership, today=None):
-    """Open runs of a partnership the user is invited to and has not answered."""
-    runs = Run.select().where(Run.partnership == partnership, Run.status == "open")
-    return [run for run in runs
-            if run.accepting(today) and not run.meta.get("shared")
-            and is_invited(run, user) and not has_responded(run, user)]
+    """Open runs of a partnership the user is invited to and has not answered.
+
+    As `is_invited` and `has_responded` decide, run by run, but in four statements
+    whatever the number of open runs: the runs with their partnership, the user's
+    membership, their named invitations and their participations among those runs."""
+    runs = [run for run in (Run.select(Run, Partnership).join(Partnership)
+                            .where(Run.partnership == partnership, Run.status == "open"))
+            if run.accepting(today) and not run.meta.get("shared")]
+    if not runs:
+        return []
+    member = (PartnershipMember.select(PartnershipMember.role)
+              .where(PartnershipMember.partnership == partnership,
+                     PartnershipMember.user == user.id).first())
+    if member is None or member.role == "viewer":
+        return []
+    ids = [run.id for run in runs]
+    named = {i.run_id for i in RunInvitee.select(RunInvitee.run).where(
+        RunInvitee.user == user.id, RunInvitee.run.in_(ids))}
+    answered = {p.run_id for p in Participation.select(Participation.run).where(
+        Participation.user == user.id, Participation.run.in_(ids))}
+
+    def invited(run):
+        side_org = {"client": run.partnership.client_id,
+                    "supplier": run.partnership.supplier_id}.get(run.audience)
+        if run.audience == "named":
+            return run.id in named
+        return side_org is None or user.organization_id == side_org
+
+    return [run for run in runs if invited(run) and run.id not in answered]
 
 
-def next_due(partnership, instrument, today=None):
-    """When the next run is due from the instrument's cadence, or None without one."""
+def next_due(partnership, instrument, today=None, runs=None):
+    """When the next run is due from the instrument's cadence, or None without one.
+    `runs`: the instrument's runs in this partnership, when the caller has them."""
     if not instrument.cadence_days:
         return None
-    last = (Run.select(fn.MAX(Run.opens_on))
-            .where(Run.partnership == partnership, Run.instrument_id == instrument.id).scalar())
+    if runs is not None:
+        last = max((run.opens_on for run in runs), default=None)
+    else:
+        last = (Run.select(fn.MAX(Run.opens_on))
+                .where(Run.partnership == partnership, Run.instrument_id == instrument.id).scalar())
     if last is None:
         return today or dt.date.today()
     if isinstance(last, str):  # SQLite hands back aggregated dates as text

@@ -51,7 +51,7 @@ def index(partnership_id):
     for instrument in installed.values():
         mine = [r for r in all_runs if r.instrument_id == instrument.id]
         rows.append({"instrument": instrument, "runs": mine,
-                     "next_due": run_ops.next_due(partnership, instrument)})
+                     "next_due": run_ops.next_due(partnership, instrument, runs=mine)})
     orphans = [r for r in all_runs if r.instrument_id not in installed]
     return render("instruments/index.html", partnership=partnership, rows=rows,
                   orphans=orphans, waiting=run_ops.waiting_for(current_user, partnership),

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, g, request
 from flask_login import current_user
 from peewee import JOIN
 
+from portal.accounts.models import Organization
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
 
@@ -48,11 +49,17 @@ def membership_of(user, partnership):
 
 
 def partnership_and_membership(partnership_id, user_id):
-    """(partnership, the user's membership or None), in one query; (None, None) when no
-    partnership has that id. Every scoped request asks this first (issue 12)."""
+    """(partnership with its two organizations, the user's membership or None), in one
+    query; (None, None) when no partnership has that id. Every scoped request asks this
+    first (issue 12)."""
     member = (PartnershipMember.partnership == Partnership.id) & (PartnershipMember.user == user_id)
-    partnership = (Partnership.select(Partnership, PartnershipMember)
+    client, supplier = Organization.alias(), Organization.alias()  # the layout names both
+    partnership = (Partnership.select(Partnership, PartnershipMember, client, supplier)
                    .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership")
+                   .switch(Partnership)
+                   .join(client, on=(Partnership.client == client.id), attr="client")
+                   .switch(Partnership)
+                   .join(supplier, on=(Partnership.supplier == supplier.id), attr="supplier")
                    .where(Partnership.id == partnership_id).first())
     if partnership is None:
         return None, None

@@ -4,35 +4,36 @@ the agreement's clock (`editing.clock`) says something a reader sees has changed
 from flask import g, request
 
 from portal.agreements import editing, ratification
-from portal.agreements.models import AgreementVersion, Comment
+from portal.agreements.models import Comment
 from portal.agreements.views.scope import can_edit, current_agreement
 from portal.rendering import render
 
 
-def _sections(agreement):
+def _sections(agreement, sections=None, heads=None):
     """What `_sections.html` draws: the sections, their heads, editors and open comments,
-    and the clock's token they were read at (read first, so a change made meanwhile
-    shows on the next poll rather than never)."""
-    token = editing.clock(agreement.partnership_id)
-    sections = editing.sections_of(agreement)
+    and the clock's token of the agreement row this request read first (so a change
+    made meanwhile shows on the next poll rather than never)."""
+    token = editing.clock_of(agreement)
+    sections = editing.sections_of(agreement) if sections is None else sections
     comments = {}
     for c in Comment.select(Comment.section).where(
             Comment.section.in_([s.id for s in sections]), Comment.resolved == False):  # noqa: E712
         comments[c.section_id] = comments.get(c.section_id, 0) + 1
-    return {"sections": sections, "heads": {s.id: editing.head_of(s) for s in sections},
+    return {"sections": sections, "heads": editing.heads_of(sections) if heads is None else heads,
             "editors": editing.editors_now([s.id for s in sections]), "comments": comments,
             "token": token, "can_edit": can_edit(), "partnership": g.partnership}
 
 
 def show(partnership_id):
     agreement = current_agreement()
-    in_force = ratification.in_force(agreement)
-    text, _ = ratification.current_text(agreement)
-    versions = list(AgreementVersion.select().where(AgreementVersion.agreement == agreement)
-                    .order_by(AgreementVersion.number.desc()))
+    sections = editing.sections_of(agreement)
+    heads = editing.heads_of(sections)
+    text, _ = ratification.current_text(agreement, sections, heads)
+    versions = ratification.versions_with_signoffs(agreement)
+    in_force = next((v for v in versions if v.in_force_at), None)  # newest first
     return render("agreements/show.html", agreement=agreement, in_force=in_force,
                   changed_since=in_force and in_force.content != text, versions=versions,
-                  **_sections(agreement))
+                  **_sections(agreement, sections, heads))
 
 
 def poll(partnership_id):
