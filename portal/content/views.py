@@ -98,7 +98,7 @@ def index(partnership_id):
                   more_url=more_url,
                   query=query, words=words, note=note,
                   snippets=snippets, facets=facets, chosen=chosen, pinned=pinned, done=done,
-                  # the layout has read both organizations: items name theirs without a query
+                  # the layout reads both organizations anyway: items name theirs from them
                   org_names={partnership.client_id: partnership.client.name,
                              partnership.supplier_id: partnership.supplier.name},
                   stage_labels=STAGE_LABELS, can_edit=_can_edit(), tailored_for=library.tailored_for)

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, g, request
 from flask_login import current_user
 from peewee import JOIN
 
-from portal.accounts.models import Organization
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
 
@@ -49,17 +48,14 @@ def membership_of(user, partnership):
 
 
 def partnership_and_membership(partnership_id, user_id):
-    """(partnership with its two organizations, the user's membership or None), in one
-    query; (None, None) when no partnership has that id. Every scoped request asks this
-    first (issue 12)."""
+    """(partnership, the user's membership or None), in one query; (None, None) when no
+    partnership has that id. Every scoped request asks this first (issue 12)."""
     member = (PartnershipMember.partnership == Partnership.id) & (PartnershipMember.user == user_id)
-    client, supplier = Organization.alias(), Organization.alias()  # the layout names both
-    partnership = (Partnership.select(Partnership, PartnershipMember, client, supplier)
+    # Not joined with the two organizations: peewee takes longer to build and read that
+    # query than SQLite takes to answer the two statements a full page then sends, and
+    # a poll answered 204 needs neither (benchmarks/idle_readers.py).
+    partnership = (Partnership.select(Partnership, PartnershipMember)
                    .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership")
-                   .switch(Partnership)
-                   .join(client, on=(Partnership.client == client.id), attr="client")
-                   .switch(Partnership)
-                   .join(supplier, on=(Partnership.supplier == supplier.id), attr="supplier")
                    .where(Partnership.id == partnership_id).first())
     if partnership is None:
         return None, None
