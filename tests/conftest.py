@@ -73,6 +73,16 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def as_user(app, demo):
+    """A new test client logged in as the demo person with that email: as_user(email)."""
+    def client_of(email):
+        client = app.test_client()
+        login(client, email)
+        return client
+    return client_of
+
+
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 

@@ -4,21 +4,12 @@ and viewers cannot; another partnership's actions are not found."""
 import datetime as dt
 
 import pytest
-from conftest import login, post
+from conftest import post
 
 from portal.accounts.models import User
 from portal.audit import AuditEntry
 from portal.instruments.models import ActionItem
 from portal.partnerships.models import Partnership, PartnershipMember
-
-
-@pytest.fixture
-def as_user(app, demo):
-    def client_of(email):
-        client = app.test_client()
-        login(client, email)
-        return client
-    return client_of
 
 
 @pytest.fixture

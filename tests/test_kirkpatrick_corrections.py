@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import login, post
+from conftest import post
 
 from portal.accounts.models import User
 from portal.audit import AuditEntry
@@ -26,15 +26,6 @@ def app(make_app):
 @pytest.fixture
 def kp(app):
     return app.extensions["portal_plugins"].plugins["kirkpatrick"].module
-
-
-@pytest.fixture
-def as_user(app, demo):
-    def client_of(email):
-        client = app.test_client()
-        login(client, email)
-        return client
-    return client_of
 
 
 @pytest.fixture
