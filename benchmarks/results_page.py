@@ -1,13 +1,13 @@
-"""Time the results page of a run with many responses against a bare Flask response.
+"""Time the results page and the overview of a run with many responses, at a small and
+a large number of responses, against a bare Flask response.
 
-The issue's target is a results page under 100 ms at 10,000 responses, with the
-aggregation done by the database rather than by a Python loop over answer rows. Wall
-times depend on the machine, so the page is timed next to a bare Flask app in the same
-process and the ratio is printed as well; the SQL statements one page request sends are
-counted at N/10 and at N responses, because a count that stays the same while the rows
-grow tenfold is what "aggregated in the database" looks like from outside.
+Results are stored as they change (portal/instruments/tallies.py), so the results page
+and the overview's result card must cost the same at 100,000 responses as at 1,000
+(issue 12: within 1.5x), and neither may read the answer table. Wall times depend on the
+machine, so the pages are timed next to a bare Flask app in the same process and the
+ratios are printed; the SQL statements one page request sends are counted at both sizes.
 
-    python benchmarks/results_page.py [--responses 10000] [--iterations 20]
+    python benchmarks/results_page.py [--responses 100000] [--small 1000] [--iterations 20]
                                       [--database-url postgresql://...]
 
 With --database-url the PUBLIC SCHEMA OF THAT DATABASE IS DROPPED first (as the test
@@ -37,7 +37,7 @@ from peewee import chunked
 from portal import create_app
 from portal.db import database, is_sqlite
 from portal.demo import load_demo
-from portal.instruments import registry
+from portal.instruments import registry, tallies
 from portal.instruments.models import Answer, Response, Run
 from portal.instruments.results import run_results
 from portal.instruments.runs import open_run
@@ -50,7 +50,7 @@ from throwaway_postgres import empty_schema  # noqa: E402
 PASSWORD = "benchmark password"
 INSTRUMENT_ID = "relational_survey"
 VIEWER = "jim@supplier.example"
-TARGET_MS = 100.0
+TARGET_RATIO = 1.5
 SIDES = ("client", "supplier")
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 MAX_ROWS_PER_INSERT = 1000  # beyond this a bigger statement buys nothing measurable
@@ -60,17 +60,19 @@ POSTGRES_MAX_VARIABLES = 65535
 def parse_args(argv=None):
     """The command line; N/10 must still pass the anonymity threshold on both sides."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--responses", type=int, default=10_000,
-                        help="responses in the run (default 10000)")
+    parser.add_argument("--responses", type=int, default=100_000,
+                        help="responses in the run at the end (default 100000)")
+    parser.add_argument("--small", type=int, default=1_000,
+                        help="responses at the first measurement (default 1000)")
     parser.add_argument("--iterations", type=int, default=20,
                         help="timed requests per measurement (default 20)")
     parser.add_argument("--database-url", default="",
                         help="postgresql://... to benchmark PostgreSQL; its public schema "
                              "is DROPPED first. Default: SQLite in a temporary directory.")
     args = parser.parse_args(argv)
-    if args.responses < 60 or args.iterations < 1:
-        parser.error("use at least 60 responses (N/10 must reach the anonymity threshold "
-                     "of 3 on each side) and at least 1 iteration")
+    if not 6 <= args.small < args.responses or args.iterations < 1:
+        parser.error("use --small of at least 6 (the anonymity threshold of 3 on each "
+                     "side), below --responses, and at least 1 iteration")
     if args.database_url and urlparse(args.database_url).scheme not in ("postgres", "postgresql"):
         parser.error("--database-url must be a postgresql:// URL (SQLite is the default)")
     return args
@@ -102,14 +104,18 @@ def build_app(workdir, database_url):
 
 
 def open_survey(app):
-    """An anonymous relational survey run in the demo partnership; returns (run id, pid)."""
+    """An anonymous relational survey run in the demo partnership, closed yesterday so
+    the page shows the comparison of sides too (an open anonymous run hides it until it
+    closes); returns (run id, pid)."""
     with app.app_context():
         partnership = Partnership.get()
         instrument = registry.get(INSTRUMENT_ID)
         if instrument is None:
             raise SystemExit(f"the built-in {INSTRUMENT_ID!r} instrument is not loaded")
-        run = open_run(partnership, instrument, "Benchmark run", dt.date.today(), None,
-                       audience="both", anonymous=True, min_responses=3)
+        today = dt.date.today()
+        run = open_run(partnership, instrument, "Benchmark run", today - dt.timedelta(days=30),
+                       today - dt.timedelta(days=1), audience="both", anonymous=True,
+                       min_responses=3)
         return run.id, partnership.id
 
 
@@ -148,8 +154,13 @@ def add_responses(app, run_id, start, stop, rng):
             for batch in chunked(answers, rows_per_insert(len(answer_fields))):
                 Answer.insert_many(batch, fields=answer_fields).execute()
         refresh_planner_statistics()
+        # Answers written around the portal, as a restore would: their tally is counted
+        # once, as the portal does for a run that has none, and timed.
+        started = time.perf_counter()
+        tallies.rebuild(run)
+        counted_in = time.perf_counter() - started
         database.close()
-        return len(question_ids)
+        return len(question_ids), counted_in
 
 
 def refresh_planner_statistics():
@@ -217,12 +228,14 @@ def summary(samples):
     return statistics.median(ordered), p90
 
 
-def time_page(client, path, iterations):
-    """Whole requests through the test client: routing, access checks, SQL, templates."""
+def time_page(client, path, iterations, warm_up=5):
+    """Whole requests through the test client: routing, access checks, SQL, templates;
+    after a few untimed ones, so templates are compiled and caches warm at both sizes."""
     def request():
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"GET {path} returned {response.status_code} while timing")
+    time_calls(request, warm_up)
     return time_calls(request, iterations)
 
 
@@ -263,7 +276,7 @@ def counting_statements():
 
 
 def count_page_statements(client, path):
-    """(statements, of which reading the answer table) for one results-page request."""
+    """(statements, of which reading the answer table) for one page request."""
     with counting_statements() as statements:
         client.get(path)
     return len(statements), sum('"answer"' in sql for sql in statements)
@@ -277,12 +290,13 @@ def describe_database(database_url):
     return f"PostgreSQL {parsed.hostname}:{parsed.port or 5432}/{parsed.path.lstrip('/')}"
 
 
-def report(args, fill_seconds, answers_per_response, timings, statements):
+def report(args, fill_seconds, answers_per_response, counted_in, timings, statements):
     """Print the timings table, then the ratios measured in this one run."""
-    n, small = args.responses, args.responses // 10
-    print(f"Results page benchmark on {describe_database(args.database_url)}")
+    n, small = args.responses, args.small
+    print(f"Results benchmark on {describe_database(args.database_url)}")
     print(f"{n:,} anonymous responses x {answers_per_response} scale answers "
-          f"({n * answers_per_response:,} answer rows, inserted in {fill_seconds:.1f} s), "
+          f"({n * answers_per_response:,} answer rows, inserted in {fill_seconds:.1f} s; "
+          f"their tally counted once in {counted_in * 1000:.0f} ms), "
           f"{args.iterations} iterations per line")
     print()
     print(f"{'measurement':<42}{'median ms':>11}{'p90 ms':>10}")
@@ -291,62 +305,67 @@ def report(args, fill_seconds, answers_per_response, timings, statements):
         print(f"{label:<42}{median:>11.2f}{p90:>10.2f}")
     print()
     median = {key: statistics.median(samples) for key, (_, samples) in timings.items()}
-    (count_small, _), (count_n, answer_reads) = statements
-    growth = "unchanged" if count_small == count_n else "GROWS WITH THE ROWS"
-    verdict = "met" if median["page"] < TARGET_MS else "not met"
-    lines = [
-        ("results page / bare Flask", f"{median['page'] / median['bare']:,.0f}x"),
-        (f"results page at {n:,} / at {small:,} responses",
-         f"{median['page'] / median['page_small']:.2f}x"),
-        ("results page / run_results() alone", f"{median['page'] / median['aggregation']:.2f}x"),
-        ("SQL statements per page request",
-         f"{count_small} at {small:,}, {count_n} at {n:,} responses ({growth}); "
-         f"{answer_reads} read the answer table"),
-        (f"target < {TARGET_MS:.0f} ms at {n:,} responses",
-         f"{verdict} (median {median['page']:.1f} ms)"),
-    ]
+    lines = [("results page / bare Flask", f"{median['page'] / median['bare']:,.0f}x"),
+             ("results page / run_results() alone",
+              f"{median['page'] / median['aggregation']:.2f}x")]
+    for page, name in (("page", "results page"), ("overview", "overview")):
+        ratio = median[page] / median[f"{page}_small"]
+        (count_small, reads_small), (count_n, reads_n) = statements[page]
+        growth = "unchanged" if count_small == count_n else "GROWS WITH THE ROWS"
+        lines += [
+            (f"{name} at {n:,} / at {small:,} responses",
+             f"{ratio:.2f}x: target <= {TARGET_RATIO}x "
+             f"{'met' if ratio <= TARGET_RATIO else 'NOT MET'}"),
+            (f"{name}: SQL statements per request",
+             f"{count_small} at {small:,}, {count_n} at {n:,} responses ({growth}); "
+             f"{max(reads_small, reads_n)} read the answer table"),
+        ]
     width = max(len(label) for label, _ in lines) + 2
     for label, value in lines:
         print(f"{label + ':':<{width}}{value}")
 
 
 def run_benchmark(args, workdir):
-    """Measure at N/10 responses, top the same run up to N, measure again, then compare.
+    """Measure at the small size, top the same run up to N, measure again, then compare.
 
     Growing one run (rather than opening a second) keeps the page's trend across runs
     identical in both measurements, so only the number of rows changes.
     """
     app = build_app(workdir, args.database_url)
     run_id, partnership_id = open_survey(app)
-    path = f"/partnerships/{partnership_id}/runs/{run_id}/"
+    paths = {"page": f"/partnerships/{partnership_id}/runs/{run_id}/",
+             "overview": f"/partnerships/{partnership_id}/"}
     rng = random.Random(42)
-    small = args.responses // 10
+    small = args.small
     client = logged_in_client(app)
+    timings, statements = {}, {"page": [], "overview": []}
+
+    def measure(size, suffix):
+        headline = expected_headline(app, run_id)
+        check_page(client, paths["page"], headline)
+        for page, path in paths.items():
+            if page == "overview" and str(escape(headline)) not in client.get(path).get_data(as_text=True):
+                raise SystemExit(f"the overview does not show {headline!r}")
+            statements[page].append(count_page_statements(client, path))
+            label = "results page" if page == "page" else "overview"
+            timings[page + suffix] = (f"{label}, {size:,} responses",
+                                      time_page(client, path, args.iterations))
 
     started = time.perf_counter()
-    answers_per_response = add_responses(app, run_id, 0, small, rng)
+    answers_per_response, _ = add_responses(app, run_id, 0, small, rng)
     fill_seconds = time.perf_counter() - started
-    check_page(client, path, expected_headline(app, run_id))
-    statements_small = count_page_statements(client, path)
-    page_small = time_page(client, path, args.iterations)
+    measure(small, "_small")
 
     started = time.perf_counter()
-    add_responses(app, run_id, small, args.responses, rng)
-    fill_seconds += time.perf_counter() - started
-    check_page(client, path, expected_headline(app, run_id))
-    statements_n = count_page_statements(client, path)
-    page = time_page(client, path, args.iterations)
+    _, counted_in = add_responses(app, run_id, small, args.responses, rng)
+    fill_seconds += time.perf_counter() - started - counted_in
+    measure(args.responses, "")
     aggregation = time_aggregation(app, run_id, args.iterations)
-
-    bare_client = bare_flask_client()
-    bare = time_page(bare_client, "/", args.iterations)
-
-    report(args, fill_seconds, answers_per_response, {
-        "bare": ("bare Flask response", bare),
-        "page_small": (f"results page, {small:,} responses", page_small),
-        "page": (f"results page, {args.responses:,} responses", page),
-        "aggregation": (f"run_results() alone, {args.responses:,} responses", aggregation),
-    }, (statements_small, statements_n))
+    bare = time_page(bare_flask_client(), "/", args.iterations)
+    timings.update({"bare": ("bare Flask response", bare),
+                    "aggregation": (f"run_results() alone, {args.responses:,} responses",
+                                    aggregation)})
+    report(args, fill_seconds, answers_per_response, counted_in, timings, statements)
 
 
 def main(argv=None):

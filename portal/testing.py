@@ -62,7 +62,7 @@ def results_of(instrument, answers, sides=None, context=None):
     """
     questions = instrument.questions
     by_id = {q.id: q for q in questions}
-    tally, written = aggregate.Tally(), []
+    tally = aggregate.Tally()
     for number, given in enumerate(answers, 1):
         unknown = set(given) - set(by_id)
         if unknown:
@@ -70,17 +70,7 @@ def results_of(instrument, answers, sides=None, context=None):
         valid, errors = validate(questions, {qid: _raw(by_id[qid], v) for qid, v in given.items()})
         if errors:
             raise ValueError(f"answer {number}: {errors}")
-        side = sides[number - 1] if sides else None
-        for qid, (num, text, date) in valid.items():
-            question = by_id[qid]
-            if num is not None:
-                tally.count(qid, side, aggregate.number_key(num))
-            if question.type == "choice":
-                tally.count(qid, side, question.answer_key(text))
-            if question.type in ("text", "step"):
-                written.append((qid, text or "", side, date))
-    for qid, text, side, date in sorted(written, key=lambda w: (w[0], w[1])):
-        tally.write(qid, side, text, date)  # by text, as the portal lists them
+        tally.add(by_id, sides[number - 1] if sides else None, valid)
     context = {"today": dt.date.today(), "stage": "co_creation", "contract_end": None,
                **(context or {})}
     by_side = {}

@@ -28,13 +28,22 @@ bp = partnership_blueprint("actions", __name__, template_folder="templates")
 UNASSIGNED = (0, "Not assigned yet")
 
 
-def _owners(partnership, organization_id, current=None):
+def _members_by_side(partnership):
+    """{organization id: [(user id, name), ...]}: who may own an action, one statement
+    for both sides."""
+    sides = {partnership.client_id: [], partnership.supplier_id: []}
+    for user in (User.select(User.id, User.name, User.organization)
+                 .join(PartnershipMember, on=(PartnershipMember.user == User.id))
+                 .where(PartnershipMember.partnership == partnership,
+                        User.organization.in_(list(sides))).order_by(User.name)):
+        sides[user.organization_id].append((user.id, user.name))
+    return sides
+
+
+def _owners(pairs, current=None):
     """The members of one side who may own an action; `current`, the owner it has, stays
     a choice after leaving the partnership, so correcting the text does not unassign it."""
-    members = (User.select().join(PartnershipMember, on=(PartnershipMember.user == User.id))
-               .where(PartnershipMember.partnership == partnership,
-                      User.organization == organization_id).order_by(User.name))
-    pairs = [(u.id, u.name) for u in members]
+    pairs = list(pairs)
     if current is not None and current.id not in {user_id for user_id, _ in pairs}:
         pairs.append((current.id, f"{current.name} (no longer a member)"))
     return options([UNASSIGNED] + pairs)
@@ -42,8 +51,9 @@ def _owners(partnership, organization_id, current=None):
 
 def action_form(partnership, **data):
     form = ActionForm(**data)
-    form.client_owner.choices = _owners(partnership, partnership.client_id)
-    form.supplier_owner.choices = _owners(partnership, partnership.supplier_id)
+    sides = _members_by_side(partnership)
+    form.client_owner.choices = _owners(sides[partnership.client_id])
+    form.supplier_owner.choices = _owners(sides[partnership.supplier_id])
     return form
 
 
@@ -53,8 +63,9 @@ def correction_form(partnership, item):
         "text": item.text, "client_owner": item.client_owner_id or 0,
         "supplier_owner": item.supplier_owner_id or 0, "due_on": item.due_on}
     form = ActionEditForm(data=current)
-    form.client_owner.choices = _owners(partnership, partnership.client_id, item.client_owner)
-    form.supplier_owner.choices = _owners(partnership, partnership.supplier_id, item.supplier_owner)
+    sides = _members_by_side(partnership)
+    form.client_owner.choices = _owners(sides[partnership.client_id], item.client_owner)
+    form.supplier_owner.choices = _owners(sides[partnership.supplier_id], item.supplier_owner)
     return form
 
 
@@ -76,15 +87,25 @@ def open_actions(partnership):
                 .order_by(ActionItem.due_on.is_null(), ActionItem.due_on, ActionItem.id))
 
 
-def movements(run, rr):
-    """How items flagged in earlier runs of this instrument moved: [(action, before, now)]."""
+def of_run(run):
+    """(the run's own actions, actions on items flagged in earlier runs of its
+    instrument), with their owners, in one statement."""
+    earlier = ((ActionItem.instrument_id == run.instrument_id)
+               & ActionItem.question_id.is_null(False)
+               & (Run.opens_on <= run.opens_on) & (Run.id != run.id))
+    found = list(with_owners().join(Run, on=(ActionItem.run == Run.id))
+                 .where(ActionItem.partnership == run.partnership_id,
+                        (ActionItem.run == run.id) | earlier)
+                 .order_by(ActionItem.id))
+    return ([a for a in found if a.run_id == run.id],
+            [a for a in found if a.run_id != run.id])
+
+
+def movements(rr, earlier):
+    """How items flagged in earlier runs of this instrument moved: [(action, before, now)].
+    `earlier`: those runs' actions on flagged items (`of_run`)."""
     if not rr.visible:
         return []
-    earlier = (ActionItem.select().join(Run, on=(ActionItem.run == Run.id))
-               .where(ActionItem.partnership == run.partnership_id,
-                      ActionItem.instrument_id == run.instrument_id,
-                      ActionItem.question_id.is_null(False),
-                      Run.opens_on <= run.opens_on, Run.id != run.id))
     rows = []
     for action in earlier:
         item = rr.results.items.get(action.question_id)

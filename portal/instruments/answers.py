@@ -7,7 +7,7 @@ from peewee import IntegrityError
 from portal.accounts.models import utcnow
 from portal.db import write_transaction
 from portal.forms import BadValue, choice, clean_text, finite_number
-from portal.instruments import sealing
+from portal.instruments import sealing, tallies
 from portal.instruments.models import Answer, Draft, Participation, Response
 
 MAX_TEXT = 5000
@@ -161,6 +161,7 @@ def submit(run, user, side, answers):
                 response = Response.create(run=run, user=user, side=side,
                                            submitted_at=utcnow())
                 _store(response, answers)
+                tallies.add_response(run, side, answers)
     except IntegrityError as exc:
         raise AlreadySubmitted() from exc
     if run.anonymous:
@@ -180,6 +181,7 @@ def save_shared(run, user, answers):
             response.save()
         Answer.delete().where(Answer.response == response.id).execute()
         _store(response, answers)
+        tallies.record_replaced(run)
     return response
 
 

@@ -133,6 +133,18 @@ class Answer(BaseModel):
         indexes = ((("run", "question_id", "side", "value_num"), False),)
 
 
+class RunTally(BaseModel):
+    """A run's answers counted (aggregate.Tally as JSON), kept as they change
+    (tallies.py), so no page counts answers: `latest` holds every released response
+    through batch `batch`; `previous` the tally one batch short of it, which an open
+    anonymous run shows."""
+
+    run = peewee.ForeignKeyField(Run, primary_key=True, on_delete="CASCADE")
+    batch = peewee.IntegerField(default=0)
+    latest = peewee.TextField()
+    previous = peewee.TextField(null=True)
+
+
 class ActionItem(BaseModel):
     """A joint action from a flagged result: one owner on each side, a due date."""
 
@@ -158,6 +170,7 @@ class ActionItem(BaseModel):
         return self.status != "done" and self.due_on is not None and self.due_on < (today or dt.date.today())
 
 
-TABLES = [Run, RunInvitee, Participation, Draft, Response, SealedResponse, Answer, ActionItem]
+TABLES = [Run, RunInvitee, Participation, Draft, Response, SealedResponse, Answer, RunTally,
+          ActionItem]
 #: Tables whose storage order must not reveal the order answers came in.
 UNORDERED = [Participation, Response, SealedResponse, Answer]

@@ -1,18 +1,17 @@
-"""Results of a run: aggregated in the database, hidden where anonymity needs it.
+"""Results of a run: read from its stored tally, hidden where anonymity needs it.
 
-Nothing here loops over answer rows in Python: counts, averages and distributions are
-GROUP BY queries, so a run with 10,000 responses costs a handful of queries.
+Nothing here reads answer rows: the tally is kept as answers arrive (tallies.py), so a
+run with 100,000 responses costs what one with 1,000 does.
 """
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
 from flask import current_app, g, has_request_context
-from peewee import fn
 
-from portal.instruments import aggregate, registry, sealing
+from portal.instruments import aggregate, registry, sealing, tallies
 from portal.instruments.api import Interpretation, Results
-from portal.instruments.models import Answer, Response, Run
+from portal.instruments.models import Run
 from portal.plugins import faults
 
 log = logging.getLogger(__name__)
@@ -41,62 +40,13 @@ class RunResults:
         return self.visibility == "visible"
 
 
-def _aggregate(run, questions, upto=None):
-    """({question id: ItemResult}, {side: {question id: ItemResult}}) for one run.
-
-    One GROUP BY over the covering index (run, question, side, value) gives every
-    numeric distribution for the whole run and for each side at once; counts and means
-    follow from the distributions (aggregate.item_results). Choices and texts are read
-    only for the questions that have them.
-    """
-    by_id = {q.id: q for q in questions}
-    tally = aggregate.Tally()
-    scope = Answer.run == run.id
-    if upto is not None:  # an anonymous run's results stop at a released batch
-        scope &= Answer.batch <= upto
-    for qid, side, num, count in (
-            Answer.select(Answer.question_id, Answer.side, Answer.value_num,
-                          fn.COUNT(Answer.question_id))
-            .where(scope, Answer.value_num.is_null(False))
-            .group_by(Answer.question_id, Answer.side, Answer.value_num).tuples()):
-        tally.count(qid, side, aggregate.number_key(num), count)
-    choice_ids = [q.id for q in questions if q.type == "choice"]
-    if choice_ids:
-        for qid, side, text, count in (
-                Answer.select(Answer.question_id, Answer.side, Answer.value_text,
-                              fn.COUNT(Answer.question_id))
-                .where(scope, Answer.question_id.in_(choice_ids))
-                .group_by(Answer.question_id, Answer.side, Answer.value_text).tuples()):
-            tally.count(qid, side, by_id[qid].answer_key(text), count)
-    wordy = [q.id for q in questions if q.type in ("text", "step")]
-    if wordy:
-        # Sorted by the text itself, never by when it was written.
-        for qid, side, text, date in (
-                Answer.select(Answer.question_id, Answer.side, Answer.value_text, Answer.value_date)
-                .where(scope, Answer.question_id.in_(wordy))
-                .order_by(Answer.question_id, Answer.value_text).tuples()):
-            tally.write(qid, side, text, date)
-    return (aggregate.item_results(questions, tally, None),
-            {side: aggregate.item_results(questions, tally, side) for side in SIDES})
-
-
 def _context(run, today=None):
     partnership = run.partnership
     return {"today": today or dt.date.today(), "stage": partnership.stage,
             "contract_end": partnership.contract_end}
 
 
-def side_counts(run, upto=None):
-    scope = Response.run == run.id
-    if upto is not None:
-        scope &= Response.batch <= upto
-    rows = (Response.select(Response.side, fn.COUNT(Response.id))
-            .where(scope, Response.side.is_null(False))
-            .group_by(Response.side).tuples())
-    return {side: count for side, count in rows}
-
-
-def _stepped(run, out, today):
+def _stepped(run, out, today, stored):
     """The last released batch an anonymous run's results may show, or None for a named
     run or a checklist (whose results show every response).
 
@@ -109,28 +59,28 @@ def _stepped(run, out, today):
     if not run.anonymous or run.meta.get("shared"):
         return None
     closed = run.state(today) == "closed"
-    if closed and sealing.waiting(run):
-        sealing.release(run, force=True)
-    latest = (Response.select(fn.MAX(Response.batch)).where(Response.run == run.id).scalar()
-              or 0)
     waiting = sealing.waiting(run)
-    out.received = waiting + Response.select().where(Response.run == run.id).count()
+    if closed and waiting:
+        sealing.release(run, force=True)
+        stored, waiting = tallies.stored(run), 0
+    out.received = waiting + tallies.tally(run, stored).responses
     if not closed:
         out.next_update_in = max(1, run.min_responses - waiting)
     # Responses from before batches existed (batch 0) count as released long ago.
-    return latest if closed else max(0, latest - 1)
+    return stored.batch if closed else max(0, stored.batch - 1)
 
 
-def run_results(run, today=None, score=True):
-    """Aggregate, apply the anonymity rules, and (with `score`) interpret one run."""
+def run_results(run, today=None, score=True, stored=None):
+    """Apply the anonymity rules to the run's stored tally and (with `score`) interpret
+    it. `stored`: the run's tally row, when the caller read it with others."""
     questions = registry.questions_of(run)
     shared = run.meta.get("shared")
     out = RunResults(run=run, questions=questions, responses=0, visibility="visible")
-    upto = _stepped(run, out, today)
-    counted = Response.select().where(Response.run == run.id)
-    if upto is not None:
-        counted = counted.where(Response.batch <= upto)
-    responses = out.responses = counted.count()
+    if stored is None:
+        stored = tallies.stored(run)
+    upto = _stepped(run, out, today, stored)
+    counted = tallies.tally(run, stored, upto)
+    responses = out.responses = counted.responses
     instrument = registry.live_instrument(run)
     if instrument is None:
         out.plugin_state = "missing"
@@ -142,11 +92,11 @@ def run_results(run, today=None, score=True):
     if run.anonymous and not shared and responses < run.min_responses:
         out.visibility = "below-threshold"
         return out
-    overall, sides = _aggregate(run, questions, upto)
+    overall = aggregate.item_results(questions, counted, None)
     context = _context(run, today)
     by_side = {}
     if not shared and run.record_side:
-        out.side_counts = side_counts(run, upto)
+        out.side_counts = counted.side_counts()
         counts = [out.side_counts.get(side, 0) for side in SIDES]
         if run.anonymous and run.state(today) != "closed":
             # A side's share of each step could be one person: compared once, at the end.
@@ -162,7 +112,8 @@ def run_results(run, today=None, score=True):
             out.sides_hidden_reason = "Only one side has answered so far."
         else:
             by_side = {side: Results(instrument_id=run.instrument_id,
-                                     responses=out.side_counts[side], items=sides[side],
+                                     responses=out.side_counts[side],
+                                     items=aggregate.item_results(questions, counted, side),
                                      context=context, side=side)
                        for side in SIDES}
     elif not shared:
@@ -207,7 +158,10 @@ def trend(current):
                                   Run.instrument_id == run.instrument_id,
                                   Run.opens_on <= run.opens_on, Run.id != run.id)
                .order_by(Run.opens_on, Run.id))
-    series = [(other, rr) for other in earlier for rr in [run_results(other)] if rr.visible]
+    earlier = list(earlier)
+    rows = tallies.stored_for(earlier)
+    series = [(other, rr) for other in earlier
+              for rr in [run_results(other, stored=rows.get(other.id))] if rr.visible]
     if current.visible:
         series.append((run, current))
     return series

@@ -61,10 +61,11 @@ def has_responded(run, user):
 
 
 def response_rate(run):
-    """(responded, invited) — responded counts only people still invited."""
+    """(responded, invited, who): responded counts only people still invited; `who` is
+    (invited user ids, responded user ids), for the page to place the reader."""
     invited = {m.user_id for m in invited_members(run)}
     responded = {p.user_id for p in Participation.select(Participation.user).where(Participation.run == run)}
-    return len(responded & invited), len(invited)
+    return len(responded & invited), len(invited), (invited, responded)
 
 
 def waiting_for(user, partnership, today=None):

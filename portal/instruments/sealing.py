@@ -27,6 +27,7 @@ from flask import current_app, session
 import peewee
 
 from portal.db import database, is_sqlite, write_transaction
+from portal.instruments import tallies
 from portal.instruments.models import Answer, Response, Run, SealedResponse, random_id
 
 DRAFT_KEYS = "anonymous_draft_keys"  # session entry: {run id: Fernet key}
@@ -81,12 +82,13 @@ def release(run, force=False):
                  .where(Response.run == run.id).scalar() or 0) + 1
         _shuffle(sealed)
         fernet = _server_fernet()
-        responses, answers = [], []
+        responses, answers, opened = [], [], []
         for item in sealed:
             response_id = random_id()
             responses.append({"id": response_id, "run": run.id, "side": item.side,
                               "user": None, "submitted_at": None, "batch": batch})
-            for qid, (num, text, date) in _decode(fernet.decrypt(item.payload.encode())).items():
+            opened.append((item.side, _decode(fernet.decrypt(item.payload.encode()))))
+            for qid, (num, text, date) in opened[-1][1].items():
                 answers.append({"response": response_id, "run": run.id, "side": item.side,
                                 "batch": batch, "question_id": qid, "value_num": num,
                                 "value_text": text, "value_date": date})
@@ -95,6 +97,7 @@ def release(run, force=False):
             Answer.insert_many(answers).execute()
         SealedResponse.delete().where(
             SealedResponse.id.in_([item.id for item in sealed])).execute()
+        tallies.add_batch(run, batch, opened)
     if is_sqlite():
         # secure_delete (db.SQLITE_PRAGMAS) zeroes the deleted rows in place; the
         # checkpoint also empties the WAL, so no older copy of a page stays on disk.

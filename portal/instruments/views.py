@@ -12,9 +12,9 @@ from portal.exports import csv_response
 from portal.forms import options
 from portal import charts
 from portal.instruments import answers as answer_store, registry, runs as run_ops
-from portal.instruments.actions import action_form, movements
+from portal.instruments.actions import action_form, movements, of_run
 from portal.instruments.forms import AnswersForm, RunForm
-from portal.instruments.models import ActionItem, Answer, Response, Run
+from portal.instruments.models import Answer, Response, Run
 from portal.instruments.results import run_results, trend
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.host import call_hook
@@ -34,6 +34,7 @@ def _run_or_404(run_id):
     run = Run.get_or_none(Run.id == run_id, Run.partnership == g.partnership)
     if run is None:
         abort(404)
+    run.partnership = g.partnership  # read once for the page, not again through the run
     return run
 
 
@@ -227,7 +228,8 @@ def _respond_shared(run, questions):
 def run(partnership_id, run_id):
     run = _run_or_404(run_id)
     rr = run_results(run)
-    responded, invited = run_ops.response_rate(run)
+    responded, invited, (invitees, respondents) = run_ops.response_rate(run)
+    own_actions, earlier_actions = of_run(run)
     series = trend(rr) if rr.visible else []
     trend_chart = ""
     if len(series) > 1 and series[-1][1].interpretation:
@@ -243,11 +245,11 @@ def run(partnership_id, run_id):
                   responded=responded, invited=invited, charts=charts, series=series,
                   trend_chart=trend_chart, mean_chart=mean_chart, side_chart=side_chart,
                   panels=panels, panel_errors=panel_errors,
-                  invited_me=run_ops.is_invited(run, current_user),
-                  answered=run_ops.has_responded(run, current_user),
-                  can_edit=_is_editor(), movements=movements(run, rr),
+                  invited_me=current_user.id in invitees,
+                  answered=current_user.id in respondents,
+                  can_edit=_is_editor(), movements=movements(rr, earlier_actions),
                   action_form=action_form(g.partnership) if _is_editor() else None,
-                  actions=list(ActionItem.select().where(ActionItem.run == run)))
+                  actions=own_actions)
 
 
 def _results_panels(run, rr):

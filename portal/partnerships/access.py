@@ -9,6 +9,7 @@ from flask import Blueprint, abort, g, request
 from flask_login import current_user
 from peewee import JOIN
 
+from portal.accounts.models import Organization
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
 
@@ -41,22 +42,36 @@ def for_org_admins(view):
     return view
 
 
+def without_organizations(view):
+    """A view that never names the two organizations (a poll, answered 204 nearly every
+    time): its partnership is read without them, which is cheaper for peewee to build."""
+    view.portal_light = True
+    return view
+
+
 def membership_of(user, partnership):
     return PartnershipMember.get_or_none(
         PartnershipMember.partnership == partnership, PartnershipMember.user == user
     )
 
 
-def partnership_and_membership(partnership_id, user_id):
+def partnership_and_membership(partnership_id, user_id, organizations=True):
     """(partnership, the user's membership or None), in one query; (None, None) when no
-    partnership has that id. Every scoped request asks this first (issue 12)."""
+    partnership has that id. Every scoped request asks this first (issue 12).
+
+    With `organizations`, the client and the supplier come in the same statement: every
+    page names them in its header, and on PostgreSQL two more round trips cost more than
+    the join. A poll does without (`without_organizations`)."""
     member = (PartnershipMember.partnership == Partnership.id) & (PartnershipMember.user == user_id)
-    # Not joined with the two organizations: peewee takes longer to build and read that
-    # query than SQLite takes to answer the two statements a full page then sends, and
-    # a poll answered 204 needs neither (benchmarks/idle_readers.py).
-    partnership = (Partnership.select(Partnership, PartnershipMember)
-                   .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership")
-                   .where(Partnership.id == partnership_id).first())
+    query = (Partnership.select(Partnership, PartnershipMember)
+             .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership"))
+    if organizations:
+        client, supplier = Organization.alias(), Organization.alias()
+        query = (query.select_extend(client, supplier).switch(Partnership)
+                 .join(client, on=(Partnership.client == client.id), attr="client")
+                 .switch(Partnership)
+                 .join(supplier, on=(Partnership.supplier == supplier.id), attr="supplier"))
+    partnership = query.where(Partnership.id == partnership_id).first()
     if partnership is None:
         return None, None
     membership = getattr(partnership, "own_membership", None)
@@ -73,8 +88,9 @@ def enforce(app):
     if not current_user.is_authenticated:
         return app.login_manager.unauthorized()
     view = app.view_functions.get(request.endpoint)
-    partnership, membership = partnership_and_membership(view_args["partnership_id"],
-                                                         current_user.id)
+    partnership, membership = partnership_and_membership(
+        view_args["partnership_id"], current_user.id,
+        organizations=not getattr(view, "portal_light", False))
     if partnership is None:
         abort(404)
     org_admin = (current_user.is_org_admin

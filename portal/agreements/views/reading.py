@@ -6,6 +6,7 @@ from flask import g, request
 from portal.agreements import editing, ratification
 from portal.agreements.models import Comment
 from portal.agreements.views.scope import can_edit, current_agreement
+from portal.partnerships.access import without_organizations
 from portal.rendering import render
 
 
@@ -36,6 +37,7 @@ def show(partnership_id):
                   **_sections(agreement, sections, heads))
 
 
+@without_organizations
 def poll(partnership_id):
     """204 while the agreement's clock says nothing changed: an idle reader costs one
     indexed row every few seconds, whatever the number of sections."""

@@ -61,13 +61,15 @@ def cohorts_with_item(user, partnership, item):
     Each cohort carries `joined` (the user is a member) and `due_on` (for this item),
     for the library's item page (cohorts/_for_item.html links to the threads).
     """
-    entries = (CohortItem.select(CohortItem, Cohort).join(Cohort)
+    mine = (CohortMember.cohort == Cohort.id) & (CohortMember.user == user)
+    entries = (CohortItem.select(CohortItem, Cohort, CohortMember.id).join(Cohort)
+               .join(CohortMember, peewee.JOIN.LEFT_OUTER, on=mine, attr="membership")
                .where(Cohort.partnership == partnership, CohortItem.item == item))
-    joined = {m.cohort_id for m in CohortMember.select(CohortMember.cohort)
-              .where(CohortMember.user == user)}
     found = []
     for entry in entries:
         cohort = entry.cohort
-        cohort.joined, cohort.due_on = cohort.id in joined, entry.due_on
+        membership = getattr(cohort, "membership", None)
+        cohort.joined = membership is not None and membership.id is not None
+        cohort.due_on = entry.due_on
         found.append(cohort)
     return sorted(found, key=lambda c: (not c.joined, -c.starts_on.toordinal(), c.name.lower()))
