@@ -1,18 +1,24 @@
 """Pages under load against a bare Flask "hello" under the same gunicorn (issue 12).
 
-Loads the full demo (as `portal demo` does) into SQLite in a temporary folder, starts
-the portal under gunicorn with `--workers` sync workers and a one-route Flask app under
-the same gunicorn settings, signs in as Peggy (the session is bound to the User-Agent,
-so wrk sends the same one), checks that every page answers 200 rather than a redirect
-to the login, and then runs wrk against hello and each page in turn, hello again between
-pages. For each page it prints req/s, p50, p99, the share of hello's req/s (against the
-mean of the hello runs either side of it) and the SQL statements the page sends.
+For each database (SQLite, then a throwaway PostgreSQL cluster when its binaries are
+installed) it loads the full demo (as `portal demo` does) into a fresh database, starts
+the portal under gunicorn with `--workers` sync workers, signs in as Peggy (the session
+is bound to the User-Agent, so wrk sends the same one), checks that every page answers
+200 rather than a redirect to the login, and runs wrk against each page in turn, with a
+bare one-route Flask app under the same gunicorn settings before the first page and
+after each one. For each page it prints req/s, p50, p99, the share of hello's req/s
+(against the mean of the hello runs either side of it) and the SQL statements the page
+sends. Then it grows the library to `--library-items` items and measures the library
+again. Last, per database, the resident size of each gunicorn worker after all those
+requests, and the ratio PostgreSQL / SQLite per page.
 
     python benchmarks/pages.py [--seconds 10] [--connections 16] [--workers 4]
+                               [--databases sqlite,postgresql] [--library-items 2000]
 
-Targets (issue 12): every page at least 20 % of hello with p99 at most 25 ms on SQLite.
-The script prints the figures and never judges them; it exits 1 only when a page does
-not answer 200. PostgreSQL is not measured yet.
+Targets (issue 12): every page at least 20 % of hello with p99 at most 25 ms on SQLite,
+PostgreSQL within 15 % of SQLite, workers under 150 MB after 10,000 requests. The script
+prints the figures and never judges them; it exits 1 only when a page does not answer
+200.
 """
 import argparse
 import json
@@ -29,9 +35,10 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from concurrent_editors import (  # noqa: E402
-    CSRF_META_RE, PASSWORD, ROOT, SECRET_KEY, portal_command, server_env, sqlite_url,
-    start_gunicorn, stop_gunicorn)
-from throwaway_postgres import free_port  # noqa: E402
+    CSRF_META_RE, PASSWORD, ROOT, SECRET_KEY, portal_command, postgres_version, server_env,
+    sqlite_url, start_gunicorn, stop_gunicorn)
+from throwaway_postgres import (  # noqa: E402
+    MissingPostgres, ThrowawayPostgres, empty_schema, free_port, server_binaries)
 
 USER_AGENT = "pages-benchmark/1.0"
 EMAIL = "peggy@client.example"
@@ -78,6 +85,45 @@ for name, url in pages.items():
 print(json.dumps({"pages": pages, "statements": counts}))
 """
 
+# Grows the library to N items the way people add them (a portal item, indexed for the
+# search), and counts the library page's statements again.
+GROW_LIBRARY = r"""
+import json, logging, sys
+from portal import create_app
+from portal.content import search
+from portal.content.models import ContentItem
+from portal.markup import render_markdown
+from portal.partnerships.models import Partnership
+
+target, email, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+app = create_app()
+with app.test_request_context():
+    partnership = Partnership.select().order_by(Partnership.id).first()
+    have = ContentItem.select().where(ContentItem.removed == False).count()
+    for n in range(max(0, target - have)):
+        body = f"Practice note {n} on keeping a partnership healthy: reviews, trust, cadence."
+        item = ContentItem.create(slug=f"practice-note-{n:04d}", source="portal",
+                                  organization=partnership.client_id, title=f"Practice note {n:04d}",
+                                  summary=body[:120], body=body, html=render_markdown(body),
+                                  tags=["practice"], audience="both")
+        search.index(item)
+    url = f"/partnerships/{partnership.id}/library"
+client = app.test_client()
+page = client.get("/login").get_data(as_text=True)
+token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+client.get(url)
+statements = []
+handler = logging.Handler()
+handler.emit = lambda record: statements.append(1)
+logger = logging.getLogger("peewee")
+logger.addHandler(handler)
+logger.setLevel(logging.DEBUG)
+status = client.get(url).status_code
+print(json.dumps({"url": url, "statements": len(statements) if status == 200 else f"HTTP {status}",
+                  "items": ContentItem.select().where(ContentItem.removed == False).count()}))
+"""
+
 HELLO = '''from flask import Flask
 
 app = Flask(__name__)
@@ -89,6 +135,7 @@ def hello():
 '''
 
 RPS_RE = re.compile(r"Requests/sec:\s+([\d.]+)")
+REQUESTS_RE = re.compile(r"(\d+) requests in")
 
 
 def parse_args(argv=None):
@@ -96,7 +143,25 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=int, default=10, help="each wrk run (default 10)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
-    return parser.parse_args(argv)
+    parser.add_argument("--databases", default="",
+                        help="comma-separated: sqlite, postgresql (default: both when "
+                             "PostgreSQL's server is installed, else sqlite)")
+    parser.add_argument("--library-items", type=int, default=2000,
+                        help="the library is measured again at this many items (0: not)")
+    args = parser.parse_args(argv)
+    chosen = [d.strip() for d in args.databases.split(",") if d.strip()]
+    if not chosen:
+        try:
+            server_binaries()
+            chosen = ["sqlite", "postgresql"]
+        except MissingPostgres:
+            print("PostgreSQL's server is not installed: measuring SQLite only")
+            chosen = ["sqlite"]
+    unknown = set(chosen) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown database {', '.join(sorted(unknown))}")
+    args.databases = chosen
+    return args
 
 
 def latency(text, percentile):
@@ -109,12 +174,14 @@ def latency(text, percentile):
 
 
 def wrk(url, args, headers=()):
+    """(req/s, p50 ms, p99 ms, requests sent) of one wrk run."""
     command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency"]
     for header in headers:
         command += ["-H", header]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
-    found = RPS_RE.search(out)
-    return (float(found.group(1)) if found else 0.0), latency(out, 50), latency(out, 99)
+    found, sent = RPS_RE.search(out), REQUESTS_RE.search(out)
+    return ((float(found.group(1)) if found else 0.0), latency(out, 50), latency(out, 99),
+            int(sent.group(1)) if sent else 0)
 
 
 def sign_in(base):
@@ -134,7 +201,34 @@ def main(argv=None):
         subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, capture_output=True)
     with tempfile.TemporaryDirectory(prefix="pages-") as tmp:
         folder = Path(tmp)
-        env = server_env(dict(os.environ, PORTAL_DATABASE_URL=sqlite_url(folder),
+        (folder / "hello_app.py").write_text(HELLO)
+        hello = start_hello(folder, args.workers)
+        results = {}
+        try:
+            for name in args.databases:
+                results[name] = measure_database(args, name, folder / name, hello.url)
+                if results[name] is None:
+                    return 1
+        finally:
+            stop_gunicorn(hello)
+        if len(results) == 2:
+            compare(results)
+        return 0
+
+
+def measure_database(args, name, folder, hello):
+    """Fresh database, full demo, the portal under gunicorn, every page measured."""
+    folder.mkdir()
+    cluster = None
+    try:
+        if name == "postgresql":
+            cluster = ThrowawayPostgres().init().start()
+            url = cluster.url
+            empty_schema(url)
+            engine = f"PostgreSQL {postgres_version(url)} (connection pool per worker)"
+        else:
+            url, engine = sqlite_url(folder), "SQLite WAL"
+        env = server_env(dict(os.environ, PORTAL_DATABASE_URL=url,
                               PORTAL_SECRET_KEY=SECRET_KEY, PORTAL_DEMO_PASSWORD=PASSWORD,
                               PORTAL_LOAD_INSTALLED_PLUGINS="0"), folder)
         subprocess.run([portal_command(), "db", "upgrade"], env=env, cwd=ROOT, check=True,
@@ -142,14 +236,19 @@ def main(argv=None):
         done = subprocess.run([sys.executable, "-c", SETUP, PASSWORD, EMAIL], env=env, cwd=ROOT,
                               check=True, capture_output=True, text=True)
         info = json.loads(done.stdout.strip().splitlines()[-1])
-        (folder / "hello_app.py").write_text(HELLO)
         portal = start_gunicorn(env, free_port(), args.workers, folder / "portal.log")
-        hello = start_hello(folder, args.workers)
         try:
-            return measure(args, portal.url, hello.url, info)
+            figures = measure(args, portal, hello, info, engine)
+            if figures is not None and args.library_items:
+                figures.update(grow_library(args, env, portal, hello, figures))
+            if figures is not None:
+                report_memory(portal, figures.pop("_requests"))
+            return figures
         finally:
             stop_gunicorn(portal)
-            stop_gunicorn(hello)
+    finally:
+        if cluster is not None:
+            cluster.remove()
 
 
 def start_hello(folder, workers):
@@ -178,32 +277,71 @@ def start_hello(folder, workers):
     raise SystemExit("the hello app did not start")
 
 
-def measure(args, portal, hello, info):
-    session = sign_in(portal)
+def measure(args, portal, hello, info, engine):
+    """wrk against each page, hello before the first and after each; {page: (req/s, p99)}."""
+    session = sign_in(portal.url)
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    headers = [f"Cookie: {cookie}", f"User-Agent: {USER_AGENT}"]
+    args.headers = [f"Cookie: {cookie}", f"User-Agent: {USER_AGENT}"]
     failed = []
     for name, path in info["pages"].items():
-        response = session.get(portal + path, allow_redirects=False, timeout=30)
+        response = session.get(portal.url + path, allow_redirects=False, timeout=30)
         if response.status_code != 200:
             failed.append(f"{name} {path}: HTTP {response.status_code}")
     if failed:
         print("pages that do not answer 200 when signed in:", *failed, sep="\n  ")
-        return 1
-    print(f"pages under load: wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn "
-          f"{args.workers} sync workers, SQLite WAL, {os.cpu_count()} cores, signed in as {EMAIL}")
-    print(f"{'page':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of hello':>10}{'SQL':>6}")
-    previous = wrk(hello + "/", args)
-    print(f"{'hello':<14}{previous[0]:>9.0f}{previous[1]:>9.2f}{previous[2]:>9.2f}{'':>10}{'':>6}")
+        return None
+    print(f"\npages under load on {engine}: wrk -t2 -c{args.connections} -d{args.seconds}s, "
+          f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores, signed in as {EMAIL}")
+    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of hello':>10}{'SQL':>6}")
+    args.previous = wrk(hello + "/", args)
+    print(f"{'hello':<22}{args.previous[0]:>9.0f}{args.previous[1]:>9.2f}{args.previous[2]:>9.2f}")
+    figures = {"_requests": 0}
     for name, path in info["pages"].items():
-        rps, p50, p99 = wrk(portal + path, args, headers)
-        after = wrk(hello + "/", args)
-        share = rps / ((previous[0] + after[0]) / 2) if previous[0] + after[0] else float("nan")
-        print(f"{name:<14}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{100 * share:>9.1f}%"
-              f"{info['statements'][name]!s:>6}")
-        previous = after
-    print("targets (issue 12): at least 20 % of hello, p99 at most 25 ms, at most 12 SQL")
-    return 0
+        figures[name] = one_page(args, portal, hello, name, path, info["statements"][name])
+        figures["_requests"] += figures[name][2]
+    return figures
+
+
+def one_page(args, portal, hello, name, path, statements):
+    rps, p50, p99, sent = wrk(portal.url + path, args, args.headers)
+    after = wrk(hello + "/", args)
+    both = args.previous[0] + after[0]
+    share = rps / (both / 2) if both else float("nan")
+    print(f"{name:<22}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{100 * share:>9.1f}%{statements!s:>6}")
+    args.previous = after
+    return rps, p99, sent
+
+
+def grow_library(args, env, portal, hello, figures):
+    done = subprocess.run([sys.executable, "-c", GROW_LIBRARY, str(args.library_items), EMAIL,
+                           PASSWORD], env=env, cwd=ROOT, check=True, capture_output=True,
+                          text=True)
+    grown = json.loads(done.stdout.strip().splitlines()[-1])
+    name = f"library, {grown['items']:,} items"
+    found = one_page(args, portal, hello, name, grown["url"], grown["statements"])
+    figures["_requests"] += found[2]
+    return {"library, grown": found}
+
+
+def report_memory(portal, requests_sent):
+    """Resident size of each worker (children of the gunicorn master), from /proc."""
+    workers = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(portal.process.pid)],
+                             capture_output=True, text=True).stdout.split()
+    sizes = [int(rss) / 1024 for rss in workers[1::2]]
+    if sizes:
+        print(f"worker resident size after {requests_sent:,} page requests (about "
+              f"{requests_sent // len(sizes):,} each): "
+              + ", ".join(f"{size:.0f}" for size in sorted(sizes))
+              + f" MB; largest {max(sizes):.0f} MB (target below 150 MB)")
+
+
+def compare(results):
+    sqlite, postgresql = results["sqlite"], results["postgresql"]
+    print("\nPostgreSQL / SQLite, req/s per page (target: within 15 %, so at least 0.85)")
+    for name in sqlite:
+        if name in postgresql and not name.startswith("_"):
+            ratio = postgresql[name][0] / sqlite[name][0] if sqlite[name][0] else float("nan")
+            print(f"{name:<22}{ratio:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
 from portal.plugins.hookspecs import hookimpl
+from portal.prepared import Prepared
 from portal.rendering import render
 
 bp = Blueprint("notifications", __name__)
@@ -26,11 +27,15 @@ def notify(user_id, text, url, partnership=None):
     Notification.create(user=user_id, text=text[:300], url=url[:300], partnership=partnership)
 
 
+_UNREAD = Prepared(lambda user_id: Notification.select(peewee.fn.COUNT(Notification.id))
+                   .where(Notification.user == user_id, Notification.read_at.is_null()))
+
+
 def unread_count():
     if not current_user.is_authenticated:
         return 0
-    return Notification.select().where(Notification.user == current_user.id,
-                                       Notification.read_at.is_null()).count()
+    counted = getattr(current_user, "unread_notifications", None)  # read with the user
+    return counted if counted is not None else _UNREAD.scalar(current_user.id)
 
 
 @bp.route("/notifications")

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal import audit
@@ -13,6 +14,7 @@ from portal.accounts.throttle import (clear_failures, record_failure, trust_devi
                                       trusted_device, wait_before_login, wait_message)
 from portal.errors import error_page
 from portal.forms import database_id
+from portal.prepared import Prepared
 from portal.rendering import render
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -26,6 +28,20 @@ login_manager.session_protection = "strong"
 _DUMMY_HASH = None
 
 
+def _user_query(user_id):
+    """The user with what every page shows of them: their organization (whose theme the
+    page is drawn in) and how many notifications they have not read."""
+    from portal.notifications import Notification
+
+    unread = (Notification.select(fn.COUNT(Notification.id))
+              .where(Notification.user == User.id, Notification.read_at.is_null()))
+    return (User.select(User, Organization, unread.alias("unread_notifications"))
+            .join(Organization).where(User.id == user_id).limit(1))
+
+
+_USER = Prepared(_user_query)
+
+
 @login_manager.user_loader
 def load_user(token):
     """The user a session or remember-me cookie names ("<id>:<session version>", see
@@ -34,9 +50,7 @@ def load_user(token):
     user_id, version = database_id(user_id), database_id(version)
     if user_id is None or version is None:
         return None  # a session from before versions, or a damaged one: log in again
-    # With the organization, which every page shows (and whose theme it is drawn in).
-    user = (User.select(User, Organization).join(Organization)
-            .where(User.id == user_id).first())
+    user = _USER.first(user_id)
     if user is None or not user.is_active or user.session_version != version:
         return None
     return user

@@ -17,6 +17,7 @@ from portal.agreements.merge import three_way_merge
 from portal.agreements.models import Agreement, EditDraft, Presence, Section, SectionRevision
 from portal.db import database, is_sqlite, write_transaction
 from portal.markup import render_markdown
+from portal.prepared import Prepared
 
 MAX_BODY = 200_000  # characters; a section is a page or two, not a book
 PRESENCE_SECONDS = 20
@@ -205,9 +206,12 @@ def clock(partnership_id, now=None):
     is editing, the PRESENCE_SECONDS period it is in (so the names shown as editing are
     read again as presences expire), then "idle". One indexed row; None without an
     agreement."""
-    row = (Agreement.select(Agreement.changes, Agreement.presence_until)
-           .where(Agreement.partnership == partnership_id).tuples().first())
+    row = _CLOCK.first(partnership_id)
     return None if row is None else _token(*row, now)
+
+
+_CLOCK = Prepared(lambda partnership_id: Agreement.select(Agreement.changes, Agreement.presence_until)
+                  .where(Agreement.partnership == partnership_id).limit(1).tuples())
 
 
 def clock_of(agreement, now=None):

@@ -19,6 +19,7 @@ from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import utcnow
 from portal.content import library
 from portal.content.models import Completion, ContentItem, Feedback, ItemView
+from portal.content import reviews
 from portal.content.reviews import ReviewLog
 from portal.db import database, is_sqlite
 from portal import charts
@@ -112,11 +113,30 @@ def _members(partnership_id):
         PartnershipMember.partnership == partnership_id)
 
 
+def _active_query(partnership_id, start, end):
+    e = events(partnership_id, start, end)
+    return Select([e], [fn.COUNT(e.c.uid.distinct())]).where(e.c.uid.in_(_members(partnership_id)))
+
+
 def active_members(partnership_id, start, end):
     """Current members who did anything with content (or posted) in [start, end)."""
-    e = events(partnership_id, start, end)
-    query = Select([e], [fn.COUNT(e.c.uid.distinct())]).where(e.c.uid.in_(_members(partnership_id)))
-    return query.bind(database).scalar() or 0
+    return _active_query(partnership_id, start, end).bind(database).scalar() or 0
+
+
+def card_figures(partnership_id, user_id, may_review, at):
+    """(active members, completions in the window, reviews due for the user or None) for
+    the overview's card, in one statement beside the schedules' upkeep."""
+    start = at - dt.timedelta(days=WINDOW_DAYS)
+    figures = [_active_query(partnership_id, start, at),
+               Completion.select(fn.COUNT(Completion.id))
+               .where(Completion.partnership == partnership_id, Completion.at >= start,
+                      Completion.at < at)]
+    if may_review:
+        reviews.ensure_schedules(user_id)
+        figures.append(reviews.due_query(user_id, partnership_id))
+    values = Select(columns=[query.alias(f"figure{n}") for n, query in enumerate(figures)])
+    values = list(values.bind(database).tuples().get()) + [None]
+    return int(values[0] or 0), int(values[1] or 0), None if values[2] is None else int(values[2])
 
 
 @dataclass

@@ -1,14 +1,12 @@
 """Enablement content as a feature: the library, cohorts, reflections, spaced reviews and
 the enablement dashboard, with their tabs and the overview card, through the hooks
 plugins use."""
-import datetime as dt
 
 from flask import render_template
 
 from portal import DashboardCard, NavItem, hookimpl, role_at_least
 from portal.content import cohorts, enablement, library_files, models, reflections, reviews, views
 from portal.content.cohorts import blueprint as cohort_pages
-from portal.content.models import Completion
 from portal.content.reflections import views as reflection_pages
 
 
@@ -42,13 +40,8 @@ def portal_dashboard_cards(partnership, membership, user):
     """Active members and items read in the window, and the reviews due for this member."""
     if membership is None:
         return None
-    at = enablement.now()
-    start = at - dt.timedelta(days=enablement.WINDOW_DAYS)
-    completions = (Completion.select()
-                   .where(Completion.partnership == partnership.id, Completion.at >= start,
-                          Completion.at < at).count())
-    due = reviews.due_count(user.id, partnership.id) if role_at_least(membership, "member") else None
+    active, completions, due = enablement.card_figures(
+        partnership.id, user.id, role_at_least(membership, "member"), enablement.now())
     body = render_template("enablement/_card.html", partnership=partnership, due=due,
-                           active=enablement.active_members(partnership.id, start, at),
-                           completions=completions, window=enablement.WINDOW_DAYS)
+                           active=active, completions=completions, window=enablement.WINDOW_DAYS)
     return DashboardCard("Enablement", body, weight=35, tone="warning" if due else "neutral")

@@ -145,7 +145,14 @@ def upcoming_for(user, partnership, on=None, limit=20):
 
 def due_count(user, partnership, on=None):
     ensure_schedules(user)
-    return _schedules(user, partnership).where(ReviewSchedule.due_on <= (on or today())).count()
+    return due_query(user, partnership, on).scalar()
+
+
+def due_query(user, partnership, on=None):
+    """The statement counting the user's reviews due in a partnership, to send alone or
+    inside another (after `ensure_schedules`)."""
+    return (_schedules(user, partnership).where(ReviewSchedule.due_on <= (on or today()))
+            .select(peewee.fn.COUNT(ReviewSchedule.id)))
 
 
 def record_review(user, partnership, item, remembered, on=None):

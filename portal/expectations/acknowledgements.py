@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from peewee import EXCLUDED, JOIN
 
-from portal.accounts.models import Organization, User, utcnow
+from portal.accounts.models import User, utcnow
 from portal.expectations.models import Acknowledgement, RelationalExpectation
 from portal.expectations.vocabulary import DIRECTIONS
-from portal.partnerships.models import PartnershipMember
+from portal.partnerships.access import members_of
 
 DIRECTION_ORDER = {key: rank for rank, (key, _) in enumerate(DIRECTIONS)}
 
@@ -26,13 +26,6 @@ def current_expectations(partnership):
                    RelationalExpectation.archived == False)  # noqa: E712
             .order_by(RelationalExpectation.id))
     return sorted(rows, key=lambda e: (DIRECTION_ORDER.get(e.direction, 99), e.id))
-
-
-def members_of(partnership):
-    return list(PartnershipMember.select(PartnershipMember, User, Organization)
-                .join(User).join(Organization)
-                .where(PartnershipMember.partnership == partnership)
-                .order_by(Organization.name, User.name))
 
 
 @dataclass

@@ -17,7 +17,8 @@ from portal.errors import error_page
 from portal.forms import posted_id_pairs
 from portal.expectations import changes
 from portal.expectations.acknowledgements import acknowledge as record_acknowledgements
-from portal.expectations.acknowledgements import board, members_of
+from portal.expectations.acknowledgements import board
+from portal.partnerships.access import members_of
 from portal.expectations.forms import AcknowledgeForm, ExpectationForm
 from portal.expectations.models import RelationalExpectation
 from portal.expectations.roles import can_edit, sees_everyone

@@ -120,7 +120,9 @@ def _can_edit():
 
 def _plan_page(form=None, editing=None, edit_form=None, status=200):
     """The action plan; with `editing`, the correction form of that action on top."""
-    items = list(with_owners().where(ActionItem.partnership == g.partnership)
+    items = list(with_owners().select_extend(Run.id, Run.title)  # "from <run>"
+                 .join(Run, JOIN.LEFT_OUTER, on=(ActionItem.run == Run.id), attr="run")
+                 .where(ActionItem.partnership == g.partnership)
                  .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
                            ActionItem.due_on, ActionItem.id))
     can_edit = _can_edit()

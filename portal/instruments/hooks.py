@@ -7,9 +7,8 @@ from flask import render_template
 from portal import DashboardCard, NavItem, hookimpl
 from portal.instruments import actions, registry, runs as run_ops, tallies, views
 from portal.instruments.actions import open_actions
-from portal.instruments.models import TABLES, Run
+from portal.instruments.models import TABLES
 from portal.instruments.results import run_results
-from portal.partnerships.models import Partnership
 
 
 @hookimpl
@@ -38,7 +37,8 @@ def portal_dashboard_cards(partnership, membership, user):
         return None
     today = dt.date.today()
     cards = []
-    waiting = run_ops.waiting_for(user, partnership.id, today)
+    runs = run_ops.runs_of(partnership.id, user.id)
+    waiting = run_ops.waiting_for(user, partnership.id, today, runs=runs, role=membership.role)
     if waiting:
         cards.append(DashboardCard(
             "Waiting for your answer",
@@ -50,19 +50,19 @@ def portal_dashboard_cards(partnership, membership, user):
         render_template("instruments/_card_actions.html", partnership=partnership,
                         actions=actions, today=today),
         weight=30, tone="bad" if any(a.overdue(today) for a in actions) else "neutral"))
-    cards.extend(_latest_results(partnership))
+    cards.extend(_latest_results(partnership, runs))
     return cards
 
 
-def _latest_results(partnership):
+def _latest_results(partnership, runs):
     """One card per instrument with the headline of its latest visible run.
 
-    Read from the runs' stored tallies (tallies.py), all in one statement: a card never
-    counts answers, however many there are."""
+    `runs`: the partnership's runs, oldest first. Results are read from the latest runs'
+    stored tallies (tallies.py), all in one statement: a card never counts answers,
+    however many there are."""
     cards = []
     latest, runs_of = {}, {}
-    for run in (Run.select(Run, Partnership).join(Partnership)
-                .where(Run.partnership == partnership.id).order_by(Run.opens_on, Run.id)):
+    for run in runs:  # oldest first
         latest[run.instrument_id] = run
         runs_of.setdefault(run.instrument_id, []).append(run)
     stored = tallies.stored_for(latest.values())

@@ -59,7 +59,9 @@ def _stepped(run, out, today, stored):
     if not run.anonymous or run.meta.get("shared"):
         return None
     closed = run.state(today) == "closed"
-    waiting = sealing.waiting(run)
+    waiting = getattr(stored, "waiting", None)
+    if waiting is None:  # a row just counted (tallies.rebuild)
+        waiting = sealing.waiting(run)
     if closed and waiting:
         sealing.release(run, force=True)
         stored, waiting = tallies.stored(run), 0

@@ -1,11 +1,11 @@
 """Opening and closing runs, who is invited, and when the next one is due."""
 import datetime as dt
 
-from peewee import fn
+from peewee import Value, fn
 
 from portal import audit
 from portal.accounts.models import User, utcnow
-from portal.instruments import registry, sealing
+from portal.instruments import registry, sealing, tallies
 from portal.instruments.declarations import MIN_RESPONSES
 from portal.instruments.models import Participation, Run, RunInvitee
 from portal.partnerships.models import Partnership, PartnershipMember
@@ -22,6 +22,7 @@ def open_run(partnership, instrument, title, opens_on, closes_on, audience, anon
         created_by=creator)
     for user in named_users:
         RunInvitee.create(run=run, user=user)
+    tallies.start(run)
     audit.record("run_opened", partnership=partnership, run=run.id,
                  instrument=instrument.id, title=title, anonymous=anonymous)
     return run
@@ -68,27 +69,46 @@ def response_rate(run):
     return len(responded & invited), len(invited), (invited, responded)
 
 
-def waiting_for(user, partnership, today=None):
+def runs_of(partnership_id, user_id):
+    """The partnership's runs, oldest first, with it, each also saying whether the user
+    was invited by name (`named_me`) and has answered (`answered_me`): what
+    `waiting_for` asks, read in the same statement."""
+    named = (RunInvitee.select(fn.COUNT(RunInvitee.id))
+             .where(RunInvitee.run == Run.id, RunInvitee.user == user_id))
+    answered = (Participation.select(fn.COUNT(Participation.user))
+                .where(Participation.run == Run.id, Participation.user == user_id))
+    return list(Run.select(Run, Partnership, named.alias("named_me"), answered.alias("answered_me"))
+                .join(Partnership).where(Run.partnership == partnership_id)
+                .order_by(Run.opens_on, Run.id))
+
+
+def waiting_for(user, partnership, today=None, runs=None, role=None):
     """Open runs of a partnership the user is invited to and has not answered.
 
-    As `is_invited` and `has_responded` decide, run by run, but in four statements
+    As `is_invited` and `has_responded` decide, run by run, but in three statements
     whatever the number of open runs: the runs with their partnership, the user's
-    membership, their named invitations and their participations among those runs."""
-    runs = [run for run in (Run.select(Run, Partnership).join(Partnership)
-                            .where(Run.partnership == partnership, Run.status == "open"))
-            if run.accepting(today) and not run.meta.get("shared")]
+    membership, and their named invitations and participations among those runs.
+    `runs` (from `runs_of`) and `role` (the user's in the partnership) save all three
+    when the caller has read them."""
+    if runs is None:
+        runs = (Run.select(Run, Partnership).join(Partnership)
+                .where(Run.partnership == partnership, Run.status == "open"))
+    runs = [run for run in runs
+            if run.status == "open" and run.accepting(today) and not run.meta.get("shared")]
     if not runs:
         return []
-    member = (PartnershipMember.select(PartnershipMember.role)
-              .where(PartnershipMember.partnership == partnership,
-                     PartnershipMember.user == user.id).first())
-    if member is None or member.role == "viewer":
+    if role is None:
+        member = (PartnershipMember.select(PartnershipMember.role)
+                  .where(PartnershipMember.partnership == partnership,
+                         PartnershipMember.user == user.id).first())
+        role = member and member.role
+    if role is None or role == "viewer":
         return []
-    ids = [run.id for run in runs]
-    named = {i.run_id for i in RunInvitee.select(RunInvitee.run).where(
-        RunInvitee.user == user.id, RunInvitee.run.in_(ids))}
-    answered = {p.run_id for p in Participation.select(Participation.run).where(
-        Participation.user == user.id, Participation.run.in_(ids))}
+    if all(hasattr(run, "answered_me") for run in runs):  # read by runs_of
+        named = {run.id for run in runs if run.named_me}
+        answered = {run.id for run in runs if run.answered_me}
+    else:
+        named, answered = _named_and_answered(user, [run.id for run in runs])
 
     def invited(run):
         side_org = {"client": run.partnership.client_id,
@@ -98,6 +118,18 @@ def waiting_for(user, partnership, today=None):
         return side_org is None or user.organization_id == side_org
 
     return [run for run in runs if invited(run) and run.id not in answered]
+
+
+def _named_and_answered(user, ids):
+    """(runs among `ids` the user is invited to by name, runs they answered)."""
+    found = {"named": set(), "answered": set()}
+    for what, run_id in (  # named invitations and participations, in one statement
+            RunInvitee.select(Value("named"), RunInvitee.run)
+            .where(RunInvitee.user == user.id, RunInvitee.run.in_(ids))
+            + Participation.select(Value("answered"), Participation.run)
+            .where(Participation.user == user.id, Participation.run.in_(ids))).tuples():
+        found[what].add(run_id)
+    return found["named"], found["answered"]
 
 
 def next_due(partnership, instrument, today=None, runs=None):

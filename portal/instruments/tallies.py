@@ -18,7 +18,7 @@ from peewee import fn
 from portal.db import is_sqlite, write_transaction
 from portal.instruments import registry
 from portal.instruments.aggregate import Tally, number_key
-from portal.instruments.models import Answer, Response, Run, RunTally
+from portal.instruments.models import Answer, Response, Run, RunTally, SealedResponse
 
 
 def count_answers(run, questions, upto=None):
@@ -85,6 +85,11 @@ def _rebuild(run):
     return RunTally(**row)
 
 
+def start(run):
+    """A new run's tally: nothing counted yet, so reading it never has to write."""
+    RunTally.insert(run=run.id, batch=0, latest=_dump(Tally())).execute()
+
+
 def rebuild(run):
     """Count the run's answers again and store the tally; returns the stored row."""
     with write_transaction():
@@ -92,17 +97,25 @@ def rebuild(run):
         return _rebuild(run)
 
 
+def _rows():
+    """Tally rows, each with `waiting`: the run's sealed responses not yet released,
+    which the results of an open anonymous run mention."""
+    waiting = (SealedResponse.select(fn.COUNT(SealedResponse.id))
+               .where(SealedResponse.run == RunTally.run))
+    return RunTally.select(RunTally, waiting.alias("waiting"))
+
+
 def stored(run, rows=None):
     """The run's stored tally row, counted now if it has none. `rows`: {run id: row}
     when the caller read several runs' rows at once (`stored_for`)."""
-    row = rows.get(run.id) if rows is not None else RunTally.get_or_none(RunTally.run == run.id)
+    row = rows.get(run.id) if rows is not None else _rows().where(RunTally.run == run.id).first()
     return row if row is not None else rebuild(run)
 
 
 def stored_for(runs):
     """{run id: stored row} for several runs, in one statement."""
     ids = [run.id for run in runs]
-    return {row.run_id: row for row in RunTally.select().where(RunTally.run.in_(ids))} if ids else {}
+    return {row.run_id: row for row in _rows().where(RunTally.run.in_(ids))} if ids else {}
 
 
 def tally(run, row, upto=None):

@@ -5,11 +5,12 @@ through `enforce`: a user who is not a member gets 404 (never a hint the partner
 exists), a viewer gets 403 on any state-changing method. Views that need more declare
 it with `requires_role` or `for_org_admins`.
 """
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, g, has_request_context, request
 from flask_login import current_user
 from peewee import JOIN
 
-from portal.accounts.models import Organization
+from portal.accounts.models import Organization, User
+from portal.prepared import Prepared
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import role_at_least
 
@@ -55,13 +56,23 @@ def membership_of(user, partnership):
     )
 
 
-def partnership_and_membership(partnership_id, user_id, organizations=True):
-    """(partnership, the user's membership or None), in one query; (None, None) when no
-    partnership has that id. Every scoped request asks this first (issue 12).
+def members_of(partnership):
+    """The partnership's members with their people and organizations, by organization
+    then name. A page that shows them in several places (the overview and its
+    expectations card) reads them once: kept for the request when it changes nothing."""
+    partnership_id = getattr(partnership, "id", partnership)
+    reading = has_request_context() and request.method in SAFE_METHODS
+    cache = g.setdefault("partnership_members", {}) if reading else {}
+    if partnership_id not in cache:
+        cache[partnership_id] = list(
+            PartnershipMember.select(PartnershipMember, User, Organization)
+            .join(User).join(Organization)
+            .where(PartnershipMember.partnership == partnership_id)
+            .order_by(Organization.name, User.name))
+    return cache[partnership_id]
 
-    With `organizations`, the client and the supplier come in the same statement: every
-    page names them in its header, and on PostgreSQL two more round trips cost more than
-    the join. A poll does without (`without_organizations`)."""
+
+def _partnership_query(partnership_id, user_id, organizations):
     member = (PartnershipMember.partnership == Partnership.id) & (PartnershipMember.user == user_id)
     query = (Partnership.select(Partnership, PartnershipMember)
              .join(PartnershipMember, JOIN.LEFT_OUTER, on=member, attr="own_membership"))
@@ -71,7 +82,22 @@ def partnership_and_membership(partnership_id, user_id, organizations=True):
                  .join(client, on=(Partnership.client == client.id), attr="client")
                  .switch(Partnership)
                  .join(supplier, on=(Partnership.supplier == supplier.id), attr="supplier"))
-    partnership = query.where(Partnership.id == partnership_id).first()
+    return query.where(Partnership.id == partnership_id).limit(1)
+
+
+_WITH_ORGANIZATIONS = Prepared(lambda pid, uid: _partnership_query(pid, uid, True))
+_ALONE = Prepared(lambda pid, uid: _partnership_query(pid, uid, False))
+
+
+def partnership_and_membership(partnership_id, user_id, organizations=True):
+    """(partnership, the user's membership or None), in one query; (None, None) when no
+    partnership has that id. Every scoped request asks this first (issue 12).
+
+    With `organizations`, the client and the supplier come in the same statement: every
+    page names them in its header, and on PostgreSQL two more round trips cost more than
+    the join. A poll does without (`without_organizations`)."""
+    prepared = _WITH_ORGANIZATIONS if organizations else _ALONE
+    partnership = prepared.first(partnership_id, user_id)
     if partnership is None:
         return None, None
     membership = getattr(partnership, "own_membership", None)

@@ -9,7 +9,7 @@ from portal.accounts.models import Organization, User
 from portal.content import reviews
 from portal.forms import options
 from portal.instruments.runs import waiting_for
-from portal.partnerships.access import for_org_admins, requires_role
+from portal.partnerships.access import for_org_admins, members_of, requires_role
 from portal.partnerships.forms import AddMemberForm, RoleForm, StageForm
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.plugins.host import call_hook
@@ -46,18 +46,11 @@ def index():
                   waiting=waiting, due_reviews=reviews.due_for(current_user))
 
 
-def _members(partnership):
-    return list(PartnershipMember.select(PartnershipMember, User, Organization)
-                .join(User).join(Organization)
-                .where(PartnershipMember.partnership == partnership)
-                .order_by(Organization.name, User.name))
-
-
 @bp.route("/partnerships/<int:partnership_id>/")
 def show(partnership_id):
     partnership = g.partnership
     return render("partnerships/show.html", partnership=partnership,
-                  members=_members(partnership), stages=LIFECYCLE_STAGES,
+                  members=members_of(partnership), stages=LIFECYCLE_STAGES,
                   stage_form=StageForm(stage=partnership.stage),
                   cards=dashboard_cards(partnership))
 
@@ -116,7 +109,7 @@ def _members_page(form=None, status=200):
     form.user.choices = options((u.id, f"{u.name} ({u.organization.name})")
                                 for u in _candidates(partnership))
     return render("partnerships/members.html", partnership=partnership,
-                  members=_members(partnership), form=form, role_labels=ROLE_LABELS,
+                  members=members_of(partnership), form=form, role_labels=ROLE_LABELS,
                   can_manage=g.partnership_org_admin, block="members", status=status)
 
 

@@ -1,0 +1,44 @@
+"""Queries built once (portal/prepared.py): the same rows as peewee's own query, with
+each call's ids, joins assembled the same way."""
+import pytest
+
+from portal.accounts.models import Organization, User
+from portal.partnerships.access import partnership_and_membership
+from portal.partnerships.models import Partnership, PartnershipMember
+from portal.prepared import Prepared
+
+
+def test_a_prepared_query_answers_with_each_calls_ids(app, demo):
+    prepared = Prepared(lambda user_id: User.select(User, Organization).join(Organization)
+                        .where(User.id == user_id).limit(1))
+    with app.app_context():
+        for user in User.select():
+            found = prepared.first(user.id)
+            assert (found.id, found.email, found.organization.name) == (
+                user.id, user.email, Organization.get_by_id(user.organization_id).name)
+        assert prepared.first(10**9) is None
+        people = Prepared(lambda org_id: User.select(User.id).where(User.organization == org_id))
+        assert len(list(people.rows(demo.client_id))) == (
+            User.select().where(User.organization == demo.client_id).count())
+
+
+def test_the_partnership_comes_with_the_readers_membership_and_both_organizations(app, demo):
+    with app.app_context():
+        member = PartnershipMember.select().where(PartnershipMember.partnership == demo.id).first()
+        partnership, membership = partnership_and_membership(demo.id, member.user_id)
+        assert (partnership.id, membership.id, membership.role) == (demo.id, member.id, member.role)
+        assert partnership.client.name == Organization.get_by_id(demo.client_id).name
+        assert partnership.supplier.name == Organization.get_by_id(demo.supplier_id).name
+        outsider = User.create(email="outsider@elsewhere.test", name="Outsider",
+                               organization=demo.client_id, password_hash="x")
+        partnership, membership = partnership_and_membership(demo.id, outsider.id)
+        assert partnership.id == demo.id and membership is None
+        assert partnership_and_membership(demo.id + 1000, member.user_id) == (None, None)
+        other = Partnership.create(name="Other", client=demo.client_id, supplier=demo.supplier_id)
+        assert partnership_and_membership(other.id, member.user_id)[1] is None
+
+
+def test_an_id_that_is_not_a_parameter_is_refused(app):
+    with app.app_context():
+        with pytest.raises(ValueError, match="every id must be a parameter"):
+            Prepared(lambda user_id: User.select().where(User.id == 1)).first(5)
