@@ -40,5 +40,19 @@ def test_the_partnership_comes_with_the_readers_membership_and_both_organization
 
 def test_an_id_that_is_not_a_parameter_is_refused(app):
     with app.app_context():
-        with pytest.raises(ValueError, match="every id must be a parameter"):
+        with pytest.raises(ValueError, match="every argument must be a parameter"):
             Prepared(lambda user_id: User.select().where(User.id == 1)).first(5)
+
+
+def test_lists_dates_and_text_are_values_too(app, demo):
+    import datetime as dt
+
+    people = Prepared(lambda ids, email, since: User.select(User.id).where(
+        User.id.in_(ids), User.email != email, User.created_at >= since).order_by(User.id))
+    with app.app_context():
+        everyone = [u.id for u in User.select().order_by(User.id)]
+        first = User.get_by_id(everyone[0])
+        long_ago = dt.datetime(2000, 1, 1)
+        assert [u.id for u in people.rows(everyone, first.email, long_ago)] == everyone[1:]
+        assert [u.id for u in people.rows(everyone[:2], "nobody", long_ago)] == everyone[:2]
+        assert people.list(everyone[:2], "nobody", dt.datetime(3000, 1, 1)) == []

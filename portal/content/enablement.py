@@ -24,6 +24,7 @@ from portal.content.reviews import ReviewLog
 from portal.db import database, is_sqlite
 from portal import charts
 from portal.partnerships.models import PartnershipMember
+from portal.prepared import Prepared
 from portal.rendering import render
 
 WINDOW_DAYS = 30  # "active" and the KPI tiles look back this far
@@ -127,16 +128,27 @@ def card_figures(partnership_id, user_id, may_review, at):
     """(active members, completions in the window, reviews due for the user or None) for
     the overview's card, in one statement beside the schedules' upkeep."""
     start = at - dt.timedelta(days=WINDOW_DAYS)
+    if may_review:
+        reviews.ensure_schedules(user_id)
+        values = _CARD_WITH_DUE.tuple(partnership_id, start, at, user_id, reviews.today())
+    else:
+        values = _CARD.tuple(partnership_id, start, at) + (None,)
+    return int(values[0] or 0), int(values[1] or 0), None if values[2] is None else int(values[2])
+
+
+def _card_query(partnership_id, start, at, user_id=None, on=None):
     figures = [_active_query(partnership_id, start, at),
                Completion.select(fn.COUNT(Completion.id))
                .where(Completion.partnership == partnership_id, Completion.at >= start,
                       Completion.at < at)]
-    if may_review:
-        reviews.ensure_schedules(user_id)
-        figures.append(reviews.due_query(user_id, partnership_id))
-    values = Select(columns=[query.alias(f"figure{n}") for n, query in enumerate(figures)])
-    values = list(values.bind(database).tuples().get()) + [None]
-    return int(values[0] or 0), int(values[1] or 0), None if values[2] is None else int(values[2])
+    if user_id is not None:
+        figures.append(reviews.due_query(user_id, partnership_id, on))
+    return Select(columns=[query.alias(f"figure{n}") for n, query in enumerate(figures)]
+                  ).bind(database)
+
+
+_CARD = Prepared(_card_query)
+_CARD_WITH_DUE = Prepared(_card_query)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from portal.prepared import Prepared
 from portal.partnerships.access import partnership_blueprint
 from portal.accounts.models import User, utcnow
 from portal.content.forms import ReviewForm
@@ -98,20 +99,25 @@ def ensure_schedules(user):
     import, an older version) still come back for review. Reads first and writes only
     when something is missing, so looking at a page rarely takes a write lock.
     """
-    schedule = ReviewSchedule.alias()
-    missing = list(
-        Completion.select(Completion.partnership, Completion.item, Completion.at)
-        .join(schedule, peewee.JOIN.LEFT_OUTER,
-              on=((schedule.user == Completion.user)
-                  & (schedule.partnership == Completion.partnership)
-                  & (schedule.item == Completion.item)))
-        .where(Completion.user == _id(user), schedule.id.is_null())
-        .tuples())
+    missing = _MISSING.list(_id(user))
     if missing:
         rows = [{"user": _id(user), "partnership": partnership_id, "item": item_id, "step": 0,
                  "due_on": at.date() + dt.timedelta(days=INTERVALS[0])}
                 for partnership_id, item_id, at in missing]
         ReviewSchedule.insert_many(rows).on_conflict_ignore().execute()
+
+
+def _missing(user_id):
+    schedule = ReviewSchedule.alias()
+    return (Completion.select(Completion.partnership, Completion.item, Completion.at)
+            .join(schedule, peewee.JOIN.LEFT_OUTER,
+                  on=((schedule.user == Completion.user)
+                      & (schedule.partnership == Completion.partnership)
+                      & (schedule.item == Completion.item)))
+            .where(Completion.user == user_id, schedule.id.is_null()).tuples())
+
+
+_MISSING = Prepared(_missing)
 
 
 def _schedules(user, partnership=None):

@@ -14,18 +14,25 @@ from portal.accounts.models import User, utcnow
 from portal.expectations.models import Acknowledgement, RelationalExpectation
 from portal.expectations.vocabulary import DIRECTIONS
 from portal.partnerships.access import members_of
+from portal.prepared import Prepared
 
 DIRECTION_ORDER = {key: rank for rank, (key, _) in enumerate(DIRECTIONS)}
 
 
 def current_expectations(partnership):
     """The partnership's expectations that are not archived, grouped by direction."""
-    rows = (RelationalExpectation.select(RelationalExpectation, User)
-            .join(User, JOIN.LEFT_OUTER, on=(RelationalExpectation.owner == User.id), attr="owner")
-            .where(RelationalExpectation.partnership == partnership,
-                   RelationalExpectation.archived == False)  # noqa: E712
-            .order_by(RelationalExpectation.id))
+    rows = _CURRENT.rows(getattr(partnership, "id", partnership))
     return sorted(rows, key=lambda e: (DIRECTION_ORDER.get(e.direction, 99), e.id))
+
+
+_CURRENT = Prepared(lambda partnership_id: (
+    RelationalExpectation.select(RelationalExpectation, User)
+    .join(User, JOIN.LEFT_OUTER, on=(RelationalExpectation.owner == User.id), attr="owner")
+    .where(RelationalExpectation.partnership == partnership_id,
+           RelationalExpectation.archived == False)  # noqa: E712
+    .order_by(RelationalExpectation.id)))
+_ACKNOWLEDGED = Prepared(lambda ids: Acknowledgement.select().where(
+    Acknowledgement.expectation.in_(ids)))
 
 
 @dataclass
@@ -80,8 +87,7 @@ def board(partnership):
     members = members_of(partnership)
     acknowledged = {}
     if expectations:
-        for ack in Acknowledgement.select().where(
-                Acknowledgement.expectation.in_([e.id for e in expectations])):
+        for ack in _ACKNOWLEDGED.rows([e.id for e in expectations]):
             acknowledged[(ack.expectation_id, ack.user_id)] = ack.version
     items = []
     for e in expectations:

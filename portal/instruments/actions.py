@@ -17,6 +17,7 @@ from portal.accounts.models import User, utcnow
 from portal.errors import error_page
 from portal.forms import choice, damaged, finite_number, options
 from portal.instruments.forms import ActionEditForm, ActionForm, ActionStatusForm
+from portal.prepared import Prepared
 from portal.instruments.models import ActionItem, Run
 from portal.instruments.registry import questions_of
 from portal.partnerships.access import partnership_blueprint, requires_role
@@ -82,9 +83,12 @@ def with_owners():
 
 
 def open_actions(partnership):
-    return list(with_owners().where(ActionItem.partnership == partnership,
-                                    ActionItem.status != "done")
-                .order_by(ActionItem.due_on.is_null(), ActionItem.due_on, ActionItem.id))
+    return _OPEN.list(getattr(partnership, "id", partnership))
+
+
+_OPEN = Prepared(lambda partnership_id: (
+    with_owners().where(ActionItem.partnership == partnership_id, ActionItem.status != "done")
+    .order_by(ActionItem.due_on.is_null(), ActionItem.due_on, ActionItem.id)))
 
 
 def of_run(run):

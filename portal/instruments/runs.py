@@ -9,6 +9,7 @@ from portal.instruments import registry, sealing, tallies
 from portal.instruments.declarations import MIN_RESPONSES
 from portal.instruments.models import Participation, Run, RunInvitee
 from portal.partnerships.models import Partnership, PartnershipMember
+from portal.prepared import Prepared
 
 
 def open_run(partnership, instrument, title, opens_on, closes_on, audience, anonymous,
@@ -73,13 +74,20 @@ def runs_of(partnership_id, user_id):
     """The partnership's runs, oldest first, with it, each also saying whether the user
     was invited by name (`named_me`) and has answered (`answered_me`): what
     `waiting_for` asks, read in the same statement."""
+    return _RUNS.list(partnership_id, user_id)
+
+
+def _runs_query(partnership_id, user_id):
     named = (RunInvitee.select(fn.COUNT(RunInvitee.id))
              .where(RunInvitee.run == Run.id, RunInvitee.user == user_id))
     answered = (Participation.select(fn.COUNT(Participation.user))
                 .where(Participation.run == Run.id, Participation.user == user_id))
-    return list(Run.select(Run, Partnership, named.alias("named_me"), answered.alias("answered_me"))
-                .join(Partnership).where(Run.partnership == partnership_id)
-                .order_by(Run.opens_on, Run.id))
+    return (Run.select(Run, Partnership, named.alias("named_me"), answered.alias("answered_me"))
+            .join(Partnership).where(Run.partnership == partnership_id)
+            .order_by(Run.opens_on, Run.id))
+
+
+_RUNS = Prepared(_runs_query)
 
 
 def waiting_for(user, partnership, today=None, runs=None, role=None):

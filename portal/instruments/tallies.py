@@ -18,6 +18,7 @@ from peewee import fn
 from portal.db import is_sqlite, write_transaction
 from portal.instruments import registry
 from portal.instruments.aggregate import Tally, number_key
+from portal.prepared import Prepared
 from portal.instruments.models import Answer, Response, Run, RunTally, SealedResponse
 
 
@@ -115,7 +116,10 @@ def stored(run, rows=None):
 def stored_for(runs):
     """{run id: stored row} for several runs, in one statement."""
     ids = [run.id for run in runs]
-    return {row.run_id: row for row in _rows().where(RunTally.run.in_(ids))} if ids else {}
+    return {row.run_id: row for row in _SEVERAL.rows(ids)} if ids else {}
+
+
+_SEVERAL = Prepared(lambda ids: _rows().where(RunTally.run.in_(ids)))
 
 
 def tally(run, row, upto=None):

@@ -64,12 +64,13 @@ def members_of(partnership):
     reading = has_request_context() and request.method in SAFE_METHODS
     cache = g.setdefault("partnership_members", {}) if reading else {}
     if partnership_id not in cache:
-        cache[partnership_id] = list(
-            PartnershipMember.select(PartnershipMember, User, Organization)
-            .join(User).join(Organization)
-            .where(PartnershipMember.partnership == partnership_id)
-            .order_by(Organization.name, User.name))
+        cache[partnership_id] = _MEMBERS.list(partnership_id)
     return cache[partnership_id]
+
+
+_MEMBERS = Prepared(lambda partnership_id: (
+    PartnershipMember.select(PartnershipMember, User, Organization).join(User).join(Organization)
+    .where(PartnershipMember.partnership == partnership_id).order_by(Organization.name, User.name)))
 
 
 def _partnership_query(partnership_id, user_id, organizations):
