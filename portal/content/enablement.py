@@ -23,7 +23,7 @@ from portal.content import reviews
 from portal.content.reviews import ReviewLog
 from portal.db import database, is_sqlite
 from portal import charts
-from portal.partnerships.models import PartnershipMember
+from portal.partnerships.models import Partnership, PartnershipMember
 from portal.prepared import Prepared
 from portal.rendering import render
 
@@ -121,7 +121,10 @@ def _active_query(partnership_id, start, end):
 
 def active_members(partnership_id, start, end):
     """Current members who did anything with content (or posted) in [start, end)."""
-    return _active_query(partnership_id, start, end).bind(database).scalar() or 0
+    return _ACTIVE.scalar(partnership_id, start, end) or 0
+
+
+_ACTIVE = Prepared(lambda *args: _active_query(*args).bind(database))
 
 
 def card_figures(partnership_id, user_id, may_review, at):
@@ -169,21 +172,31 @@ def weekly(partnership_id, today):
     start = dt.datetime.combine(first, dt.time())
     end = start + dt.timedelta(weeks=WEEKS)
     weeks = {first + dt.timedelta(weeks=i): Week(first + dt.timedelta(weeks=i)) for i in range(WEEKS)}
-    e = events(partnership_id, start, end)
-    by_kind = (Select([e], [e.c.kind, _week(e.c.at), fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
-               .group_by(SQL("1"), SQL("2")).bind(database))
-    for kind, week, count, people in by_kind.tuples():
+    for kind, week, count, people in _WEEKLY.rows(partnership_id, start, end):
         bucket = weeks.get(_as_date(week))
         if bucket is not None:
             bucket.counts[kind], bucket.people[kind] = count, people
-    e = events(partnership_id, start, end)
-    active = (Select([e], [_week(e.c.at), fn.COUNT(e.c.uid.distinct())])
-              .where(e.c.uid.in_(_members(partnership_id))).group_by(SQL("1")).bind(database))
-    for week, people in active.tuples():
+    for week, people in _WEEKLY_ACTIVE.rows(partnership_id, start, end):
         bucket = weeks.get(_as_date(week))
         if bucket is not None:
             bucket.active = people
     return list(weeks.values())
+
+
+def _weekly(partnership_id, start, end):
+    e = events(partnership_id, start, end)
+    return (Select([e], [e.c.kind, _week(e.c.at), fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
+            .group_by(SQL("1"), SQL("2")).bind(database).tuples())
+
+
+def _weekly_active(partnership_id, start, end):
+    e = events(partnership_id, start, end)
+    return (Select([e], [_week(e.c.at), fn.COUNT(e.c.uid.distinct())])
+            .where(e.c.uid.in_(_members(partnership_id))).group_by(SQL("1")).bind(database)
+            .tuples())
+
+
+_WEEKLY, _WEEKLY_ACTIVE = Prepared(_weekly), Prepared(_weekly_active)
 
 
 @dataclass
@@ -206,12 +219,25 @@ class Kpis:
 
 def kpis(partnership_id, at):
     start = at - dt.timedelta(days=WINDOW_DAYS)
-    e = events(partnership_id, start, at)
     counts, people = {}, {}
-    totals = (Select([e], [e.c.kind, fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
-              .group_by(SQL("1")).bind(database))
-    for kind, count, distinct in totals.tuples():
+    for kind, count, distinct in _TOTALS.rows(partnership_id, start, at):
         counts[kind], people[kind] = count, distinct
+    values = _ALL_TIME.tuple(partnership_id)
+    alltime = {name: int(value or 0) for name, value in zip(ALL_TIME, values)}
+    return Kpis(active=active_members(partnership_id, start, at), counts=counts, people=people,
+                **alltime)
+
+
+def _totals(partnership_id, start, at):
+    e = events(partnership_id, start, at)
+    return (Select([e], [e.c.kind, fn.COUNT(SQL("*")), fn.COUNT(e.c.uid.distinct())])
+            .group_by(SQL("1")).bind(database).tuples())
+
+
+ALL_TIME = ("members", "started", "completed", "helpful", "not_helpful")
+
+
+def _all_time(partnership_id):
     started = (ItemView.select(ItemView.user, ItemView.item).where(ItemView.partnership == partnership_id)
                | Completion.select(Completion.user, Completion.item)
                .where(Completion.partnership == partnership_id))
@@ -226,11 +252,10 @@ def kpis(partnership_id, at):
         "not_helpful": Feedback.select(fn.COUNT(SQL("*")))
         .where(Feedback.partnership == partnership_id, Feedback.helpful == False),  # noqa: E712
     }
-    values = (Select(columns=[query.alias(name) for name, query in figures.items()])
-              .bind(database).tuples().get())
-    alltime = {name: int(value or 0) for name, value in zip(figures, values)}
-    return Kpis(active=active_members(partnership_id, start, at), counts=counts, people=people,
-                **alltime)
+    return Select(columns=[figures[name].alias(name) for name in ALL_TIME]).bind(database)
+
+
+_TOTALS, _ALL_TIME = Prepared(_totals), Prepared(_all_time)
 
 
 @dataclass
@@ -251,10 +276,25 @@ class ItemRow:
 def item_rows(partnership):
     """Per item of the partnership's library: views, readers, completions, reviews, feedback
     (all time), most viewed first."""
-    pid = partnership.id
-    rows = {item.id: ItemRow(item) for item in library.visible_items(partnership)
-            .select(ContentItem.id, ContentItem.slug, ContentItem.title)}
-    # Four GROUP BYs in one statement: (what, item, first figure, second figure).
+    rows = {item.id: ItemRow(item)
+            for item in _ITEMS.rows(partnership.client_id, partnership.supplier_id)}
+    for first, item_id, *values in _PER_ITEM.rows(partnership.id):
+        row = rows.get(item_id)
+        if row is not None:
+            for name, value in zip(PER_ITEM[first], values):
+                setattr(row, name, int(value or 0))
+    return sorted(rows.values(), key=lambda r: (-r.views, -r.completions, r.item.title.lower()))
+
+
+_ITEMS = Prepared(lambda client_id, supplier_id: library.visible_items(
+    Partnership(client=client_id, supplier=supplier_id),
+    ContentItem.id, ContentItem.slug, ContentItem.title))
+PER_ITEM = {"views": ("views", "readers"), "completions": ("completions",),
+            "reviews": ("reviews",), "helpful": ("helpful", "not_helpful")}
+
+
+def _per_item(pid):
+    """Four GROUP BYs in one statement: (what, item, first figure, second figure)."""
     grouped = {
         ("views", "readers"): ItemView.select(
             Value("views"), ItemView.item, fn.COUNT(ItemView.id), fn.COUNT(ItemView.user.distinct()))
@@ -271,24 +311,25 @@ def item_rows(partnership):
             fn.SUM(Case(None, [(Feedback.helpful == False, 1)], 0)))  # noqa: E712
         .where(Feedback.partnership == pid).group_by(Feedback.item),
     }
-    names_of = {names[0]: names for names in grouped}
-    for first, item_id, *values in reduce(operator.add, grouped.values()).tuples():
-        row = rows.get(item_id)
-        if row is not None:
-            for name, value in zip(names_of[first], values):
-                setattr(row, name, int(value or 0))
-    return sorted(rows.values(), key=lambda r: (-r.views, -r.completions, r.item.title.lower()))
+    return reduce(operator.add, grouped.values()).tuples()
+
+
+_PER_ITEM = Prepared(_per_item)
 
 
 def latest_comments(partnership_id, limit=COMMENTS):
     """[(item, [feedback, ...])] of the newest comments, newest item first, no names:
     people write more freely when their comment is read as the item's, not theirs."""
     by_item = {}
-    for fb in (Feedback.select(Feedback, ContentItem).join(ContentItem)
-               .where(Feedback.partnership == partnership_id, Feedback.comment != "")
-               .order_by(Feedback.at.desc()).limit(limit)):
+    for fb in _COMMENTS.rows(partnership_id, limit):
         by_item.setdefault(fb.item_id, (fb.item, []))[1].append(fb)
     return list(by_item.values())
+
+
+_COMMENTS = Prepared(lambda partnership_id, limit: (
+    Feedback.select(Feedback, ContentItem).join(ContentItem)
+    .where(Feedback.partnership == partnership_id, Feedback.comment != "")
+    .order_by(Feedback.at.desc()).limit(limit)))
 
 
 # Pages ---------------------------------------------------------------------------------

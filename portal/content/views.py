@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from portal import audit
-from portal.content import library, search, tailoring
+from portal.content import library, listing, search, tailoring
 from portal.content.forms import FeedbackForm, ItemForm, NoteForm, PreviewForm
 from portal.content.models import (
     Completion, ContentItem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
@@ -66,35 +66,41 @@ def index(partnership_id):
     query = request.args.get("q", "")
     pages = min(database_id(request.args.get("more")) or 1, 50)
     chosen = {facet: request.args.get(facet, "").strip().lower() for facet in FACETS}
-    items = list(library.visible_items(partnership, *library.LIST_FIELDS))
-    by_id = {item.id: item for item in items}
     words, note = search.words_of(query)
     snippets = {}
     pinned = tailoring.pinned_ids(partnership)
-    if query.strip() and not words:
-        note = "Type a word to search: your search had no letters or digits."
-        results = []
-    elif words:
-        found = search.search(query, limit=PAGE_SIZE * pages,
-                              organizations=[partnership.client_id, partnership.supplier_id])
-        results = [by_id[item_id] for item_id, _ in found if item_id in by_id]
-        snippets = dict(found)
-    else:
-        side = partnership.side_of(current_user.organization_id)
-        results = tailoring.ranked(items, partnership, g.membership, side, pinned)
-    facets = _facet_values(results)
-    results = [item for item in results if _matches(item, chosen)]
     shown = PAGE_SIZE * pages
+    if words or query.strip():
+        if words:
+            found = search.search(query, limit=shown,
+                                  organizations=[partnership.client_id, partnership.supplier_id])
+            by_id = {item.id: item for item in library.visible_items(
+                partnership, *library.LIST_FIELDS).where(ContentItem.id.in_([i for i, _ in found]))}
+            results = [by_id[item_id] for item_id, _ in found if item_id in by_id]
+            snippets = dict(found)
+        else:
+            note = "Type a word to search: your search had no letters or digits."
+            results = []
+        facets = _facet_values(results)
+        results = [item for item in results if _matches(item, chosen)]
+        total = (search.count(query, [partnership.client_id, partnership.supplier_id])
+                 if words and not any(chosen.values()) else len(results))
+        more = len(snippets) == shown
+    else:
+        # Browsing: ranked, filtered, counted and faceted by the database (listing.py).
+        side = partnership.side_of(current_user.organization_id)
+        role = g.membership.role if g.membership else None
+        results = listing.ranked(partnership, side, role, chosen, shown + 1)
+        facets, total = listing.facets(partnership), listing.count(partnership, chosen)
+        more = len(results) > shown
     more_url = None
-    if len(results) > shown or (words and len(snippets) == shown):
+    if more:
         args = {k: v for k, v in request.args.items() if k != "more"}
         more_url = url_for("content.index", partnership_id=partnership.id, more=pages + 1, **args)
     done = {c.item_id for c in Completion.select(Completion.item).where(
         Completion.user == current_user.id, Completion.partnership == partnership)}
     return render("content/index.html", block="results" if request.headers.get("HX-Target") == "results" else None,
-                  partnership=partnership, results=results[:shown],
-                  total=(search.count(query, [partnership.client_id, partnership.supplier_id])
-                         if words and not any(chosen.values()) else len(results)),
+                  partnership=partnership, results=results[:shown], total=total,
                   more_url=more_url,
                   query=query, words=words, note=note,
                   snippets=snippets, facets=facets, chosen=chosen, pinned=pinned, done=done,
