@@ -4,6 +4,8 @@ The one pipeline for every text users write: the agreement's sections, library i
 and cohort posts all go through `convert` and then `sanitize` (nh3 with one allow-list:
 no script, no event handlers, no javascript: URLs), each turning on only what it needs.
 """
+import threading
+
 import markdown
 import nh3
 
@@ -25,14 +27,31 @@ def convert(text, *, html_as_text=False, anchored_headings=False):
     `anchored_headings`: headings get ids, and `headings` lists them (level, id, name)
     for a table of contents; otherwise it is empty.
     """
-    md = markdown.Markdown(extensions=EXTENSIONS + (["toc"] if anchored_headings else []),
-                           extension_configs={"toc": {"permalink": False}}, output_format="html")
-    if html_as_text:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-    html = md.convert(text or "")
+    md = _converter(html_as_text, anchored_headings)
+    html = md.reset().convert(text or "")
     headings = [(t["level"], t["id"], t["name"]) for t in _flatten(getattr(md, "toc_tokens", []))]
     return html, headings
+
+
+_converters = threading.local()
+
+
+def _converter(html_as_text, anchored_headings):
+    """A Markdown instance per thread and set of options, reset before each text:
+    building one (its parser, its extensions) took longer than converting a section."""
+    made = getattr(_converters, "made", None)
+    if made is None:
+        made = _converters.made = {}
+    key = (html_as_text, anchored_headings)
+    if key not in made:
+        md = markdown.Markdown(extensions=EXTENSIONS + (["toc"] if anchored_headings else []),
+                               extension_configs={"toc": {"permalink": False}},
+                               output_format="html")
+        if html_as_text:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        made[key] = md
+    return made[key]
 
 
 def sanitize(html, *, images=False, heading_ids=False, rewrite_url=None):

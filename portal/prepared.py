@@ -101,6 +101,10 @@ class Prepared:
         row = self._execute(args)[1].fetchone()
         return None if row is None else row[0]
 
+    def execute(self, *args):
+        """Run an UPDATE or DELETE; how many rows it changed."""
+        return self._execute(args)[1].rowcount
+
     def tuple(self, *args):
         """The first row as a tuple of values, whatever the query's row type."""
         return self._execute(args)[1].fetchone()

@@ -67,7 +67,11 @@ def sections_of(agreement):
 
 
 def head_of(section):
-    return SectionRevision.get_by_id(section.head) if section.head else None
+    return _REVISION.first(section.head) if section.head else None
+
+
+_REVISION = Prepared(lambda revision_id: SectionRevision.select()
+                     .where(SectionRevision.id == revision_id).limit(1))
 
 
 def heads_of(sections):
@@ -99,10 +103,14 @@ def check_body(body):
 
 
 def _locked(section_id):
-    query = Section.select().where(Section.id == section_id)
-    if not is_sqlite():
-        query = query.for_update()
-    return query.get()
+    """The section, its row locked on PostgreSQL (SQLite's writers already take turns)."""
+    return (_SECTION if is_sqlite() else _SECTION_LOCKED).first(section_id)
+
+
+_SECTION = Prepared(lambda section_id: Section.select(Section, Agreement).join(Agreement)
+                    .where(Section.id == section_id).limit(1))
+_SECTION_LOCKED = Prepared(lambda section_id: Section.select(Section, Agreement).join(Agreement)
+                           .where(Section.id == section_id).limit(1).for_update(of=Section))
 
 
 def save(section, user, base_id, body, summary=""):
@@ -116,8 +124,7 @@ def save(section, user, base_id, body, summary=""):
         section = _locked(section.id)
         base = None
         if base_id is not None:
-            base = SectionRevision.get_or_none(SectionRevision.id == base_id,
-                                               SectionRevision.section == section.id)
+            base = _BASE.first(base_id, section.id)
             if base is None:
                 raise SaveError("The revision this edit was based on does not exist in this "
                                 "section. Reload the editor; your text is kept as a draft.")
@@ -147,6 +154,10 @@ def save(section, user, base_id, body, summary=""):
     return revision, merged_with
 
 
+_BASE = Prepared(lambda revision_id, section_id: SectionRevision.select().where(
+    SectionRevision.id == revision_id, SectionRevision.section == section_id).limit(1))
+
+
 def save_draft(section, user, base_id, body):
     """Keep what is being typed; the caller says "saved" only after this returns."""
     body = (body or "").replace("\r\n", "\n")
@@ -163,7 +174,11 @@ def save_draft(section, user, base_id, body):
 
 
 def draft_of(section, user):
-    return EditDraft.get_or_none(EditDraft.section == section.id, EditDraft.user == user.id)
+    return _DRAFT.first(section.id, user.id)
+
+
+_DRAFT = Prepared(lambda section_id, user_id: EditDraft.select().where(
+    EditDraft.section == section_id, EditDraft.user == user_id).limit(1))
 
 
 def discard_draft(section, user):
@@ -226,16 +241,22 @@ def _token(changes, until, now=None):
     return f"{changes}-idle"
 
 
+def _editors(section_ids, since):
+    from portal.accounts.models import Organization, User
+
+    return (Presence.select(Presence, User, Organization).join(User).join(Organization)
+            .where(Presence.section.in_(section_ids), Presence.seen_at >= since)
+            .order_by(User.name))
+
+
+_EDITORS = Prepared(_editors)
+
+
 def editors_now(section_ids, now=None):
     """{section id: [User, …]} of people whose editor was open in the last seconds, each
     with their organization."""
-    from portal.accounts.models import Organization, User
-
     since = (now or utcnow()) - dt.timedelta(seconds=PRESENCE_SECONDS)
-    rows = (Presence.select(Presence, User, Organization).join(User).join(Organization)
-            .where(Presence.section.in_(list(section_ids)), Presence.seen_at >= since)
-            .order_by(User.name))
     found = {}
-    for row in rows:
+    for row in _EDITORS.rows(list(section_ids), since) if section_ids else ():
         found.setdefault(row.section_id, []).append(row.user)
     return found

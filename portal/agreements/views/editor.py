@@ -22,9 +22,11 @@ from portal.rendering import render
 DAMAGED_EDITOR = "The form is damaged: reload the editor."
 
 
-def _editor_page(section, body, base_id, errors=None, status=200, notice=None, stale_draft=None):
+def _editor_page(section, body, base_id, errors=None, status=200, notice=None, stale_draft=None,
+                 head=False):
+    head = editing.head_of(section) if head is False else head  # False: not read yet
     return render("agreements/edit.html", partnership=g.partnership, section=section,
-                  body=body, base_id=base_id, head=editing.head_of(section), errors=errors or [],
+                  body=body, base_id=base_id, head=head, errors=errors or [],
                   notice=notice, stale_draft=stale_draft,
                   others=[u for u in editing.editors_now([section.id]).get(section.id, [])
                           if u.id != current_user.id], status=status)
@@ -46,7 +48,7 @@ def edit(partnership_id, section_id):
         else:
             stale = draft  # written on an older revision: offer to merge, never apply silently
     editing.touch_presence(section, current_user)
-    return _editor_page(section, body, base_id, notice=notice, stale_draft=stale)
+    return _editor_page(section, body, base_id, notice=notice, stale_draft=stale, head=head)
 
 
 @requires_role("editor")

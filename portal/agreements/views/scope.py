@@ -8,7 +8,8 @@ from flask import abort, g
 from flask_wtf import FlaskForm
 
 from portal.agreements import editing
-from portal.agreements.models import Section
+from portal.agreements.models import Agreement, Section
+from portal.prepared import Prepared
 from portal.vocabulary import role_at_least
 
 
@@ -21,11 +22,16 @@ def current_agreement():
 
 
 def section_or_404(section_id):
-    section = Section.get_or_none(Section.id == section_id,
-                                  Section.agreement == current_agreement())
+    """A section of this partnership's agreement, read with the agreement (one statement)."""
+    section = _SECTION.first(section_id, g.partnership.id)
     if section is None or section.removed:
         abort(404)
     return section
+
+
+_SECTION = Prepared(lambda section_id, partnership_id: (
+    Section.select(Section, Agreement).join(Agreement)
+    .where(Section.id == section_id, Agreement.partnership == partnership_id).limit(1)))
 
 
 def check_form():
