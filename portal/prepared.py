@@ -38,6 +38,10 @@ def _stand_in(value):
     raise TypeError(f"a prepared query cannot take a {type(value).__name__}")
 
 
+#: What a peewee cursor wrapper holds of one cursor; the rest depends on the SQL alone.
+_PER_CURSOR = {"cursor", "count", "index", "initialized", "populated", "row_cache"}
+
+
 def _hashable(value):
     try:
         hash(value)
@@ -53,6 +57,7 @@ class Prepared:
     def __init__(self, build):
         self.build = build
         self._compiled = {}  # (database class, argument types) -> (query, sql, params, slots)
+        self._wrapper_state = {}  # the same key -> what peewee's cursor wrapper worked out
 
     def _compile(self, args):
         key = (type(database.obj),
@@ -78,6 +83,10 @@ class Prepared:
             compiled = self._compiled[key] = (query, sql, params, slots)
         return compiled
 
+    def _state_key(self, args):
+        return (type(database.obj),
+                tuple((type(a), len(a)) if isinstance(a, (list, tuple)) else type(a) for a in args))
+
     def _execute(self, args):
         query, sql, params, slots = self._compile(args)
         params = list(params)
@@ -86,16 +95,29 @@ class Prepared:
         return query, database.execute_sql(sql, params)
 
     def rows(self, *args):
-        """The query's results (models, or whatever its row type is) for these values."""
+        """The query's results (models, or whatever its row type is) for these values,
+        as a list."""
         query, cursor = self._execute(args)
-        # The same wrapper peewee's own execute() puts around the cursor.
-        return query._get_cursor_wrapper(cursor)
+        # The same wrapper peewee's own execute() puts around the cursor. What it works
+        # out from the first row (which column goes to which model, through which
+        # converter) is the same for every run of this SQL: kept from the first run.
+        wrapper = query._get_cursor_wrapper(cursor)
+        key = self._state_key(args)
+        state = self._wrapper_state.get(key)
+        if state is not None:
+            wrapper.__dict__.update(state)
+            wrapper.initialized = True
+        found = list(wrapper.iterator())
+        if state is None and wrapper.initialized:
+            self._wrapper_state[key] = {name: value for name, value in vars(wrapper).items()
+                                        if name not in _PER_CURSOR}
+        return found
 
-    def list(self, *args):
-        return list(self.rows(*args))
+    list = rows
 
     def first(self, *args):
-        return next(iter(self.rows(*args)), None)
+        found = self.rows(*args)
+        return found[0] if found else None
 
     def scalar(self, *args):
         row = self._execute(args)[1].fetchone()

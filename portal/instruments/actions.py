@@ -33,12 +33,17 @@ def _members_by_side(partnership):
     """{organization id: [(user id, name), ...]}: who may own an action, one statement
     for both sides."""
     sides = {partnership.client_id: [], partnership.supplier_id: []}
-    for user in (User.select(User.id, User.name, User.organization)
-                 .join(PartnershipMember, on=(PartnershipMember.user == User.id))
-                 .where(PartnershipMember.partnership == partnership,
-                        User.organization.in_(list(sides))).order_by(User.name)):
-        sides[user.organization_id].append((user.id, user.name))
+    for user_id, name, organization_id in _OWNERS.rows(partnership.id, partnership.client_id,
+                                                        partnership.supplier_id):
+        sides[organization_id].append((user_id, name))
     return sides
+
+
+_OWNERS = Prepared(lambda partnership_id, client_id, supplier_id: (
+    User.select(User.id, User.name, User.organization)
+    .join(PartnershipMember, on=(PartnershipMember.user == User.id))
+    .where(PartnershipMember.partnership == partnership_id,
+           User.organization.in_([client_id, supplier_id])).order_by(User.name).tuples()))
 
 
 def _owners(pairs, current=None):
@@ -94,15 +99,21 @@ _OPEN = Prepared(lambda partnership_id: (
 def of_run(run):
     """(the run's own actions, actions on items flagged in earlier runs of its
     instrument), with their owners, in one statement."""
-    earlier = ((ActionItem.instrument_id == run.instrument_id)
-               & ActionItem.question_id.is_null(False)
-               & (Run.opens_on <= run.opens_on) & (Run.id != run.id))
-    found = list(with_owners().join(Run, on=(ActionItem.run == Run.id))
-                 .where(ActionItem.partnership == run.partnership_id,
-                        (ActionItem.run == run.id) | earlier)
-                 .order_by(ActionItem.id))
+    found = _OF_RUN.list(run.partnership_id, run.id, run.instrument_id, run.opens_on)
     return ([a for a in found if a.run_id == run.id],
             [a for a in found if a.run_id != run.id])
+
+
+def _of_run(partnership_id, run_id, instrument_id, opens_on):
+    earlier = ((ActionItem.instrument_id == instrument_id)
+               & ActionItem.question_id.is_null(False)
+               & (Run.opens_on <= opens_on) & (Run.id != run_id))
+    return (with_owners().join(Run, on=(ActionItem.run == Run.id))
+            .where(ActionItem.partnership == partnership_id, (ActionItem.run == run_id) | earlier)
+            .order_by(ActionItem.id))
+
+
+_OF_RUN = Prepared(_of_run)
 
 
 def movements(rr, earlier):

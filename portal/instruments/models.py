@@ -7,6 +7,7 @@ the storage order reveals when — and so by whom — an answer was given. Who h
 responded lives in `participation`, with no time and no order either.
 """
 import datetime as dt
+import functools
 import json
 import uuid
 
@@ -46,7 +47,8 @@ class Run(BaseModel):
 
     @property
     def meta(self):
-        return json.loads(self.snapshot)
+        """The instrument as the run keeps it (read-only: parsed once per snapshot)."""
+        return _parsed(self.snapshot)
 
     def accepting(self, today=None):
         today = today or dt.date.today()
@@ -58,6 +60,12 @@ class Run(BaseModel):
         if self.status == "closed" or (self.closes_on and today > self.closes_on):
             return "closed"
         return "scheduled" if self.opens_on > today else "open"
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(snapshot):
+    # A run's snapshot never changes, and pages read it several times per run.
+    return json.loads(snapshot)
 
 
 class RunInvitee(BaseModel):

@@ -1,4 +1,5 @@
 """The installed instruments, collected once at start-up from `portal_instruments`."""
+import functools
 import json
 
 from flask import current_app
@@ -50,7 +51,13 @@ def snapshot(instrument):
 
 def questions_of(run):
     """The run's questions as they were when it opened."""
-    return tuple(Question.from_snapshot(q) for q in run.meta["questions"])
+    return _questions(run.snapshot)
+
+
+@functools.lru_cache(maxsize=512)
+def _questions(snapshot):
+    # Built once per snapshot (which never changes): a results page asks several times.
+    return tuple(Question.from_snapshot(q) for q in json.loads(snapshot)["questions"])
 
 
 def live_instrument(run):

@@ -13,6 +13,7 @@ from portal.instruments import aggregate, registry, sealing, tallies
 from portal.instruments.api import Interpretation, Results
 from portal.instruments.models import Run
 from portal.plugins import faults
+from portal.prepared import Prepared
 
 log = logging.getLogger(__name__)
 SIDES = aggregate.SIDES
@@ -156,17 +157,19 @@ def trend(current):
     `current` is the RunResults the page already has, so it is not aggregated twice.
     """
     run = current.run
-    earlier = (Run.select().where(Run.partnership == run.partnership_id,
-                                  Run.instrument_id == run.instrument_id,
-                                  Run.opens_on <= run.opens_on, Run.id != run.id)
-               .order_by(Run.opens_on, Run.id))
-    earlier = list(earlier)
+    earlier = _EARLIER.list(run.partnership_id, run.instrument_id, run.opens_on, run.id)
     rows = tallies.stored_for(earlier)
     series = [(other, rr) for other in earlier
               for rr in [run_results(other, stored=rows.get(other.id))] if rr.visible]
     if current.visible:
         series.append((run, current))
     return series
+
+
+_EARLIER = Prepared(lambda partnership_id, instrument_id, opens_on, run_id: (
+    Run.select().where(Run.partnership == partnership_id, Run.instrument_id == instrument_id,
+                       Run.opens_on <= opens_on, Run.id != run_id)
+    .order_by(Run.opens_on, Run.id)))
 
 
 def results_for_run(run_id):

@@ -40,17 +40,26 @@ def close_run(run):
 def invited_members(run):
     """PartnershipMembers invited to answer (recomputed, so new members are included)."""
     partnership = run.partnership
+    if run.audience in ("client", "supplier"):
+        side = partnership.client_id if run.audience == "client" else partnership.supplier_id
+        return _INVITED_SIDE.list(partnership.id, side)
+    if run.audience == "named":
+        return _INVITED_NAMED.list(partnership.id, run.id)
+    return _INVITED.list(partnership.id)
+
+
+def _invited(partnership_id):
     # Viewers read; they are not asked to answer.
-    query = (PartnershipMember.select(PartnershipMember, User).join(User)
-             .where(PartnershipMember.partnership == partnership,
-                    PartnershipMember.role != "viewer"))
-    if run.audience == "client":
-        query = query.where(User.organization == partnership.client_id)
-    elif run.audience == "supplier":
-        query = query.where(User.organization == partnership.supplier_id)
-    elif run.audience == "named":
-        query = query.where(User.id.in_(RunInvitee.select(RunInvitee.user).where(RunInvitee.run == run)))
-    return list(query)
+    return (PartnershipMember.select(PartnershipMember, User).join(User)
+            .where(PartnershipMember.partnership == partnership_id,
+                   PartnershipMember.role != "viewer"))
+
+
+_INVITED = Prepared(_invited)
+_INVITED_SIDE = Prepared(lambda partnership_id, organization_id: _invited(partnership_id).where(
+    User.organization == organization_id))
+_INVITED_NAMED = Prepared(lambda partnership_id, run_id: _invited(partnership_id).where(
+    User.id.in_(RunInvitee.select(RunInvitee.user).where(RunInvitee.run == run_id))))
 
 
 def is_invited(run, user):
@@ -66,8 +75,12 @@ def response_rate(run):
     """(responded, invited, who): responded counts only people still invited; `who` is
     (invited user ids, responded user ids), for the page to place the reader."""
     invited = {m.user_id for m in invited_members(run)}
-    responded = {p.user_id for p in Participation.select(Participation.user).where(Participation.run == run)}
+    responded = {user_id for user_id, in _RESPONDED.rows(run.id)}
     return len(responded & invited), len(invited), (invited, responded)
+
+
+_RESPONDED = Prepared(lambda run_id: Participation.select(Participation.user)
+                      .where(Participation.run == run_id).tuples())
 
 
 def runs_of(partnership_id, user_id):

@@ -109,8 +109,11 @@ def _rows():
 def stored(run, rows=None):
     """The run's stored tally row, counted now if it has none. `rows`: {run id: row}
     when the caller read several runs' rows at once (`stored_for`)."""
-    row = rows.get(run.id) if rows is not None else _rows().where(RunTally.run == run.id).first()
+    row = rows.get(run.id) if rows is not None else _ONE.first(run.id)
     return row if row is not None else rebuild(run)
+
+
+_ONE = Prepared(lambda run_id: _rows().where(RunTally.run == run_id).limit(1))
 
 
 def stored_for(runs):

@@ -16,6 +16,7 @@ from portal.instruments.actions import action_form, movements, of_run
 from portal.instruments.forms import AnswersForm, RunForm
 from portal.instruments.models import Answer, Response, Run
 from portal.instruments.results import run_results, trend
+from portal.prepared import Prepared
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_partnership, logged_in_user
@@ -31,11 +32,15 @@ DISCUSS_LINE = {(1, 5): 3}
 
 
 def _run_or_404(run_id):
-    run = Run.get_or_none(Run.id == run_id, Run.partnership == g.partnership)
+    run = _RUN.first(run_id, g.partnership.id)
     if run is None:
         abort(404)
     run.partnership = g.partnership  # read once for the page, not again through the run
     return run
+
+
+_RUN = Prepared(lambda run_id, partnership_id: Run.select().where(
+    Run.id == run_id, Run.partnership == partnership_id).limit(1))
 
 
 def _is_editor():
