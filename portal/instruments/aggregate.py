@@ -97,8 +97,22 @@ class Tally:
         return tally
 
     def _scoped(self, mapping, question_id, scope):
-        return [value for (qid, side), value in mapping.items()
-                if qid == question_id and scope in (None, side)]
+        """The mapping's values for one question, whole run (scope None) or one side."""
+        by_question = self._by_question(mapping)
+        return [value for side, value in by_question.get(question_id, ())
+                if scope in (None, side)]
+
+    def _by_question(self, mapping):
+        """{question id: [(side, value)]} of a mapping, made once per mapping and size (a
+        page asks for every question, overall and per side)."""
+        key = (id(mapping), len(mapping))
+        index = self.__dict__.setdefault("_index", {})
+        if key not in index:
+            grouped = {}
+            for (qid, side), value in mapping.items():
+                grouped.setdefault(qid, []).append((side, value))
+            index[key] = grouped
+        return index[key]
 
     def entries(self, question_id, scope):
         """What was written for a question, whole run (scope None) or one side, by text."""

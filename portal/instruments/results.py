@@ -4,6 +4,7 @@ Nothing here reads answer rows: the tally is kept as answers arrive (tallies.py)
 run with 100,000 responses costs what one with 1,000 does.
 """
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from flask import current_app, g, has_request_context
 
 from portal.instruments import aggregate, registry, sealing, tallies
 from portal.instruments.api import Interpretation, Results
-from portal.instruments.models import Run
+from portal.instruments.models import Run, RunTally
 from portal.plugins import faults
 from portal.prepared import Prepared
 
@@ -82,7 +83,13 @@ def run_results(run, today=None, score=True, stored=None):
     if stored is None:
         stored = tallies.stored(run)
     upto = _stepped(run, out, today, stored)
-    counted = tallies.tally(run, stored, upto)
+    counted, text = tallies.shown(run, stored, upto)
+
+    def items(scope):
+        if text is None:
+            return aggregate.item_results(questions, counted, scope)
+        return _items(run.snapshot, text, scope)
+
     responses = out.responses = counted.responses
     instrument = registry.live_instrument(run)
     if instrument is None:
@@ -95,7 +102,7 @@ def run_results(run, today=None, score=True, stored=None):
     if run.anonymous and not shared and responses < run.min_responses:
         out.visibility = "below-threshold"
         return out
-    overall = aggregate.item_results(questions, counted, None)
+    overall = items(None)
     context = _context(run, today)
     by_side = {}
     if not shared and run.record_side:
@@ -116,7 +123,7 @@ def run_results(run, today=None, score=True, stored=None):
         else:
             by_side = {side: Results(instrument_id=run.instrument_id,
                                      responses=out.side_counts[side],
-                                     items=aggregate.item_results(questions, counted, side),
+                                     items=items(side),
                                      context=context, side=side)
                        for side in SIDES}
     elif not shared:
@@ -126,6 +133,14 @@ def run_results(run, today=None, score=True, stored=None):
     if instrument is not None and score:
         out.interpretation, out.score_error = interpret(instrument, out.results)
     return out
+
+
+@functools.lru_cache(maxsize=512)
+def _items(snapshot, text, scope):
+    """Item results of a stored tally, worked out once per tally: the overview shows
+    every instrument's latest run on every visit. Shared between pages: read-only."""
+    return aggregate.item_results(registry.questions_of(Run(snapshot=snapshot)),
+                                  tallies.shown(None, RunTally(latest=text, batch=0))[0], scope)
 
 
 def interpret(instrument, results):

@@ -11,6 +11,7 @@ before stored results, or answers written around the portal (benchmarks, a resto
 While an anonymous run is open its results stop one batch short of the newest
 (results._stepped), so the row also keeps the tally as it was before the newest batch.
 """
+import functools
 import json
 
 from peewee import fn
@@ -127,11 +128,23 @@ _SEVERAL = Prepared(lambda ids: _rows().where(RunTally.run.in_(ids)))
 
 def tally(run, row, upto=None):
     """The tally the results show: through batch `upto` (None: every response)."""
+    return shown(run, row, upto)[0]
+
+
+def shown(run, row, upto=None):
+    """(tally, its stored text or None): the tally the results show, through batch
+    `upto` (None: every response). A stored tally is parsed once per text and shared:
+    read it, never change it."""
     if upto is None or upto >= row.batch:
-        return _load(row.latest)
+        return _parsed(row.latest), row.latest
     if upto == row.batch - 1 and row.previous is not None:
-        return _load(row.previous)
-    return count_answers(run, registry.questions_of(run), upto)
+        return _parsed(row.previous), row.previous
+    return count_answers(run, registry.questions_of(run), upto), None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text):
+    return _load(text)
 
 
 def _update(run, fold, batch=None):
