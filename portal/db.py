@@ -29,6 +29,7 @@ SQLITE_PRAGMAS = {
     # draft, once released or submitted, leaves nothing a reader of the file could find.
     "secure_delete": 1,
     "synchronous": "normal",
+    "temp_store": "memory",
     "foreign_keys": 1,
 }
 
