@@ -327,10 +327,14 @@ class Server:
     log_path: Path
 
 
-def start_gunicorn(env, port, workers, log_path):
+def start_gunicorn(env, port, workers, log_path, threads=1):
+    """gunicorn on the portal: sync workers, or with `threads` > 1 threaded workers that
+    keep connections alive for 10 s (longer than the reading page's poll interval)."""
     log = open(log_path, "w")
+    kind = ["-k", "sync"] if threads <= 1 else ["-k", "gthread", "--threads", str(threads),
+                                                "--keep-alive", "10"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "--no-control-socket",
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), *kind, "--no-control-socket",
          "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     log.close()

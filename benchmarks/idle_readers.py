@@ -8,7 +8,7 @@ Over `--seconds` it reads the CPU time the gunicorn master and workers used
 (/proc/<pid>/stat) and prints it as a share of one core, with the polls per second and
 how many were answered 204.
 
-    python benchmarks/idle_readers.py [--readers 200] [--seconds 30] [--workers 4]
+    python benchmarks/idle_readers.py [--readers 200] [--seconds 30] [--workers 4] [--threads 1]
 
 Target (issue 12): 200 idle readers cost less than 10 % of one core. The script prints
 the figure and exits 1 only when a poll failed (not 200 or 204) or a reader could not
@@ -18,7 +18,6 @@ import argparse
 import html
 import os
 import random
-import re
 import sys
 import tempfile
 import threading
@@ -42,6 +41,9 @@ def parse_args(argv=None):
                         help="accounts the readers sign in with (each reader its own session)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="more than 1: gunicorn's threaded workers, which keep each "
+                             "reader's connection alive between polls (default: sync)")
     return parser.parse_args(argv)
 
 
@@ -119,7 +121,8 @@ def main(argv=None):
                         PORTAL_LOAD_INSTALLED_PLUGINS="0")
         env = server_env(base_env, folder)
         partnership, emails, _ = prepare(env, args.accounts, 0)
-        server = start_gunicorn(env, free_port(), args.workers, folder / "gunicorn.log")
+        server = start_gunicorn(env, free_port(), args.workers, folder / "gunicorn.log",
+                                threads=args.threads)
         try:
             return measure(args, server, partnership, emails)
         finally:
@@ -157,8 +160,10 @@ def measure(args, server, partnership, emails):
     errors = [f"{r.email}: {e}" for r in readers for e in r.errors]
     interval = readers[0].interval
     print(f"idle readers: {args.readers} browsers ({len(set(emails))} accounts) with the "
-          f"agreement open, polling every {interval:g} s; gunicorn {args.workers} sync "
-          f"workers, SQLite WAL, {os.cpu_count()} cores")
+          f"agreement open, polling every {interval:g} s; gunicorn {args.workers} "
+          + ("sync workers" if args.threads <= 1 else
+             f"threaded workers x {args.threads} threads, connections kept alive")
+          + f", SQLite WAL, {os.cpu_count()} cores")
     print(f"  measured over {elapsed:.1f} s: {polls / elapsed:.1f} polls/s, answers "
           f"{dict(sorted(statuses.items()))}")
     print(f"  server CPU: {cpu:.2f} s = {100 * cpu / elapsed:.1f} % of one core "

@@ -7,20 +7,17 @@ both organizations; viewers only read (access.py) and cannot join.
 from flask import url_for
 
 from portal import audit
-from portal.accounts.models import Organization, User
 from portal.content.cohorts import clock
 from portal.content.cohorts.models import Cohort, CohortItem, CohortMember
+from portal.partnerships.access import members_of
 from portal.db import database
 from portal.notifications import notify
-from portal.partnerships.models import PartnershipMember
 
 
 def eligible_members(partnership):
     """Members who can take part: everyone but viewers, who only read (access.py)."""
-    rows = (PartnershipMember.select(PartnershipMember, User, Organization)
-            .join(User).join(Organization)
-            .where(PartnershipMember.partnership == partnership,
-                   PartnershipMember.role != "viewer"))
+    # The partnership's members as every page reads them (one statement per page view).
+    rows = [m for m in members_of(partnership) if m.role != "viewer"]
     return sorted(rows, key=lambda m: (partnership.side_of(m.user.organization_id) != "client",
                                        m.user.name.lower()))
 

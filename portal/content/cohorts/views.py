@@ -14,16 +14,25 @@ from portal.content.cohorts.posts import may_post
 from portal.content.cohorts.progress import members_of, post_counts, progress, schedule_of
 from portal.content.cohorts.scope import cohort_or_404, is_editor
 from portal.content.library import visible_items
+from portal.content.models import ContentItem
 from portal.forms import BadValue, posted_text
 from portal.partnerships.access import requires_role
+from portal.partnerships.models import Partnership
+from portal.prepared import Prepared
 from portal.rendering import render
 
 
 def _cohort_form():
     people = eligible_members(g.partnership)
-    library = sorted(visible_items(g.partnership), key=lambda item: item.title.lower())
+    # The two columns the schedule picker shows, not every item's text.
+    library = sorted(_PICKER.list(g.partnership.client_id, g.partnership.supplier_id),
+                     key=lambda item: item.title.lower())
     due_raw = _due_dates(library) if request.method == "POST" else {}
     return CohortForm(partnership=g.partnership, people=people, library=library, due_raw=due_raw)
+
+
+_PICKER = Prepared(lambda client_id, supplier_id: visible_items(
+    Partnership(client=client_id, supplier=supplier_id), ContentItem.id, ContentItem.title))
 
 
 def _due_dates(library):
@@ -48,23 +57,29 @@ def _index_page(form=None, status=200):
         form = _cohort_form()
         form.starts_on.data = clock.today()
         form.ends_on.data = clock.today() + dt.timedelta(weeks=6)
-    cohorts = list(Cohort.select().where(Cohort.partnership == g.partnership)
-                   .order_by(Cohort.starts_on.desc(), Cohort.id.desc()))
-    ids = [c.id for c in cohorts]
-    sizes, lengths, mine = {}, {}, set()
-    if ids:
-        for row in (CohortMember.select(CohortMember.cohort, peewee.fn.COUNT(CohortMember.id).alias("n"))
-                    .where(CohortMember.cohort.in_(ids)).group_by(CohortMember.cohort)):
-            sizes[row.cohort_id] = row.n
-        for row in (CohortItem.select(CohortItem.cohort, peewee.fn.COUNT(CohortItem.id).alias("n"))
-                    .where(CohortItem.cohort.in_(ids)).group_by(CohortItem.cohort)):
-            lengths[row.cohort_id] = row.n
-        mine = {m.cohort_id for m in CohortMember.select(CohortMember.cohort)
-                .where(CohortMember.cohort.in_(ids), CohortMember.user == current_user.id)}
+    cohorts = _COHORTS.list(g.partnership.id, current_user.id)
+    sizes = {c.id: c.size for c in cohorts}
+    lengths = {c.id: c.length for c in cohorts}
+    mine = {c.id for c in cohorts if c.joined}
     return render("cohorts/index.html", partnership=g.partnership, cohorts=cohorts,
                   sizes=sizes, lengths=lengths, mine=mine, form=form if editor else None,
                   groups=people_by_side(g.partnership, form.people) if editor else [],
                   today=clock.today(), status=status)
+
+
+def _cohorts(partnership_id, user_id):
+    """The partnership's cohorts, newest first, each with its size, its length and
+    whether the reader is in it: one statement."""
+    def counted(model, *where):
+        return model.select(peewee.fn.COUNT(model.id)).where(model.cohort == Cohort.id, *where)
+    return (Cohort.select(Cohort, counted(CohortMember).alias("size"),
+                          counted(CohortItem).alias("length"),
+                          counted(CohortMember, CohortMember.user == user_id).alias("joined"))
+            .where(Cohort.partnership == partnership_id)
+            .order_by(Cohort.starts_on.desc(), Cohort.id.desc()))
+
+
+_COHORTS = Prepared(_cohorts)
 
 
 @requires_role("editor")
