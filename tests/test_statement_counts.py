@@ -42,7 +42,9 @@ def counted():
     """The statements peewee sends while the block runs."""
     statements = []
     handler = logging.Handler()
-    handler.emit = lambda record: statements.append(record.getMessage())
+    # peewee logs each statement as (sql, params); its pool logs text lines, not counted.
+    handler.emit = lambda record: (statements.append(record.getMessage())
+                                   if isinstance(record.msg, tuple) else None)
     logger = logging.getLogger("peewee")
     level = logger.level
     logger.addHandler(handler)

@@ -15,6 +15,8 @@ from portal.db import write_transaction
 from portal.forms import database_id, first_error
 from portal.markup import render_markdown
 from portal.partnerships.access import partnership_blueprint, requires_role
+from portal.partnerships.models import Partnership
+from portal.prepared import Prepared
 from portal.rendering import render
 from portal.vocabulary import STAGE_LABELS, role_at_least
 
@@ -36,10 +38,27 @@ def _can_edit():
 
 
 def _item_or_404(slug):
-    item = library.visible_items(g.partnership).where(ContentItem.slug == slug).first()
+    item = _ITEM.first(g.partnership.client_id, g.partnership.supplier_id, slug)
     if item is None:
         abort(404)
     return item
+
+
+_ITEM = Prepared(lambda client_id, supplier_id, slug: library.visible_items(
+    Partnership(client=client_id, supplier=supplier_id)).where(ContentItem.slug == slug).limit(1))
+
+
+def _mine(model, by_user=True):
+    """A reader's (or, without `by_user`, the partnership's) row of `model` for an item."""
+    if by_user:
+        return Prepared(lambda user_id, partnership_id, item_id: model.select().where(
+            model.user == user_id, model.partnership == partnership_id, model.item == item_id
+        ).limit(1))
+    return Prepared(lambda partnership_id, item_id: model.select().where(
+        model.partnership == partnership_id, model.item == item_id).limit(1))
+
+
+_NOTE, _FEEDBACK, _COMPLETED = _mine(PartnershipNote, by_user=False), _mine(Feedback), _mine(Completion)
 
 
 def _facet_values(items):
@@ -115,12 +134,9 @@ def item(partnership_id, slug):
     ensure_synced()
     item = _item_or_404(slug)
     ItemView.create(user=current_user.id, partnership=g.partnership, item=item)
-    note = PartnershipNote.get_or_none(PartnershipNote.partnership == g.partnership,
-                                       PartnershipNote.item == item)
-    feedback = Feedback.get_or_none(Feedback.user == current_user.id,
-                                    Feedback.partnership == g.partnership, Feedback.item == item)
-    completed = Completion.get_or_none(Completion.user == current_user.id,
-                                       Completion.partnership == g.partnership, Completion.item == item)
+    pid, uid = g.partnership.id, current_user.id
+    note = _NOTE.first(pid, item.id)
+    feedback, completed = _FEEDBACK.first(uid, pid, item.id), _COMPLETED.first(uid, pid, item.id)
     return render("content/item.html", partnership=g.partnership, item=item, note=note,
                   feedback=feedback, completed=completed, can_edit=_can_edit(),
                   pinned=item.id in tailoring.pinned_ids(g.partnership),

@@ -133,13 +133,17 @@ def _can_edit():
     return g.membership is not None and role_at_least(g.membership.role, "editor")
 
 
+_PLAN = Prepared(lambda partnership_id: (
+    with_owners().select_extend(Run.id, Run.title)  # "from <run>"
+    .join(Run, JOIN.LEFT_OUTER, on=(ActionItem.run == Run.id), attr="run")
+    .where(ActionItem.partnership == partnership_id)
+    .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(), ActionItem.due_on,
+              ActionItem.id)))
+
+
 def _plan_page(form=None, editing=None, edit_form=None, status=200):
     """The action plan; with `editing`, the correction form of that action on top."""
-    items = list(with_owners().select_extend(Run.id, Run.title)  # "from <run>"
-                 .join(Run, JOIN.LEFT_OUTER, on=(ActionItem.run == Run.id), attr="run")
-                 .where(ActionItem.partnership == g.partnership)
-                 .order_by(ActionItem.status == "done", ActionItem.due_on.is_null(),
-                           ActionItem.due_on, ActionItem.id))
+    items = _PLAN.list(g.partnership.id)
     can_edit = _can_edit()
     if form is None and can_edit:
         form = action_form(g.partnership)
