@@ -51,7 +51,7 @@ class Conflict(Exception):
 
 def agreement_for(partnership):
     """The partnership's agreement, created with the default sections on first use."""
-    agreement = Agreement.get_or_none(Agreement.partnership == partnership)
+    agreement = _AGREEMENT.first(getattr(partnership, "id", partnership))
     if agreement is not None:
         return agreement
     with database.atomic():
@@ -61,9 +61,17 @@ def agreement_for(partnership):
     return agreement
 
 
+_AGREEMENT = Prepared(lambda partnership_id: Agreement.select()
+                      .where(Agreement.partnership == partnership_id).limit(1))
+
+
 def sections_of(agreement):
-    return list(Section.select().where(Section.agreement == agreement, Section.removed == False)  # noqa: E712
-                .order_by(Section.position, Section.id))
+    return _SECTIONS.list(getattr(agreement, "id", agreement))
+
+
+_SECTIONS = Prepared(lambda agreement_id: Section.select().where(
+    Section.agreement == agreement_id, Section.removed == False  # noqa: E712
+).order_by(Section.position, Section.id))
 
 
 def head_of(section):
@@ -77,19 +85,24 @@ _REVISION = Prepared(lambda revision_id: SectionRevision.select()
 def heads_of(sections):
     """{section id: its current revision or None}, with each revision's author and
     organization, in one statement whatever the number of sections."""
-    from portal.accounts.models import Organization, User
 
     ids = [s.head for s in sections if s.head]
-    found = {}
-    if ids:
-        rows = (SectionRevision.select(SectionRevision, User, Organization)
-                .join(User, peewee.JOIN.LEFT_OUTER, on=(SectionRevision.author == User.id))
-                .switch(SectionRevision)
-                .join(Organization, peewee.JOIN.LEFT_OUTER,
-                      on=(SectionRevision.organization == Organization.id))
-                .where(SectionRevision.id.in_(ids)))
-        found = {revision.id: revision for revision in rows}
+    found = {revision.id: revision for revision in _HEADS.rows(ids)} if ids else {}
     return {s.id: found.get(s.head) for s in sections}
+
+
+def _heads(ids):
+    from portal.accounts.models import Organization, User
+
+    return (SectionRevision.select(SectionRevision, User, Organization)
+            .join(User, peewee.JOIN.LEFT_OUTER, on=(SectionRevision.author == User.id))
+            .switch(SectionRevision)
+            .join(Organization, peewee.JOIN.LEFT_OUTER,
+                  on=(SectionRevision.organization == Organization.id))
+            .where(SectionRevision.id.in_(ids)))
+
+
+_HEADS = Prepared(_heads)
 
 
 def check_body(body):

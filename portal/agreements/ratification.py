@@ -12,6 +12,7 @@ from portal.accounts.models import utcnow
 from portal.agreements.editing import heads_of, sections_of
 from portal.agreements.models import AgreementVersion, Ratification, content_hash
 from portal.db import write_transaction
+from portal.prepared import Prepared
 from peewee import JOIN, IntegrityError, fn
 
 SIDES = ("client", "supplier")
@@ -74,9 +75,13 @@ def ratify(version, user, side, seen_hash):
 def versions_with_signoffs(agreement):
     """Every proposed version, newest first, each with `signoffs`, its ratifications
     counted in the same statement."""
-    return list(AgreementVersion.select(AgreementVersion, fn.COUNT(Ratification.id).alias("signoffs"))
-                .join(Ratification, JOIN.LEFT_OUTER).where(AgreementVersion.agreement == agreement)
-                .group_by(AgreementVersion).order_by(AgreementVersion.number.desc()))
+    return _VERSIONS.list(getattr(agreement, "id", agreement))
+
+
+_VERSIONS = Prepared(lambda agreement_id: (
+    AgreementVersion.select(AgreementVersion, fn.COUNT(Ratification.id).alias("signoffs"))
+    .join(Ratification, JOIN.LEFT_OUTER).where(AgreementVersion.agreement == agreement_id)
+    .group_by(AgreementVersion).order_by(AgreementVersion.number.desc())))
 
 
 def in_force(agreement):

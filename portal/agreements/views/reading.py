@@ -7,7 +7,12 @@ from portal.agreements import editing, ratification
 from portal.agreements.models import Comment
 from portal.agreements.views.scope import can_edit, current_agreement
 from portal.partnerships.access import without_organizations
+from portal.prepared import Prepared
 from portal.rendering import render
+
+
+_OPEN_COMMENTS = Prepared(lambda section_ids: Comment.select(Comment.section).where(
+    Comment.section.in_(section_ids), Comment.resolved == False).tuples())  # noqa: E712
 
 
 def _sections(agreement, sections=None, heads=None):
@@ -17,9 +22,8 @@ def _sections(agreement, sections=None, heads=None):
     token = editing.clock_of(agreement)
     sections = editing.sections_of(agreement) if sections is None else sections
     comments = {}
-    for c in Comment.select(Comment.section).where(
-            Comment.section.in_([s.id for s in sections]), Comment.resolved == False):  # noqa: E712
-        comments[c.section_id] = comments.get(c.section_id, 0) + 1
+    for section_id, in _OPEN_COMMENTS.rows([s.id for s in sections]) if sections else ():
+        comments[section_id] = comments.get(section_id, 0) + 1
     return {"sections": sections, "heads": editing.heads_of(sections) if heads is None else heads,
             "editors": editing.editors_now([s.id for s in sections]), "comments": comments,
             "token": token, "can_edit": can_edit(), "partnership": g.partnership}
