@@ -141,12 +141,12 @@ def _writers_turn():
         finally:
             _turn.depth = depth
         return
-    files = getattr(_turn, "files", None)
-    if files is None:
-        files = _turn.files = {}
-    fd = files.get(path)
-    if fd is None:
-        fd = files[path] = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    kept = getattr(_turn, "file", None)  # (database path, descriptor) of this thread
+    if kept is None or kept[0] != path:
+        if kept is not None:
+            os.close(kept[1])  # another database (tests make many): one file per thread
+        kept = _turn.file = (path, os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600))
+    fd = kept[1]
     fcntl.flock(fd, fcntl.LOCK_EX)
     _turn.depth = 1
     try:

@@ -42,6 +42,14 @@ def _stand_in(value):
 _PER_CURSOR = {"cursor", "count", "index", "initialized", "populated", "row_cache"}
 
 
+def _key(args):
+    """What decides a query's SQL besides its builder: the dialect, the arguments' types
+    and the length of each list."""
+    return (type(database.obj),
+            tuple((type(arg), len(arg)) if isinstance(arg, (list, tuple)) else type(arg)
+                  for arg in args))
+
+
 def _hashable(value):
     try:
         hash(value)
@@ -59,10 +67,7 @@ class Prepared:
         self._compiled = {}  # (database class, argument types) -> (query, sql, params, slots)
         self._wrapper_state = {}  # the same key -> what peewee's cursor wrapper worked out
 
-    def _compile(self, args):
-        key = (type(database.obj),
-               tuple((type(arg), len(arg)) if isinstance(arg, (list, tuple)) else type(arg)
-                     for arg in args))
+    def _compile(self, args, key):
         compiled = self._compiled.get(key)
         if compiled is None:
             stand_ins = [[_stand_in(v) for v in arg] if isinstance(arg, (list, tuple))
@@ -83,12 +88,8 @@ class Prepared:
             compiled = self._compiled[key] = (query, sql, params, slots)
         return compiled
 
-    def _state_key(self, args):
-        return (type(database.obj),
-                tuple((type(a), len(a)) if isinstance(a, (list, tuple)) else type(a) for a in args))
-
-    def _execute(self, args):
-        query, sql, params, slots = self._compile(args)
+    def _execute(self, args, key=None):
+        query, sql, params, slots = self._compile(args, key or _key(args))
         params = list(params)
         for position, (index, item) in slots:
             params[position] = args[index] if item is None else args[index][item]
@@ -97,12 +98,12 @@ class Prepared:
     def rows(self, *args):
         """The query's results (models, or whatever its row type is) for these values,
         as a list."""
-        query, cursor = self._execute(args)
+        key = _key(args)
+        query, cursor = self._execute(args, key)
         # The same wrapper peewee's own execute() puts around the cursor. What it works
         # out from the first row (which column goes to which model, through which
         # converter) is the same for every run of this SQL: kept from the first run.
         wrapper = query._get_cursor_wrapper(cursor)
-        key = self._state_key(args)
         state = self._wrapper_state.get(key)
         if state is not None:
             wrapper.__dict__.update(state)
@@ -122,10 +123,6 @@ class Prepared:
     def scalar(self, *args):
         row = self._execute(args)[1].fetchone()
         return None if row is None else row[0]
-
-    def execute(self, *args):
-        """Run an UPDATE or DELETE; how many rows it changed."""
-        return self._execute(args)[1].rowcount
 
     def tuple(self, *args):
         """The first row as a tuple of values, whatever the query's row type."""

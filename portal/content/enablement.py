@@ -133,7 +133,7 @@ def card_figures(partnership_id, user_id, may_review, at):
     start = at - dt.timedelta(days=WINDOW_DAYS)
     if may_review:
         reviews.ensure_schedules(user_id)
-        values = _CARD_WITH_DUE.tuple(partnership_id, start, at, user_id, reviews.today())
+        values = _CARD.tuple(partnership_id, start, at, user_id, reviews.today())
     else:
         values = _CARD.tuple(partnership_id, start, at) + (None,)
     return int(values[0] or 0), int(values[1] or 0), None if values[2] is None else int(values[2])
@@ -150,8 +150,7 @@ def _card_query(partnership_id, start, at, user_id=None, on=None):
                   ).bind(database)
 
 
-_CARD = Prepared(_card_query)
-_CARD_WITH_DUE = Prepared(_card_query)
+_CARD = Prepared(_card_query)  # with or without the reviews due: compiled once for each
 
 
 @dataclass

@@ -39,6 +39,7 @@ class Tally:
         self.written = {}  # (question id, side) -> sorted [(text, ISO date), ...]
         self.text_counts = {}  # (question id, side) -> texts written, all of them
         self.sides = {}  # side (None when not recorded) -> responses
+        self._index = {}  # see _by_question
 
     @property
     def responses(self):
@@ -106,7 +107,7 @@ class Tally:
         """{question id: [(side, value)]} of a mapping, made once per mapping and size (a
         page asks for every question, overall and per side)."""
         key = (id(mapping), len(mapping))
-        index = self.__dict__.setdefault("_index", {})
+        index = self._index
         if key not in index:
             grouped = {}
             for (qid, side), value in mapping.items():

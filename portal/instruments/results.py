@@ -12,7 +12,7 @@ from flask import current_app, g, has_request_context
 
 from portal.instruments import aggregate, registry, sealing, tallies
 from portal.instruments.api import Interpretation, Results
-from portal.instruments.models import Run, RunTally
+from portal.instruments.models import Run
 from portal.plugins import faults
 from portal.prepared import Prepared
 
@@ -140,7 +140,7 @@ def _items(snapshot, text, scope):
     """Item results of a stored tally, worked out once per tally: the overview shows
     every instrument's latest run on every visit. Shared between pages: read-only."""
     return aggregate.item_results(registry.questions_of(Run(snapshot=snapshot)),
-                                  tallies.shown(None, RunTally(latest=text, batch=0))[0], scope)
+                                  tallies.parsed(text), scope)
 
 
 def interpret(instrument, results):

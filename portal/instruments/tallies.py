@@ -107,10 +107,9 @@ def _rows():
     return RunTally.select(RunTally, waiting.alias("waiting"))
 
 
-def stored(run, rows=None):
-    """The run's stored tally row, counted now if it has none. `rows`: {run id: row}
-    when the caller read several runs' rows at once (`stored_for`)."""
-    row = rows.get(run.id) if rows is not None else _ONE.first(run.id)
+def stored(run):
+    """The run's stored tally row, counted now if it has none."""
+    row = _ONE.first(run.id)
     return row if row is not None else rebuild(run)
 
 
@@ -136,14 +135,15 @@ def shown(run, row, upto=None):
     `upto` (None: every response). A stored tally is parsed once per text and shared:
     read it, never change it."""
     if upto is None or upto >= row.batch:
-        return _parsed(row.latest), row.latest
+        return parsed(row.latest), row.latest
     if upto == row.batch - 1 and row.previous is not None:
-        return _parsed(row.previous), row.previous
+        return parsed(row.previous), row.previous
     return count_answers(run, registry.questions_of(run), upto), None
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(text):
+def parsed(text):
+    """A stored tally, parsed once per text and shared: read it, never change it."""
     return _load(text)
 
 
