@@ -6,7 +6,9 @@ survives a restart of the server (DESIGN §10).
 """
 import fcntl
 import os
+import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -60,6 +62,23 @@ class ReconnectingPostgresqlDatabase(ReconnectMixin, PooledPostgresqlDatabase):
     )
 
 
+class _SqliteDatabase(peewee.SqliteDatabase):
+    """SQLite whose connection settings are tried again while another process holds the
+    file: two servers opening a new file at once both switch it to WAL, and SQLite
+    answers one of them "database is locked" at once, without waiting its busy timeout
+    (waiting could deadlock). The settings are the same each time, so trying again is
+    safe; the test of two servers upgrading at once failed on this under load."""
+
+    def _set_pragmas(self, conn):
+        for attempt in range(100):
+            try:
+                return super()._set_pragmas(conn)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.05)
+
+
 def make_database(url):
     """Return an unconnected peewee database for a `sqlite:///…` or `postgresql://…` URL."""
     parsed = urlparse(url)
@@ -68,7 +87,7 @@ def make_database(url):
         path = unquote(parsed.path)[1:]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+        return _SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if parsed.scheme in ("postgres", "postgresql"):
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         # Without a pool every request pays a new connection and SCRAM (~5x slower).
