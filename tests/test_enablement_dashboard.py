@@ -227,3 +227,33 @@ def test_week_buckets_agree_between_python_and_the_database(app, demo, people):
             start = enablement.week_start((ago(days, 11.99)).date())
             expected[start] = expected.get(start, 0) + 1
         assert {w.start: w.counts["views"] for w in weeks if w.counts.get("views")} == expected
+
+
+def test_an_article_counts_one_view_per_person_and_day(app, client, demo, people, monkeypatch):
+    """A reload is not another view; the next day's visit is, and so is someone else's."""
+    from portal.content import views
+
+    with app.app_context():
+        item = make_item("trust-basics")
+    day = dt.datetime(2031, 3, 5, 23, 58)
+    monkeypatch.setattr(views, "utcnow", lambda: day)
+    login(client, "jim@supplier.example")
+    url = f"/partnerships/{demo.id}/library/trust-basics"
+
+    def views_of(user):
+        with app.app_context():
+            return [v.at for v in ItemView.select().where(
+                ItemView.user == user, ItemView.item == item.id).order_by(ItemView.at)]
+
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert views_of(people["jim"]) == [day]
+    day = dt.datetime(2031, 3, 6, 0, 1)  # three minutes later, a new day
+    assert client.get(url).status_code == 200
+    assert views_of(people["jim"]) == [dt.datetime(2031, 3, 5, 23, 58), day]
+    client.post("/logout", data={"csrf_token": re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get(url).text).group(1)})
+    login(client, "sam@supplier.example")
+    assert client.get(url).status_code == 200
+    assert views_of(people["sam"]) == [day]
+    assert len(views_of(people["jim"])) == 2

@@ -87,12 +87,16 @@ class PartnershipNote(BaseModel):
 
 
 class ItemView(BaseModel):
-    """That someone opened an item (one row per visit) — content interaction KPIs."""
+    """That someone opened an item (one row per person, item and UTC day; see
+    content.views.record_view) — content interaction KPIs."""
 
     user = peewee.ForeignKeyField(User, on_delete="CASCADE")
     partnership = peewee.ForeignKeyField(Partnership, on_delete="CASCADE")
     item = peewee.ForeignKeyField(ContentItem, on_delete="CASCADE")
     at = peewee.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((("user", "item", "at"), False),)
 
 
 class Completion(BaseModel):

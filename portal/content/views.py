@@ -11,6 +11,7 @@ from portal.content.forms import FeedbackForm, ItemForm, NoteForm, PreviewForm
 from portal.content.models import (
     Completion, ContentItem, ContentRevision, Feedback, ItemView, PartnershipNote, Pin,
 )
+from portal.accounts.models import utcnow
 from portal.db import write_transaction
 from portal.forms import database_id, first_error
 from portal.markup import render_markdown
@@ -59,6 +60,23 @@ def _mine(model, by_user=True):
 
 
 _NOTE, _FEEDBACK, _COMPLETED = _mine(PartnershipNote, by_user=False), _mine(Feedback), _mine(Completion)
+_VIEWED_SINCE = Prepared(lambda user_id, partnership_id, item_id, since: ItemView.select(ItemView.id).where(
+    ItemView.user == user_id, ItemView.item == item_id, ItemView.at >= since,
+    ItemView.partnership == partnership_id).limit(1))
+
+
+def record_view(user_id, partnership_id, item_id):
+    """Count a view once per person, item and (UTC) day.
+
+    A reload, or going back to the article, is not another view, and a page a member
+    reads should not be a write on every request: the enablement figures then grow
+    with the people and the days, not with page loads.
+    """
+    at = utcnow()
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    if _VIEWED_SINCE.scalar(user_id, partnership_id, item_id, day) is None:
+        with write_transaction():
+            ItemView.create(user=user_id, partnership=partnership_id, item=item_id, at=at)
 
 
 def _facet_values(items):
@@ -133,8 +151,8 @@ def index(partnership_id):
 def item(partnership_id, slug):
     ensure_synced()
     item = _item_or_404(slug)
-    ItemView.create(user=current_user.id, partnership=g.partnership, item=item)
     pid, uid = g.partnership.id, current_user.id
+    record_view(uid, pid, item.id)
     note = _NOTE.first(pid, item.id)
     feedback, completed = _FEEDBACK.first(uid, pid, item.id), _COMPLETED.first(uid, pid, item.id)
     return render("content/item.html", partnership=g.partnership, item=item, note=note,
