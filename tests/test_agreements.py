@@ -264,8 +264,26 @@ def test_an_editor_who_left_disappears_from_readers_pages(app, peggy, jim, demo,
     monkeypatch.setattr(editing, "utcnow", lambda: later)
     gone = jim.get(poll)
     assert gone.status_code == 200 and "— editing" not in gone.get_data(as_text=True)
+    assert 'hx-trigger="every 10s"' in gone.get_data(as_text=True)  # back to the idle pace
     poll, _ = page_poll(jim, demo)
     assert jim.get(poll).status_code == 204  # and quiet again while nobody edits
+
+
+def test_a_reading_page_polls_slowly_while_nobody_edits_and_fast_while_someone_does(
+        app, peggy, jim, demo):
+    """Idle readers cost a third as much (issue 12); an edit still reaches them within
+    seconds, since starting to edit moves the clock and the next poll brings the pace."""
+    peggy.get(agreement_url(demo))
+    sid = section_id(app, demo)
+    page = jim.get(agreement_url(demo)).get_data(as_text=True)
+    assert 'hx-trigger="every 10s"' in page and 'hx-trigger="every 3s"' not in page
+    poll, _ = page_poll(jim, demo)
+    post(peggy, f"{agreement_url(demo)}/sections/{sid}/presence", page=agreement_url(demo),
+         headers={"HX-Request": "true"})
+    live = jim.get(poll)
+    assert live.status_code == 200
+    assert 'hx-trigger="every 3s"' in live.get_data(as_text=True)
+    assert 'hx-trigger="every 3s"' in jim.get(agreement_url(demo)).get_data(as_text=True)
 
 
 def test_an_idle_poll_reads_one_row_beyond_who_is_asking(app, jim, demo):

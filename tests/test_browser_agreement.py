@@ -76,7 +76,7 @@ def test_two_people_edit_the_same_section_at_once(app, demo, live_server, people
     jim.evaluate("window.__stayed = true")
     open_editor(peggy, base, demo, sid)
     write_and_save(peggy, merged.replace("48 hours", "24 hours") + "\nA paragraph Jim has not seen.\n")
-    jim.get_by_test_id(f"section-body-{sid}").filter(has_text="A paragraph Jim has not seen.").wait_for(timeout=10000)
+    jim.get_by_test_id(f"section-body-{sid}").filter(has_text="A paragraph Jim has not seen.").wait_for(timeout=15000)
     assert jim.evaluate("window.__stayed") is True  # no reload happened
     assert peggy.problems == [] and jim.problems == []
 

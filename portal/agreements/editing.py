@@ -21,6 +21,8 @@ from portal.prepared import Prepared
 
 MAX_BODY = 200_000  # characters; a section is a page or two, not a book
 PRESENCE_SECONDS = 20
+LIVE_POLL_SECONDS = 3  # a reading page asks this often while someone edits
+IDLE_POLL_SECONDS = 10  # and this often while nobody does
 
 # Seed 003: the agreement lays out the strategic framework (vision, mission, strategic
 # directions), behavioural expectations, roles and responsibilities, and tasks.
@@ -245,6 +247,15 @@ _CLOCK = Prepared(lambda partnership_id: Agreement.select(Agreement.changes, Agr
 def clock_of(agreement, now=None):
     """`clock` of an agreement row already read in this request."""
     return _token(agreement.changes, agreement.presence_until, now)
+
+
+def poll_seconds(token):
+    """How often a reading page asks: every LIVE_POLL_SECONDS while someone edits, else
+    every IDLE_POLL_SECONDS. Someone starting to edit moves the clock, so the next idle
+    poll brings the sections with the shorter interval, and the presence running out
+    brings them back with the longer one: readers follow an edit within seconds, and a
+    page left open on a quiet agreement costs a third as much."""
+    return IDLE_POLL_SECONDS if token is None or token.endswith("-idle") else LIVE_POLL_SECONDS
 
 
 def _token(changes, until, now=None):

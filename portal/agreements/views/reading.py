@@ -26,7 +26,8 @@ def _sections(agreement, sections=None, heads=None):
         comments[section_id] = comments.get(section_id, 0) + 1
     return {"sections": sections, "heads": editing.heads_of(sections) if heads is None else heads,
             "editors": editing.editors_now([s.id for s in sections]), "comments": comments,
-            "token": token, "can_edit": can_edit(), "partnership": g.partnership}
+            "token": token, "poll_seconds": editing.poll_seconds(token),
+            "can_edit": can_edit(), "partnership": g.partnership}
 
 
 def show(partnership_id):
