@@ -243,9 +243,12 @@ def load_demo_agreement(partnership):
         author = peggy if index % 2 == 0 else jim
         editing.save(section, author, None, DEMO_AGREEMENT.get(section.title, section.guidance),
                      summary="First draft")
-    version = ratification.propose(agreement, peggy)
-    ratification.ratify(version, peggy, "client", version.content_hash)
-    ratification.ratify(version, sofia, "supplier", version.content_hash)
+    def url_of(number):
+        return f"/partnerships/{partnership.id}/agreement/versions/{number}"
+
+    version = ratification.propose(agreement, peggy, url_of)
+    ratification.ratify(version, peggy, "client", version.content_hash, url_of(version.number))
+    ratification.ratify(version, sofia, "supplier", version.content_hash, url_of(version.number))
     sections = editing.sections_of(agreement)  # read again: their heads have moved
     cadence = next(s for s in sections if s.title == "Governance cadence")
     head = editing.head_of(cadence)

@@ -1,4 +1,5 @@
-"""Messages for one person inside the portal (mentions in comments, for now)."""
+"""Messages for one person inside the portal: mentions, versions awaiting a sponsor's
+sign-off, and the rest."""
 import peewee
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
@@ -25,6 +26,16 @@ class Notification(BaseModel):
 
 def notify(user_id, text, url, partnership=None):
     Notification.create(user=user_id, text=text[:300], url=url[:300], partnership=partnership)
+
+
+def settled(url, user_ids=None):
+    """Mark read what still asks people (all, or `user_ids`) to act on `url`, once it is
+    done or moot: a sponsor whose organization has signed is not reminded to sign."""
+    query = Notification.update(read_at=utcnow()).where(Notification.url == url,
+                                                        Notification.read_at.is_null())
+    if user_ids is not None:
+        query = query.where(Notification.user.in_(list(user_ids)))
+    query.execute()
 
 
 _UNREAD = Prepared(lambda user_id: Notification.select(peewee.fn.COUNT(Notification.id))

@@ -8,7 +8,7 @@ from conftest import login, post
 
 from portal.accounts.models import User
 from portal.agreements.models import (
-    AgreementVersion, Comment, EditDraft, Section, SectionRevision,
+    AgreementVersion, Comment, EditDraft, Ratification, Section, SectionRevision,
 )
 from portal.audit import AuditEntry
 from portal.notifications import Notification
@@ -391,3 +391,64 @@ def test_ratification_by_both_sponsors_puts_a_version_in_force(app, peggy, demo)
     printable = peggy.get(f"{url}/print").get_data(as_text=True)
     assert "Northwind Learning (client) and Supplier Co (supplier)" in printable
     assert "Sofia Brandt" in printable and "print.css" in printable
+
+
+def unread(app, email):
+    with app.app_context():
+        return [(n.text, n.url) for n in Notification.select().join(User).where(
+            User.email == email, Notification.read_at.is_null()).order_by(Notification.id)]
+
+
+def test_a_newer_version_supersedes_an_older_one_which_can_no_longer_be_ratified(app, peggy, demo):
+    """Issue 13: an older version ratified after a newer one was proposed came into force
+    while the newer sat at 0 of 2. Now only the newest version can be signed, and each
+    sponsor hears of the version that awaits them, and no longer once it is done or moot."""
+    sid, base = seeded(app, demo, peggy)
+    url_of = lambda n: f"{agreement_url(demo)}/versions/{n}"  # noqa: E731
+    assert post(peggy, f"{agreement_url(demo)}/versions", page=agreement_url(demo)).status_code == 302
+    # Sofia, the supplier's sponsor, is told; Peggy proposed it and is not.
+    assert unread(app, "sofia@supplier.example") == [
+        ("Version 1 of the agreement awaits your sign-off for Supplier Co.", url_of(1))]
+    assert unread(app, "peggy@client.example") == []
+    sofia = app.test_client()
+    login(sofia, "sofia@supplier.example")
+    assert "Version 1 of the agreement awaits your sign-off" in sofia.get(
+        "/notifications").get_data(as_text=True)
+
+    # The text moves on; version 1's page says so, with the diff.
+    save(peggy, demo, sid, TEXT.replace("every month", "every week"), base.id)
+    page = peggy.get(url_of(1)).get_data(as_text=True)
+    assert "The working text has moved on" in page
+    assert "<del>month.</del>" in page and "<ins>week.</ins>" in page
+
+    # Version 2 supersedes version 1: its page says so and offers no sign-off.
+    assert post(peggy, f"{agreement_url(demo)}/versions", page=agreement_url(demo)).status_code == 302
+    with app.app_context():
+        first = AgreementVersion.get(AgreementVersion.number == 1)
+    page = sofia.get(url_of(1)).get_data(as_text=True)
+    assert "was superseded by" in page and "version 2</a>" in page
+    assert "Ratify version 1" not in page
+    assert "Ratify version 2 for Supplier Co" in sofia.get(url_of(2)).get_data(as_text=True)
+    assert "The working text has moved on" not in sofia.get(url_of(2)).get_data(as_text=True)
+    reading = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    assert re.search(r"Version 1</a>\s*<span class=\"pill\">superseded</span>", reading)
+    # Signing version 1 anyway (a form kept open, a forged request) is refused.
+    refused = post(sofia, f"{url_of(1)}/ratify", {"content_hash": first.content_hash}, page=url_of(2))
+    assert refused.status_code == 409
+    assert "superseded by version 2" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert Ratification.select().where(Ratification.version == first.id).count() == 0
+    # The reminder for version 1 is settled; version 2's stands until her side signs.
+    assert unread(app, "sofia@supplier.example") == [
+        ("Version 2 of the agreement awaits your sign-off for Supplier Co.", url_of(2))]
+    with app.app_context():
+        second = AgreementVersion.get(AgreementVersion.number == 2)
+    assert post(sofia, f"{url_of(2)}/ratify", {"content_hash": second.content_hash},
+                page=url_of(2)).status_code == 302
+    assert unread(app, "sofia@supplier.example") == []
+    assert post(peggy, f"{url_of(2)}/ratify", {"content_hash": second.content_hash},
+                page=url_of(2)).status_code == 302
+    assert ("Version 2 of the agreement is in force: both organizations ratified it.",
+            url_of(2)) in unread(app, "sofia@supplier.example")
+    assert "Version 2 is in force" in peggy.get(agreement_url(demo)).get_data(as_text=True)
+

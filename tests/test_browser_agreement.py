@@ -94,8 +94,13 @@ def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, pe
     peggy.get_by_role("button", name="Ratify version 1 for Northwind Learning").click()
     peggy.locator("#notices", has_text="the other sponsor's sign-off is still needed").wait_for()
 
+    # Sofia, the supplier's sponsor, is told that version 1 awaits her sign-off.
     sofia = people("sofia@supplier.example")
-    sofia.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
+    sofia.goto(f"{base}/partnerships/{demo.id}/")
+    assert sofia.get_by_test_id("notifications").locator(".badge").inner_text() == "1"
+    sofia.get_by_test_id("notifications").click()
+    sofia.get_by_role("link", name="Version 1 of the agreement awaits your sign-off for Supplier Co.").click()
+    sofia.wait_for_url(f"**/partnerships/{demo.id}/agreement/versions/1")
     assert "Managers who lead with confidence" in sofia.get_by_test_id("version-text").inner_text()
     sofia.get_by_role("button", name="Ratify version 1 for Supplier Co").click()
     sofia.locator("#notices", has_text="is now in force").wait_for()
@@ -113,3 +118,43 @@ def test_both_sponsors_ratify_a_version_and_export_it(app, demo, live_server, pe
     shot(sofia, "24-printable")
     sofia.goto(f"{base}/partnerships/{demo.id}/agreement")
     assert "Version 1 is in force" in sofia.get_by_test_id("in-force").inner_text()
+    assert sofia.get_by_test_id("notifications").locator(".badge").count() == 0  # all settled
+
+
+def test_a_superseded_version_is_refused(app, demo, live_server, people):
+    """Sofia has version 1 open; Peggy proposes version 2 meanwhile: Sofia's sign-off of
+    version 1 is refused with the reason, and version 2's page lets her sign it."""
+    base = live_server
+    peggy, sofia = people("peggy@client.example"), people("sofia@supplier.example")
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
+    with app.app_context():
+        sid = Section.get(Section.title == "Vision").id
+    open_editor(peggy, base, demo, sid)
+    write_and_save(peggy, "Managers who lead with confidence.\n")
+    peggy.locator("#notices", has_text="is saved").wait_for()
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
+    peggy.get_by_role("button", name="Propose the current text as a version").click()
+    peggy.locator("#notices", has_text="Version 1 is proposed").wait_for()
+    sofia.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
+
+    open_editor(peggy, base, demo, sid)
+    write_and_save(peggy, "Managers who lead with confidence, in every region.\n")
+    peggy.locator("#notices", has_text="is saved").wait_for()
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
+    moved = peggy.get_by_test_id("moved-on")
+    moved.get_by_text("What changed since version 1").click()
+    assert "in every region" in moved.get_by_test_id("diff").inner_text()
+    shot(peggy, "25-version-moved-on")
+    peggy.goto(f"{base}/partnerships/{demo.id}/agreement")
+    peggy.get_by_role("button", name="Propose the current text as a version").click()
+    peggy.locator("#notices", has_text="Version 2 is proposed").wait_for()
+
+    sofia.get_by_role("button", name="Ratify version 1 for Supplier Co").click()
+    assert "superseded by version 2" in sofia.locator("main").inner_text()
+    sofia.goto(f"{base}/partnerships/{demo.id}/agreement/versions/1")
+    assert "was superseded by version 2" in sofia.get_by_test_id("superseded").inner_text()
+    assert sofia.get_by_role("button", name="Ratify version 1 for Supplier Co").count() == 0
+    shot(sofia, "26-superseded")
+    sofia.get_by_test_id("superseded").get_by_role("link", name="version 2").click()
+    sofia.get_by_role("button", name="Ratify version 2 for Supplier Co").click()
+    sofia.locator("#notices", has_text="the other sponsor's sign-off is still needed").wait_for()

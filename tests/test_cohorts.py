@@ -425,3 +425,28 @@ def test_cohorts_with_item_lists_the_users_cohorts_first(app, demo, items):
         snippet = render_template("cohorts/_for_item.html", partnership=demo, item=items[0], cohorts=found)
         assert thread_url(demo, ours, items[0]) in snippet and thread_url(demo, theirs, items[0]) in snippet
         assert "your cohort" in snippet
+
+
+def test_a_mention_in_a_post_notifies_the_member_once(app, demo, items, cohort):
+    """Issue 13: @mentions in cohort discussions notified nobody."""
+    from portal.notifications import Notification
+
+    def mentions(email):
+        with app.app_context():
+            return [(n.text, n.url) for n in Notification.select().join(User)
+                    .where(User.email == email, Notification.text.contains("in the cohort"))]
+
+    url = thread_url(demo, cohort, items[0])
+    sam = as_user(app, "sam@supplier.example")
+    post(sam, url, {"body": "@Peggy Olson which principle first? @Sam notes below."}, page=url)
+    with app.app_context():
+        first = Post.get()
+    told = [(f"Sam Okafor mentioned you in the cohort “{cohort.name}”.", f"{url}#post-{first.id}")]
+    assert mentions("peggy@client.example") == told
+    assert mentions("sam@supplier.example") == []  # not the author
+    # An edit that keeps the mention does not tell Peggy again; one that adds Jim tells him.
+    edit = f"{base(demo)}/{cohort.id}/posts/{first.id}/edit"
+    assert post(sam, edit, {"body": "@Peggy Olson and @Jim: which principle first?"},
+                page=edit).status_code == 302
+    assert mentions("peggy@client.example") == told
+    assert mentions("jim@supplier.example") == told

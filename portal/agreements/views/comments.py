@@ -6,12 +6,11 @@ from flask_login import current_user
 from portal import audit
 from portal.agreements import editing
 from portal.agreements.forms import CommentForm, ResolveForm
-from portal.agreements.mentions import mentioned
+from portal.partnerships.mentions import notify_mentioned
 from portal.agreements.models import Comment
 from portal.agreements.views.scope import section_or_404
 from portal.db import write_transaction
 from portal.forms import damaged, first_error
-from portal.notifications import notify
 from portal.rendering import render
 
 
@@ -49,10 +48,8 @@ def add_comment(partnership_id, section_id):
                                  body=body, quote="" if parent else form.quote.data)
         editing.changed(section.agreement_id)
     url = back + f"#comment-{comment.id}"
-    for user in mentioned(body, g.partnership):
-        if user.id != current_user.id:
-            notify(user.id, f"{current_user.name} mentioned you in a comment on “{section.title}”.",
-                   url, partnership=g.partnership)
+    notify_mentioned(body, g.partnership, current_user.id,
+                     f"{current_user.name} mentioned you in a comment on “{section.title}”.", url)
     audit.record("comment_added", partnership=g.partnership, section=section.title)
     flash("Your comment is posted.", "success")
     return redirect(url)

@@ -27,9 +27,14 @@ def _version_or_404(number):
 @requires_role("editor")
 def propose(partnership_id):
     check_form()
-    version = ratification.propose(current_agreement(), current_user)
+    version = ratification.propose(current_agreement(), current_user,
+                                   lambda number: _version_url(partnership_id, number))
     flash(f"Version {version.number} is proposed. A sponsor of each organization can now ratify it.", "success")
     return redirect(url_for("agreements.version", partnership_id=partnership_id, number=version.number))
+
+
+def _version_url(partnership_id, number):
+    return url_for("agreements.version", partnership_id=partnership_id, number=number)
 
 
 def _signatures(version):
@@ -37,12 +42,23 @@ def _signatures(version):
 
 
 def version(partnership_id, number):
+    """A version, its sign-offs, and whether it can still be signed: a superseded one
+    says which version replaced it; the newest says whether the working text has moved
+    on since it was proposed, with the diff."""
     version = _version_or_404(number)
     side = g.partnership.side_of(current_user.organization_id)
+    newer = ratification.newer_version(version)
+    superseded = ratification.is_superseded(version, newer)
+    rows = []
+    if newer is None:
+        text, _ = ratification.current_text(current_agreement())
+        rows = diff_rows(version.content, text) if text != version.content else []
     return render("agreements/version.html", partnership=g.partnership, version=version,
                   html=Markup(render_markdown(version.content)), signatures=_signatures(version),
+                  newer=newer, superseded=superseded, rows=rows, moved_on=changed(rows),
                   can_ratify=g.membership is not None and g.membership.role == "sponsor"
-                  and side is not None and side not in _signatures(version), side=side)
+                  and side is not None and side not in _signatures(version) and not superseded,
+                  side=side)
 
 
 @requires_role("sponsor")
@@ -53,7 +69,8 @@ def ratify(partnership_id, number):
         abort(400)
     side = g.partnership.side_of(current_user.organization_id)
     try:
-        ratification.ratify(version, current_user, side, form.content_hash.data or "")
+        ratification.ratify(version, current_user, side, form.content_hash.data or "",
+                            _version_url(partnership_id, number))
     except ratification.RatificationError as exc:
         return error_page(409, str(exc), title="Not ratified")
     version = _version_or_404(number)

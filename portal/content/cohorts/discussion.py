@@ -22,6 +22,7 @@ from portal.content.reflections.sharing import shared_on
 from portal.errors import error_page
 from portal.forms import damaged, first_error
 from portal.partnerships.access import requires_role
+from portal.partnerships.mentions import notify_mentioned
 from portal.rendering import is_htmx, render
 
 
@@ -107,6 +108,7 @@ def add(partnership_id, cohort_id, item_id):
         return _thread_page(cohort, entry, draft, status=422,
                             top=parent if is_htmx() else None)
     post = add_post(cohort, entry.item, current_user.id, body, parent)
+    _notify_mentioned(cohort, post, body)
     message = "Your reply is posted." if parent else "Your post is published."
     if has_markup(body):
         message += (" It contains HTML, which is shown exactly as you typed it and never run; "
@@ -133,12 +135,20 @@ def edit(partnership_id, cohort_id, post_id):
         return _edit_page(cohort, post, body, problem, status=422)
     if not change_post(post, body):
         return _edit_page(cohort, post, body, status=409)
+    _notify_mentioned(cohort, post, body, before=post.body)
     message = "Your post is changed."
     if has_markup(body):
         message += (" It contains HTML, which is shown exactly as you typed it and never run; "
                     "nothing you wrote was lost.")
     flash(message, "success")
     return redirect(_thread_url(cohort, post.item_id, post.id))
+
+
+def _notify_mentioned(cohort, post, body, before=""):
+    """Members named with @ in a post hear of it; an edit tells only those it adds."""
+    notify_mentioned(body, g.partnership, current_user.id,
+                     f"{current_user.name} mentioned you in the cohort “{cohort.name}”.",
+                     _thread_url(cohort, post.item_id, post.id), already=before)
 
 
 def _edit_page(cohort, post, body, error=None, status=200):
