@@ -10,12 +10,22 @@ peewee still turns the rows into models, joins included.
 Only the values may change from call to call, not the shape of the query: an argument
 that decides a join needs a Prepared of its own. A list (for `IN (…)`) is compiled once
 per length.
+
+On PostgreSQL the statement is also prepared on the server, once per connection
+(`PREPARE`, then `EXECUTE` with the values): planning a page's statements cost the
+server 1.4 ms against 0.5 ms to run them. A statement the server cannot prepare as it
+stands, or would give a parameter a type other than its value's (one that nothing in
+the SQL types is taken as text), is sent as plain SQL, and so is every statement inside
+a transaction, where a refused PREPARE would undo the work before it.
 """
 import datetime as dt
 import itertools
+import logging
+import re
 import threading
+import weakref
 
-from portal.db import database
+from portal.db import database, is_sqlite
 
 _counter = itertools.count(1)
 _lock = threading.Lock()
@@ -36,6 +46,81 @@ def _stand_in(value):
     if isinstance(value, str):
         return f"\x00prepared stand-in {n}\x00"
     raise TypeError(f"a prepared query cannot take a {type(value).__name__}")
+
+
+_LOG = logging.getLogger("peewee")
+_PLACEHOLDER = re.compile(r"%[s%]")
+#: psycopg2 connection -> names of the statements prepared on it. A connection the pool
+#: drops takes its names along; a new one prepares them again.
+_ON_CONNECTION = weakref.WeakKeyDictionary()
+_UNPREPARABLE = set()  # names of statements the server refused to prepare
+
+
+def _numbered(sql):
+    """psycopg2's %s placeholders as the server's $1, $2, …, for PREPARE."""
+    count = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(count)}", sql)
+
+
+#: The server's types a parameter may have for each type of Python value.
+_SERVER_TYPES = (
+    (bool, {"boolean"}),
+    (int, {"integer", "bigint", "smallint", "numeric"}),
+    (float, {"double precision", "real", "numeric"}),
+    (str, {"text", "character varying", "character", "json", "jsonb"}),
+    (dt.datetime, {"timestamp without time zone", "timestamp with time zone"}),
+    (dt.date, {"date"}),
+)
+
+
+def _fits(value, server_type):
+    for python_type, server_types in _SERVER_TYPES:
+        if isinstance(value, python_type):
+            return server_type in server_types
+    return False
+
+
+def _prepare(connection, name, sql, params):
+    """PREPARE the statement, and keep it only if the server gave each parameter a type
+    of its value's kind. A parameter that nothing in the SQL types (`SELECT %s`, `CASE …
+    THEN %s`) is taken as text, and an integer would come back as a string."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+            cursor.execute("SELECT parameter_types::text[] FROM pg_prepared_statements "
+                           "WHERE name = %s", (name,))
+            types = cursor.fetchone()[0]
+            if all(_fits(value, kind) for value, kind in zip(params, types)):
+                return True
+            cursor.execute(f"DEALLOCATE {name}")
+    except connection.DatabaseError:  # psycopg2's, reached without importing it
+        pass
+    return False
+
+
+def _send(name, sql, params):
+    """Run the statement, through a server-side prepared one when PostgreSQL can."""
+    if is_sqlite() or name in _UNPREPARABLE or database.in_transaction():
+        return database.execute_sql(sql, params)
+    connection = database.connection()
+    names = _ON_CONNECTION.setdefault(connection, set())
+    if name not in names:
+        if not _prepare(connection, name, sql, params):
+            _UNPREPARABLE.add(name)
+            return database.execute_sql(sql, params)
+        names.add(name)
+    values = f" ({', '.join(['%s'] * len(params))})" if params else ""
+    cursor = database.cursor()
+    try:
+        cursor.execute(f"EXECUTE {name}{values}", params)
+    except connection.Error:
+        # A connection that lost it or died: peewee sends the statement as SQL, with
+        # its reconnection and its exceptions; it is prepared again next time.
+        _ON_CONNECTION.pop(connection, None)
+        return database.execute_sql(sql, params)
+    if _LOG.isEnabledFor(logging.DEBUG):
+        _LOG.debug((sql, params))  # as peewee logs a statement: its text, not EXECUTE
+    return cursor
 
 
 #: What a peewee cursor wrapper holds of one cursor; the rest depends on the SQL alone.
@@ -85,15 +170,17 @@ class Prepared:
             if {found for _, found in slots} != set(where.values()):
                 raise ValueError(f"{self.build.__qualname__}: every argument must be a "
                                  "parameter of the query")
-            compiled = self._compiled[key] = (query, sql, params, slots)
+            with _lock:
+                name = f"portal_{next(_counter)}"
+            compiled = self._compiled[key] = (query, sql, params, slots, name)
         return compiled
 
     def _execute(self, args, key=None):
-        query, sql, params, slots = self._compile(args, key or _key(args))
+        query, sql, params, slots, name = self._compile(args, key or _key(args))
         params = list(params)
         for position, (index, item) in slots:
             params[position] = args[index] if item is None else args[index][item]
-        return query, database.execute_sql(sql, params)
+        return query, _send(name, sql, params)
 
     def rows(self, *args):
         """The query's results (models, or whatever its row type is) for these values,

@@ -56,3 +56,40 @@ def test_lists_dates_and_text_are_values_too(app, demo):
         assert [u.id for u in people.rows(everyone, first.email, long_ago)] == everyone[1:]
         assert [u.id for u in people.rows(everyone[:2], "nobody", long_ago)] == everyone[:2]
         assert people.list(everyone[:2], "nobody", dt.datetime(3000, 1, 1)) == []
+
+
+def test_on_postgresql_a_statement_is_prepared_on_the_server_once_per_connection(app, demo):
+    """The server plans it once; a statement it cannot prepare, one inside a transaction
+    and one on a connection that has not seen it all still answer, as plain SQL."""
+    from peewee import Case
+
+    from portal import prepared as module
+    from portal.db import database, is_sqlite
+
+    with app.app_context():
+        if is_sqlite():
+            pytest.skip("SQLite has no server to prepare on")
+        by_id = Prepared(lambda user_id: User.select(User.email).where(User.id == user_id).limit(1))
+        user = User.select().first()
+        assert by_id.first(user.id).email == user.email
+
+        def on_server():
+            return {name for name, statement in database.execute_sql(
+                "SELECT name, statement FROM pg_prepared_statements")}
+
+        (name,) = {c[4] for c in by_id._compiled.values()}
+        assert name in on_server()
+        assert by_id.first(user.id).email == user.email  # EXECUTE, not a second PREPARE
+        with database.atomic():
+            assert by_id.first(user.id).email == user.email
+        # CASE with parameters only: the server cannot tell their type, so it is sent plain.
+        ranked = Prepared(lambda user_id: User.select(
+            Case(None, [(User.id == user_id, 100)], 0).alias("score")).where(User.id == user_id))
+        assert ranked.tuple(user.id) == (100,)
+        assert {c[4] for c in ranked._compiled.values()} <= module._UNPREPARABLE
+        # A connection that never saw the statement (the pool made it anew) is told.
+        connection = database.connection()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {name}")
+        assert by_id.first(user.id).email == user.email
+        assert by_id.first(user.id).email == user.email and name in on_server()
