@@ -1,5 +1,4 @@
 """The `portal` command: demo, serve, db, create-user, plugins, backup, restore."""
-import fcntl
 import getpass
 import os
 import shutil
@@ -7,7 +6,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-from contextlib import contextmanager
 
 import click
 import peewee
@@ -18,8 +16,6 @@ from portal import create_app
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
-# Any constant will do; it only has to be the same for every `portal demo`.
-DEMO_LOCK = 7_203_119
 
 
 def _upgrade(app):
@@ -112,42 +108,6 @@ def db_revision(component, name, empty):
     click.echo(f"wrote {path}: read it before you commit it")
 
 
-@contextmanager
-def _only_demo(app):
-    """Hold the database for this demo, so a second one cannot reset what it uses.
-
-    SQLite: an exclusive lock on a file beside the database; PostgreSQL: a session
-    advisory lock. Either is released when the process ends, however it ends.
-    """
-    from portal.db import database, is_sqlite
-
-    busy = click.ClickException(
-        "Another `portal demo` is using this database "
-        f"({app.config['PORTAL_DATABASE_URL']}); stop it first, or set PORTAL_INSTANCE_PATH "
-        "to another folder for a second demo.")
-    if is_sqlite():
-        lock = open(f"{database.obj.database}.demo-lock", "w")  # noqa: SIM115 - held open
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise busy from None
-        try:
-            yield
-        finally:
-            lock.close()
-        return
-    # A connection of its own, outside the pool: the pool may close an idle one.
-    holder = peewee.PostgresqlDatabase(database.obj.database, **database.obj.connect_params)
-    holder.connect()
-    try:
-        if not holder.execute_sql("SELECT pg_try_advisory_lock(%s)", (DEMO_LOCK,)).fetchone()[0]:
-            raise busy
-        yield
-    finally:
-        holder.close()
-
-
 @main.command()
 @click.option("--port", default=8000, show_default=True, help="Port to serve on.")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -156,7 +116,7 @@ def demo(port, host):
     """Load demo data into the database and serve the portal on 127.0.0.1:PORT."""
     from werkzeug.serving import make_server, select_address_family
 
-    from portal.demo import PEOPLE, demo_password, load_full_demo
+    from portal.demo import PEOPLE, demo_password, exclusive, load_full_demo
 
     app = current_app._get_current_object()
     # Bind the port and take the database before touching any data: a second demo
@@ -169,11 +129,16 @@ def demo(port, host):
             f"Port {port} on {host} is in use ({exc.strerror}): is another `portal demo` "
             "running? Stop it, or choose another port with --port.") from None
     server = make_server(host, port, app, threaded=True, fd=listening.fileno())
-    with _only_demo(app):
+    with exclusive(app, refuse=click.ClickException):
         _upgrade(app)
         password = demo_password()
         with app.test_request_context():  # the audit log and plugins expect a request
             partnership, _ = load_full_demo(password)
+        if not os.environ.get("PORTAL_BASE_URL"):
+            app.config["PORTAL_BASE_URL"] = f"http://{host}:{listening.getsockname()[1]}"
+        from portal import reminders
+
+        reminders.run()  # what is due in the demo data, as the command would give it
         click.echo(f"\nPartnership Portal demo: http://{host}:{listening.getsockname()[1]}/login")
         click.echo(f"Instance folder: {app.instance_path}")
         click.echo(f"Database: {app.config['PORTAL_DATABASE_URL']}")
@@ -183,7 +148,11 @@ def demo(port, host):
             if org_role == "admin":
                 what += f", admin of {org}"
             click.echo(f"  {email:<26} {name} ({org}) — {what}")
-        click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.\n")
+        click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.")
+        if not app.config["PORTAL_SMTP_HOST"]:
+            click.echo("No mail server (PORTAL_SMTP_HOST): the e-mail each person would get "
+                       "is on their notifications page, under \"Your e-mail\".")
+        click.echo("")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -256,6 +225,23 @@ def create_user(email, name, organization, kind, org_admin, site_admin, password
         create_account(email, name, password, org, is_site_admin=site_admin,
                        org_role="admin" if org_admin else "member")
     click.echo(f"created {email} in {org.name}")
+
+
+@main.command()
+@with_appcontext
+def reminders():
+    """Give what is due, mail notifications and send the outbox, each exactly once.
+
+    Run it every few minutes from cron or a systemd timer (README); two runs at once,
+    on one server or two, never tell anyone twice.
+    """
+    from portal import reminders as due
+
+    _require_current_schema(current_app)
+    done = due.run()
+    click.echo(", ".join(f"{what}: {count}" for what, count in done.items()))
+    if done["failed"]:
+        raise SystemExit(1)
 
 
 @main.command()

@@ -94,6 +94,15 @@ def from_environment(instance_path):
         # Reverse proxies in front of the portal whose X-Forwarded-* headers are believed;
         # 0 believes none, since a client can send those headers itself.
         "PORTAL_TRUSTED_PROXIES": int(env("PORTAL_TRUSTED_PROXIES") or 0),
+        "PORTAL_SMTP_HOST": env("PORTAL_SMTP_HOST") or "",
+        "PORTAL_SMTP_PORT": int(env("PORTAL_SMTP_PORT") or 587),
+        "PORTAL_SMTP_SECURITY": (env("PORTAL_SMTP_SECURITY") or "starttls").strip().lower(),
+        "PORTAL_SMTP_USER": env("PORTAL_SMTP_USER") or "",
+        "PORTAL_SMTP_PASSWORD": env("PORTAL_SMTP_PASSWORD") or "",
+        "PORTAL_SMTP_FROM": env("PORTAL_SMTP_FROM") or "Partnership Portal <portal@localhost>",
+        "PORTAL_SMTP_TIMEOUT": int(env("PORTAL_SMTP_TIMEOUT") or 10),
+        # The address people open the portal at, for the links in e-mails.
+        "PORTAL_BASE_URL": env("PORTAL_BASE_URL") or "http://127.0.0.1:8000",
         # Forms in this portal are text; 1 MB leaves room and stops abuse early.
         "MAX_CONTENT_LENGTH": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": int(env("PORTAL_MAX_CONTENT_LENGTH") or 1024 * 1024),

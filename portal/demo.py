@@ -1,8 +1,11 @@
 """Demo data: a client, a supplier, one partnership between them and their people."""
 import datetime as dt
+import fcntl
 import os
 import secrets
+from contextlib import contextmanager
 
+import peewee
 from werkzeug.security import generate_password_hash
 
 from portal.accounts.models import Organization, User, utcnow
@@ -317,3 +320,44 @@ def load_full_demo(password):
     load_demo_agreement(partnership)
     load_demo_library(partnership)
     return partnership, users
+
+
+# Any constant will do; it only has to be the same for every `portal demo`.
+DEMO_LOCK = 7_203_119
+
+
+@contextmanager
+def exclusive(app, refuse=RuntimeError):
+    """Hold the database for this demo, so a second one cannot reset what it uses; a
+    second gets `refuse(message)` raised.
+
+    SQLite: an exclusive lock on a file beside the database; PostgreSQL: a session
+    advisory lock. Either is released when the process ends, however it ends.
+    """
+    from portal.db import is_sqlite
+
+    busy = refuse(
+        "Another `portal demo` is using this database "
+        f"({app.config['PORTAL_DATABASE_URL']}); stop it first, or set PORTAL_INSTANCE_PATH "
+        "to another folder for a second demo.")
+    if is_sqlite():
+        lock = open(f"{database.obj.database}.demo-lock", "w")  # noqa: SIM115 - held open
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise busy from None
+        try:
+            yield
+        finally:
+            lock.close()
+        return
+    # A connection of its own, outside the pool: the pool may close an idle one.
+    holder = peewee.PostgresqlDatabase(database.obj.database, **database.obj.connect_params)
+    holder.connect()
+    try:
+        if not holder.execute_sql("SELECT pg_try_advisory_lock(%s)", (DEMO_LOCK,)).fetchone()[0]:
+            raise busy
+        yield
+    finally:
+        holder.close()

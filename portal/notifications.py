@@ -22,6 +22,7 @@ class Notification(BaseModel):
     url = peewee.CharField(max_length=300)
     created_at = peewee.DateTimeField(default=utcnow)
     read_at = peewee.DateTimeField(null=True)
+    mailed_at = peewee.DateTimeField(null=True)  # by `portal reminders` (reminders.py)
 
 
 def notify(user_id, text, url, partnership=None):

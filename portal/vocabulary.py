@@ -31,3 +31,8 @@ ORG_ROLES = (("member", "Member"), ("admin", "Organization admin"))
 
 def role_at_least(role, minimum):
     return ROLE_RANK.get(role, -1) >= ROLE_RANK[minimum]
+
+#: How a person gets their notifications by e-mail (profile; portal/reminders.py).
+MAIL_FREQUENCIES = (("immediately", "Each notification as it comes"),
+                    ("daily", "A daily digest"),
+                    ("off", "No e-mail"))

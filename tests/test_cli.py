@@ -172,13 +172,13 @@ def test_a_second_demo_on_a_busy_port_changes_nothing(app, run, monkeypatch):
 
 
 def test_a_second_demo_on_the_same_database_changes_nothing(app, run, monkeypatch):
-    from portal import cli
+    from portal.demo import exclusive
 
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "first demo password")
     monkeypatch.setattr("werkzeug.serving.make_server", FakeServer)
     assert run("demo").exit_code == 0
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "second demo password")
-    with cli._only_demo(app):  # the first demo holds the database while it serves
+    with exclusive(app):  # the first demo holds the database while it serves
         result = run("demo", "--port", "8766")
     assert result.exit_code != 0 and "Another `portal demo` is using this database" in result.output
     with app.app_context():

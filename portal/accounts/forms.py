@@ -2,11 +2,11 @@
 from zoneinfo import available_timezones
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.accounts.passwords import password_problem
 from portal.forms import Form, options
-from portal.vocabulary import ORG_ROLES
+from portal.vocabulary import MAIL_FREQUENCIES, ORG_ROLES
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
 
@@ -29,6 +29,10 @@ class ProfileForm(Form):
         DataRequired("Enter your name."), Length(max=120, message="Keep the name under 120 characters.")])
     timezone = SelectField("Time zone", choices=options((tz, tz.replace("_", " ")) for tz in TIMEZONES),
                            invalid_choice_message="Choose a time zone from the list.")
+    # Optional: a form sent without it (an older page, a script) keeps the choice made.
+    mail_frequency = SelectField("E-mail me my notifications", choices=options(MAIL_FREQUENCIES),
+                                 validators=[Optional()],
+                                 invalid_choice_message="Choose how often to get e-mail.")
 
 
 class PasswordForm(Form):

@@ -41,6 +41,8 @@ class User(UserMixin, BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     # Part of every session and remember-me cookie (get_id): raising it ends them all.
     session_version = peewee.IntegerField(default=1)
+    # E-mail of notifications: "immediately", "daily" (a digest) or "off" (reminders.py).
+    mail_frequency = peewee.CharField(max_length=16, default="immediately")
 
     @property
     def is_active(self):

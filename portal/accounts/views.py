@@ -31,8 +31,9 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
         current_user.timezone = form.timezone.data
+        current_user.mail_frequency = form.mail_frequency.data or current_user.mail_frequency
         # Only these: a whole-row save could put back a session version raised meanwhile.
-        current_user.save(only=[User.name, User.timezone])
+        current_user.save(only=[User.name, User.timezone, User.mail_frequency])
         flash("Your profile is saved.", "success")
         return redirect(url_for("accounts.profile"))
     status = 422 if form.errors else 200
