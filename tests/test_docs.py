@@ -104,6 +104,29 @@ def test_the_example_plugins_page_tab_card_and_form(acme):
             "goal": "Pilot by March"}
 
 
+def test_the_example_plugins_calendar_events(acme):
+    """portal_calendar_events: a quarterly check once the partnership has a goal, on the
+    Calendar tab and in the member's feed."""
+    import datetime as dt
+
+    app, partnership = acme
+    jim = app.test_client()
+    login(jim, "jim@supplier.example")
+    calendar = f"/partnerships/{partnership.id}/calendar"
+    assert "Acme goals: quarterly check" not in jim.get(calendar).get_data(as_text=True)
+    post(jim, f"/partnerships/{partnership.id}/acme/goals", {"text": "Pilot by March"},
+         page=f"/partnerships/{partnership.id}/acme")
+    html = jim.get(calendar).get_data(as_text=True)
+    today = dt.date.today()
+    month = (today.month - 1) // 3 * 3 + 4
+    first = dt.date(today.year + (month > 12), (month - 1) % 12 + 1, 1)  # next quarter's
+    assert f'<time datetime="{first.isoformat()}"' in html
+    assert "Acme goals: quarterly check" in html
+    feed = re.search(r'value="http://localhost([^"]+\.ics)"', jim.get("/profile").get_data(as_text=True))
+    ics = app.test_client().get(feed.group(1)).get_data(as_text=True)
+    assert "SUMMARY:Acme goals: quarterly check" in ics
+
+
 def test_the_example_instrument_its_panel_and_its_response_hook(acme):
     app, partnership = acme
     from portal.instruments.models import Run

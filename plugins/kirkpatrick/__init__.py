@@ -16,13 +16,14 @@ implementation is here and the rest lives in modules named after what they hold
 """
 from pathlib import Path
 
-from flask import render_template
+from flask import render_template, url_for
 
-from portal import DashboardCard, NavItem, hookimpl
+from portal import CalendarEvent, DashboardCard, NavItem, hookimpl
 
 from . import corrections  # noqa: F401 - registers the edit and delete pages on `bp`
-from .models import MODELS
+from .models import MODELS, Program
 from .reaction import REACTION
+from .tracking import follow_ups
 from .views import bp, program_summaries
 
 __version__ = "1.0.0"
@@ -64,3 +65,17 @@ def portal_dashboard_cards(partnership, membership):
     return DashboardCard("Training programs",
                          render_template("kirkpatrick/card.html", partnership=partnership,
                                          rows=rows), weight=58, tone=tone)
+
+
+@hookimpl
+def portal_calendar_events(partnership, start, end):
+    """The behaviour follow-ups not yet done, 30, 60 and 90 days after each program."""
+    found = []
+    for program in Program.select().where(Program.partnership_id == partnership.id):
+        url = url_for("kirkpatrick.program", partnership_id=partnership.id, program_id=program.id)
+        for row in follow_ups(program):
+            if row["state"] != "done" and row["due_on"] and start <= row["due_on"] < end:
+                found.append(CalendarEvent(
+                    row["due_on"], f"Day-{row['day']} behaviour follow-up: {program.name}", url,
+                    kind="follow-up", uid=f"kirkpatrick-{program.id}-{row['day']}"))
+    return found

@@ -43,6 +43,8 @@ class User(UserMixin, BaseModel):
     session_version = peewee.IntegerField(default=1)
     # E-mail of notifications: "immediately", "daily" (a digest) or "off" (reminders.py).
     mail_frequency = peewee.CharField(max_length=16, default="immediately")
+    # Part of the calendar feed's address; raising it ends the earlier addresses.
+    calendar_feed_version = peewee.IntegerField(default=1)
 
     @property
     def is_active(self):

@@ -1,6 +1,6 @@
 """Forms for the site admin: organizations, partnerships, people of any organization."""
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.accounts.forms import NewUserForm
 from portal.forms import Form, id_value, options
@@ -26,6 +26,8 @@ class PartnershipForm(Form):
                            invalid_value_message=ORGANIZATION_MESSAGE)
     stage = SelectField("Lifecycle stage", choices=options(LIFECYCLE_STAGES))
     contract_end = DateField("Contract end date", validators=[Optional()])
+    notice_days = IntegerField("Notice period (days)", validators=[
+        Optional(), NumberRange(1, 3650, "A notice period is between 1 and 3650 days.")])
     description = TextAreaField("Description", validators=[Length(max=2000)])
 
     def validate_supplier(self, field):

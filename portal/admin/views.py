@@ -83,6 +83,7 @@ def create_partnership():
         partnership = Partnership.create(
             name=form.name.data.strip(), client=form.client.data, supplier=form.supplier.data,
             stage=form.stage.data, contract_end=form.contract_end.data,
+            notice_days=form.notice_days.data,
             description=(form.description.data or "").strip())
         audit.record("partnership_created", partnership=partnership, name=partnership.name)
         flash(f"The partnership {partnership.name} is created. Organization admins can "

@@ -14,6 +14,7 @@ class Partnership(BaseModel):
     supplier = peewee.ForeignKeyField(Organization, backref="supplier_partnerships")
     stage = peewee.CharField(max_length=32, default="selection")
     contract_end = peewee.DateField(null=True)
+    notice_days = peewee.IntegerField(null=True)  # notice period before contract_end, if any
     description = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
 

@@ -1,4 +1,6 @@
 """Small records that plugins return from per-request hooks."""
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from flask import url_for
@@ -37,3 +39,28 @@ class DashboardCard:
     body: str
     weight: int = 100
     tone: str = "neutral"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """Something due in a partnership on a day: the partnership's calendar lists it, and
+    each member's calendar feed carries it as an all-day event linking back to `url`.
+
+    `kind` groups events ("survey", "contract", "follow-up"…); `uid` names the event
+    across feeds, so a calendar app updates it instead of adding a copy: leave it empty
+    to have one made from kind, url and day.
+    """
+
+    day: dt.date
+    title: str
+    url: str
+    kind: str = "other"
+    note: str = ""
+    uid: str = ""
+
+    @property
+    def key(self):
+        if self.uid:
+            return self.uid
+        made = hashlib.sha256(f"{self.kind}|{self.url}|{self.day}".encode()).hexdigest()[:24]
+        return f"{self.kind}-{made}"

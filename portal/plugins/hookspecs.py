@@ -130,3 +130,16 @@ def portal_results_panels(instrument, run, partnership, results):
     `body` is HTML: render it with `flask.render_template`. Panels are sorted by weight,
     then title; a raising implementation is skipped and the page renders.
     """
+
+
+@hookspec
+def portal_calendar_events(partnership, user, start, end):
+    """Return CalendarEvent records (or a list) for what falls due in a partnership on a
+    day from `start` up to, not including, `end` (dates).
+
+    `partnership` is a PartnershipInfo and `user` the UserInfo of the person whose
+    calendar is built (the page's reader, or the owner of a calendar feed): return what
+    concerns everyone in the partnership, and may add what concerns that person alone.
+    Called for the calendar page and for every read of a feed; a raising implementation
+    is skipped and the calendar shows the rest.
+    """

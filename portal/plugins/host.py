@@ -23,7 +23,7 @@ import pluggy
 from flask import Blueprint
 
 from portal.plugins import faults, hookspecs
-from portal.plugins.api import DashboardCard, NavItem
+from portal.plugins.api import CalendarEvent, DashboardCard, NavItem
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ ENTRY_POINT_GROUP = "partnership_portal.plugins"
 DEFAULT_PLUGINS = ("portal.accounts.hooks", "portal.partnerships.hooks", "portal.agreements.hooks",
                    "portal.expectations.hooks", "portal.instruments.hooks", "portal.content.hooks",
                    "portal.notifications", "portal.mail", "portal.reminders",
+                   "portal.partnerships.calendar",
                    "portal.admin.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order. They are
 #: installed as sub-packages of `portal.builtin_plugins` (pyproject.toml).
@@ -261,6 +262,7 @@ RETURNS = {
     "portal_models": ("a peewee model class", _model),
     "portal_navigation_items": ("a NavItem", lambda v: isinstance(v, NavItem)),
     "portal_dashboard_cards": ("a DashboardCard", lambda v: isinstance(v, DashboardCard)),
+    "portal_calendar_events": ("a CalendarEvent", lambda v: isinstance(v, CalendarEvent)),
 }
 
 

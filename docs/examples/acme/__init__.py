@@ -5,12 +5,13 @@ tab and an overview card, a one-question pulse instrument with a results panel, 
 writes an audit entry when someone answers a named run. tests/test_docs.py loads it
 from a plugins folder and checks each hook's effect.
 """
+import datetime as dt
 from pathlib import Path
 
 import peewee
 from flask import redirect, render_template, request, url_for
 
-from portal import (DashboardCard, Instrument, Interpretation, Model, NavItem, Question,
+from portal import (CalendarEvent, DashboardCard, Instrument, Interpretation, Model, NavItem, Question,
                     ResultsPanel, current_membership, current_partnership, hookimpl,
                     partnership_blueprint, record_audit, render, requires_role, role_at_least,
                     write_transaction)
@@ -125,3 +126,14 @@ def portal_results_panels(instrument, results):
         return None
     return ResultsPanel("Acme's reading", render_template(
         "acme/panel.html", low=results.items["mood"].distribution[1]))
+
+
+@hookimpl
+def portal_calendar_events(partnership, start, end):
+    if not AcmeGoal.select().where(AcmeGoal.partnership_id == partnership.id).exists():
+        return None
+    url = url_for("acme.page", partnership_id=partnership.id)
+    quarters = [dt.date(year, month, 1) for year in range(start.year, end.year + 1)
+                for month in (1, 4, 7, 10)]
+    return [CalendarEvent(day, "Acme goals: quarterly check", url, kind="acme")
+            for day in quarters if start <= day < end]
