@@ -312,13 +312,16 @@ def load_demo_library(partnership, today=None):
 
 def load_full_demo(password):
     """Everything `portal demo` shows: the people and partnership, survey runs,
-    expectations, the agreement and the library; returns (partnership, users). Each part
+    expectations, the agreement, the library and two sponsor reviews; returns (partnership, users). Each part
     skips what is already there, so a restart keeps what visitors did."""
     partnership, users = load_demo(password)
     load_demo_runs(partnership)
     load_demo_expectations(partnership)
     load_demo_agreement(partnership)
     load_demo_library(partnership)
+    from portal.meetings.demo import load_demo_governance
+
+    load_demo_governance(partnership)
     return partnership, users
 
 

@@ -7,7 +7,7 @@ One run does three things:
 1. **Due reminders** become notifications: a version that has awaited a sponsor's
    sign-off for a week (again each week), a survey run waiting for someone's answer
    (when it opens and two days before it closes), an action item assigned to someone
-   (once) and overdue (each week). Each is checked against what people did: a side that
+   (once) and overdue (each week), a review someone is invited to, the day before. Each is checked against what people did: a side that
    signed, a person who answered, an action marked done is not reminded.
 2. **Notifications become e-mail**, as each person chose in their profile: each at once,
    a daily digest, or none. A notification already read in the portal is not mailed.
@@ -138,6 +138,29 @@ def _actions(today):
                        f"{text}", url, action.partnership_id)
 
 
+def _reviews(now):
+    """Whoever is invited to a review that starts within a day (once it is open)."""
+    from zoneinfo import ZoneInfo
+
+    from portal.meetings.models import Meeting, MeetingAttendee
+
+    for meeting in list(Meeting.select().where(Meeting.status == "open",
+                                               Meeting.scheduled_at > now,
+                                               Meeting.scheduled_at <= now + dt.timedelta(days=1))):
+        url = url_for("meetings.show", partnership_id=meeting.partnership_id, meeting_id=meeting.id)
+        for attendee in list(MeetingAttendee.select(MeetingAttendee, User).join(User)
+                             .where(MeetingAttendee.meeting == meeting.id)):
+            user = attendee.user
+            try:
+                zone = ZoneInfo(user.timezone)
+            except (KeyError, ValueError):
+                zone = ZoneInfo("UTC")
+            starts = meeting.scheduled_at.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+            yield (f"review:{meeting.id}:{user.id}:soon", user.id,
+                   f"“{meeting.title}” starts {starts:%A %d %b at %H:%M} ({user.timezone}).",
+                   url, meeting.partnership_id)
+
+
 def remind(now):
     """Turn what is due into notifications; returns how many were given by this run.
 
@@ -146,7 +169,7 @@ def remind(now):
     not start ("database is locked", without waiting)."""
     today = now.date()
     given = 0
-    for source in (_signoffs(now), _surveys(today), _actions(today)):
+    for source in (_signoffs(now), _surveys(today), _actions(today), _reviews(now)):
         for key, user_id, text, url, partnership_id in source:
             given += _remind(key, user_id, text, url, partnership_id)
     return given

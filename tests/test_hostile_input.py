@@ -14,6 +14,7 @@ table as it was (bar the drafts and login attempts hostile_walk.DRAFTS and
 hostile_db.VOLATILE_TABLES name), a query value with a control character is a 400.
 PORTAL_HOSTILE_REPORT=1 prints what the walk covered and found.
 """
+import datetime as dt
 import os
 import time
 
@@ -55,6 +56,10 @@ MADE_FIRST = (("/partnerships/{id}/programs", "kirkpatrick.programs", "kirkpatri
                "supplier_selection.add_criterion", "supplier_selection.join",
                "supplier_selection.score", {"action": "submit"}),
               ("/partnerships/{id}/agreement", "agreements.propose"),
+              # a review in progress: its outcome, minutes and attendance forms
+              ("/partnerships/{id}/governance", "meetings.create", "meetings.advance",
+               "meetings.advance", {"day": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
+                                    "time": "10:00"}),
               ("/organization", "accounts.create_user"),
               ("/partnerships/{id}/library/new", "content.new"))
 #: The query arguments views read (grep request.args): the walk must try each.

@@ -55,11 +55,15 @@ def _owners(pairs, current=None):
     return options([UNASSIGNED] + pairs)
 
 
+def owner_choices(partnership):
+    """(client side, supplier side): the choices of who may own an action."""
+    sides = _members_by_side(partnership)
+    return _owners(sides[partnership.client_id]), _owners(sides[partnership.supplier_id])
+
+
 def action_form(partnership, **data):
     form = ActionForm(**data)
-    sides = _members_by_side(partnership)
-    form.client_owner.choices = _owners(sides[partnership.client_id])
-    form.supplier_owner.choices = _owners(sides[partnership.supplier_id])
+    form.client_owner.choices, form.supplier_owner.choices = owner_choices(partnership)
     return form
 
 

@@ -1,0 +1,56 @@
+"""Reviews as a feature: the tab, the models, their dates in the calendar and a card on
+the overview that says when the sponsors meet next."""
+import datetime as dt
+
+from flask import render_template, url_for
+
+from portal import CalendarEvent, DashboardCard, NavItem, hookimpl
+from portal.meetings import changes  # noqa: F401 - registers the changes' routes on `bp`
+from portal.meetings.models import TABLES, Meeting
+from portal.meetings.views import bp, sponsor_due
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_models():
+    return TABLES
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    if membership is None:
+        return None
+    return NavItem.tab("Governance", "meetings.index", partnership, weight=14)
+
+
+@hookimpl
+def portal_calendar_events(partnership, start, end):
+    first = dt.datetime.combine(start, dt.time())
+    last = dt.datetime.combine(end, dt.time())
+    return [CalendarEvent(meeting.scheduled_at.date(), f"{meeting.title} ({meeting.kind_label.lower()})",
+                          url_for("meetings.show", partnership_id=partnership.id,
+                                  meeting_id=meeting.id),
+                          kind="review", note=f"{meeting.minutes_planned} minutes"
+                          + (f", {meeting.location}" if meeting.location else ""),
+                          uid=f"review-{meeting.id}")
+            for meeting in Meeting.select().where(
+                Meeting.partnership == partnership.id, Meeting.status != "closed",
+                Meeting.scheduled_at >= first, Meeting.scheduled_at < last)]
+
+
+@hookimpl
+def portal_dashboard_cards(partnership, membership):
+    if membership is None:
+        return None
+    upcoming = (Meeting.select().where(Meeting.partnership == partnership.id,
+                                       Meeting.status != "closed")
+                .order_by(Meeting.scheduled_at).first())
+    last, due_by = sponsor_due(partnership.id)
+    late = last is None or (due_by < dt.date.today() and (upcoming is None or upcoming.kind != "sponsor"))
+    return DashboardCard("Reviews", render_template(
+        "meetings/_card.html", partnership=partnership, upcoming=upcoming, last=last,
+        due_by=due_by, late=late), weight=12, tone="warning" if late else "neutral")
