@@ -228,3 +228,18 @@ def test_audit_log_lists_changes(client, demo):
     post(client, "/admin/organizations", {"name": "Audit Co", "kind": "client"}, page="/admin/")
     html = client.get("/admin/audit").get_data(as_text=True)
     assert "organization created" in html and "Audit Co" in html
+
+
+def test_the_lifecycle_guide_shows_each_sides_groundwork(app, demo):
+    """Seed 000: the client's six steps and the supplier's five, beside the four stages."""
+    import re
+
+    client = app.test_client()
+    login(client, "jim@supplier.example")
+    html = client.get(f"/partnerships/{demo.id}/lifecycle").get_data(as_text=True)
+    assert 'aria-current="step"' in html  # the partnership's stage is marked
+    for side, steps, org in (("client", 6, "Northwind Learning"), ("supplier", 5, "Supplier Co")):
+        part = html[html.index(f'data-testid="process-{side}"'):]
+        part = part[:part.index("</section>")]
+        assert org in part and len(re.findall(r"<li>", part)) == steps
+    assert "Power Up Your L&amp;D Partnerships" in html

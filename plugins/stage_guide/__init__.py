@@ -1,4 +1,5 @@
-"""The partnership lifecycle guide: the four stages of seed 002, current one marked.
+"""The partnership lifecycle guide: the four stages of seed 002, current one marked, and
+the groundwork of each side (the client's six steps, the supplier's five; seed 000).
 
 A built-in plugin using only the public API: a blueprint with one partnership-scoped
 page, a navigation tab, and its own templates and data file beside its code.
@@ -15,6 +16,9 @@ SOURCE = ("\u201cBeyond the Classroom: The Art and Science of Building Lifelong 
           "Partnerships\u201d (MLOG), \u201cThe Partnership Lifecycle: A Practical Roadmap\u201d")
 
 STAGES = tomllib.loads((Path(__file__).parent / "stages.toml").read_text())["stage"]
+#: The groundwork before a partnership, per side (seed 000): shown beside the stages.
+PROCESSES = tomllib.loads((Path(__file__).parent / "processes.toml").read_text())
+PROCESS_SOURCE = "\u201cPower Up Your L&D Partnerships\u201d, \u201cThe Powering-Up Partnership Process\u201d"
 
 bp = Blueprint("stage_guide", __name__)
 
@@ -25,7 +29,8 @@ def guide(partnership_id):
     ids = [stage["id"] for stage in STAGES]
     current = ids.index(partnership.stage) if partnership.stage in ids else -1
     return render_template("stage_guide/guide.html", partnership=partnership,
-                           stages=STAGES, current=current, source=SOURCE)
+                           stages=STAGES, current=current, source=SOURCE,
+                           processes=PROCESSES, process_source=PROCESS_SOURCE)
 
 
 @hookimpl
