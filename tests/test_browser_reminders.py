@@ -4,24 +4,12 @@ import re
 
 import pytest
 from test_browser import shot
-from test_reminders import Inbox, free_port
+from test_reminders import inbox  # noqa: F401 - the SMTP server fixture
 
 from portal import reminders
 from portal.agreements.models import Section
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def inbox():
-    from aiosmtpd.controller import Controller
-
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture

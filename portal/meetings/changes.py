@@ -37,6 +37,16 @@ def _refused(meeting, need=None):
     return None
 
 
+def _invalid(meeting, form, name):
+    """None for a valid form; else the answer: 400 for a damaged one, the review's page
+    with the form as typed (422) otherwise."""
+    if form.validate_on_submit():
+        return None
+    if damaged(form):
+        return error_page(400, damaged(form))
+    return _page(meeting, status=422, **{name: form})
+
+
 @bp.route("/<int:meeting_id>/agenda", methods=["POST"])
 @requires_role("member")
 def add_point(partnership_id, meeting_id):
@@ -48,10 +58,9 @@ def add_point(partnership_id, meeting_id):
         return error_page(409, "The organizers are still preparing this review; you can add "
                           "your points once it is open.", title="Not open yet")
     form = AgendaForm(people=people())
-    if not form.validate_on_submit():
-        if damaged(form):
-            return error_page(400, damaged(form))
-        return _page(meeting, status=422, agenda_form=form)
+    invalid = _invalid(meeting, form, "agenda_form")
+    if invalid:
+        return invalid
     with write_transaction():
         last = (AgendaItem.select(AgendaItem.position).where(AgendaItem.meeting == meeting.id)
                 .order_by(AgendaItem.position.desc()).first())
@@ -96,10 +105,9 @@ def add_outcome(partnership_id, meeting_id):
     if refused:
         return refused
     form = outcome_form()
-    if not form.validate_on_submit():
-        if damaged(form):
-            return error_page(400, damaged(form))
-        return _page(meeting, status=422, outcome_form=form)
+    invalid = _invalid(meeting, form, "outcome_form")
+    if invalid:
+        return invalid
     item = None
     if form.agenda_item.data is not None:
         item = AgendaItem.get_or_none(AgendaItem.id == form.agenda_item.data,
@@ -134,10 +142,9 @@ def save_minutes(partnership_id, meeting_id):
     if refused:
         return refused
     form = MinutesForm()
-    if not form.validate_on_submit():
-        if damaged(form):
-            return error_page(400, damaged(form))
-        return _page(meeting, status=422, minutes_form=form)
+    invalid = _invalid(meeting, form, "minutes_form")
+    if invalid:
+        return invalid
     minutes = form.minutes.data
     with write_transaction():
         (Meeting.update(minutes=minutes, minutes_html=render_markdown(minutes))
