@@ -72,6 +72,7 @@ def statements_of(client, url):
     with counted() as statements:
         response = client.get(url)
     assert response.status_code == 200, url
+    assert "could not be shown" not in response.get_data(as_text=True), url  # a card failed
     return len(statements)
 
 

@@ -129,11 +129,15 @@ _ACTIVE = Prepared(lambda *args: _active_query(*args).bind(database))
 
 def card_figures(partnership_id, user_id, may_review, at):
     """(active members, completions in the window, reviews due for the user or None) for
-    the overview's card, in one statement beside the schedules' upkeep."""
+    the overview's card, in one statement. The same statement counts the user's
+    completions without a review schedule; only when there are some are they scheduled
+    (`reviews.ensure_schedules`) and the figures read again."""
     start = at - dt.timedelta(days=WINDOW_DAYS)
     if may_review:
-        reviews.ensure_schedules(user_id)
         values = _CARD.tuple(partnership_id, start, at, user_id, reviews.today())
+        if values[3]:
+            reviews.ensure_schedules(user_id)
+            values = _CARD.tuple(partnership_id, start, at, user_id, reviews.today())
     else:
         values = _CARD.tuple(partnership_id, start, at) + (None,)
     return int(values[0] or 0), int(values[1] or 0), None if values[2] is None else int(values[2])
@@ -146,6 +150,7 @@ def _card_query(partnership_id, start, at, user_id=None, on=None):
                       Completion.at < at)]
     if user_id is not None:
         figures.append(reviews.due_query(user_id, partnership_id, on))
+        figures.append(reviews.missing_query(user_id))
     return Select(columns=[query.alias(f"figure{n}") for n, query in enumerate(figures)]
                   ).bind(database)
 

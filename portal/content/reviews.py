@@ -120,6 +120,12 @@ def _missing(user_id):
 _MISSING = Prepared(_missing)
 
 
+def missing_query(user_id):
+    """The statement counting the user's completions without a schedule (for a page that
+    calls `ensure_schedules` only when it finds some)."""
+    return _missing(user_id).select(peewee.fn.COUNT(peewee.SQL("*")))
+
+
 def _schedules(user, partnership=None):
     """The user's schedules for items still in the library, in partnerships where they
     are still a member with a role that may review (viewers only read)."""

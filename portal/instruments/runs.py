@@ -136,7 +136,8 @@ def waiting_for(user, partnership, today=None, runs=None, role=None):
                     "supplier": run.partnership.supplier_id}.get(run.audience)
         if run.audience == "named":
             return run.id in named
-        return side_org is None or user.organization_id == side_org
+        # `user` is a User row or the UserInfo hooks get: both name their organization.
+        return side_org is None or user.organization.id == side_org
 
     return [run for run in runs if invited(run) and run.id not in answered]
 

@@ -7,7 +7,7 @@ from flask import render_template, url_for
 from portal import CalendarEvent, DashboardCard, NavItem, hookimpl
 from portal.meetings import changes  # noqa: F401 - registers the changes' routes on `bp`
 from portal.meetings.models import TABLES, Meeting
-from portal.meetings.views import bp, sponsor_due
+from portal.meetings.views import bp, next_sponsor_by
 
 
 @hookimpl
@@ -46,10 +46,13 @@ def portal_calendar_events(partnership, start, end):
 def portal_dashboard_cards(partnership, membership):
     if membership is None:
         return None
-    upcoming = (Meeting.select().where(Meeting.partnership == partnership.id,
-                                       Meeting.status != "closed")
-                .order_by(Meeting.scheduled_at).first())
-    last, due_by = sponsor_due(partnership.id)
+    # One statement: the reviews still to come and the sponsor reviews, oldest first.
+    meetings = list(Meeting.select().where(
+        Meeting.partnership == partnership.id,
+        (Meeting.status != "closed") | (Meeting.kind == "sponsor")).order_by(Meeting.scheduled_at))
+    upcoming = next((m for m in meetings if m.status != "closed"), None)
+    last = next((m for m in reversed(meetings) if m.kind == "sponsor"), None)
+    due_by = next_sponsor_by(last)
     late = last is None or (due_by < dt.date.today() and (upcoming is None or upcoming.kind != "sponsor"))
     return DashboardCard("Reviews", render_template(
         "meetings/_card.html", partnership=partnership, upcoming=upcoming, last=last,

@@ -47,12 +47,14 @@ def people():
 
 def sponsor_due(partnership_id, today=None):
     """(the last sponsor review held or planned, the day the next is due by)."""
-    today = today or dt.date.today()
     last = (Meeting.select().where(Meeting.partnership == partnership_id, Meeting.kind == "sponsor")
             .order_by(Meeting.scheduled_at.desc()).first())
-    if last is None:
-        return None, today
-    return last, last.scheduled_at.date() + SPONSOR_EVERY
+    return last, next_sponsor_by(last, today)
+
+
+def next_sponsor_by(last, today=None):
+    """The day the next sponsor review is due by, after the sponsor review `last`."""
+    return (last.scheduled_at.date() + SPONSOR_EVERY) if last else (today or dt.date.today())
 
 
 def outcome_form(**data):
@@ -112,12 +114,18 @@ def create(partnership_id):
     return redirect(url_for("meetings.show", partnership_id=partnership_id, meeting_id=meeting.id))
 
 
-def _page(meeting, status=200, **forms):
+def _record(meeting):
+    """(agenda points in order, {point id or None: outcomes}) of a review."""
     items = list(AgendaItem.select().where(AgendaItem.meeting == meeting.id)
                  .order_by(AgendaItem.position, AgendaItem.id))
     outcomes = {}
     for outcome in Outcome.select().where(Outcome.meeting == meeting.id).order_by(Outcome.id):
         outcomes.setdefault(outcome.agenda_item_id, []).append(outcome)
+    return items, outcomes
+
+
+def _page(meeting, status=200, **forms):
+    items, outcomes = _record(meeting)
     attendees = list(MeetingAttendee.select(MeetingAttendee).where(MeetingAttendee.meeting == meeting.id))
     everyone = people()
     by_id = {m.user_id: m for m in members_of(g.partnership)}
@@ -144,11 +152,7 @@ def show(partnership_id, meeting_id):
 @bp.route("/<int:meeting_id>/print")
 def print_record(partnership_id, meeting_id):
     meeting = meeting_or_404(meeting_id)
-    items = list(AgendaItem.select().where(AgendaItem.meeting == meeting.id)
-                 .order_by(AgendaItem.position, AgendaItem.id))
-    outcomes = {}
-    for outcome in Outcome.select().where(Outcome.meeting == meeting.id).order_by(Outcome.id):
-        outcomes.setdefault(outcome.agenda_item_id, []).append(outcome)
+    items, outcomes = _record(meeting)
     return render("meetings/print.html", partnership=g.partnership, meeting=meeting, items=items,
                   outcomes=outcomes, by_id={m.user_id: m for m in members_of(g.partnership)},
                   attendees=list(MeetingAttendee.select().where(MeetingAttendee.meeting == meeting.id)),
