@@ -133,6 +133,12 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         titles = {run.title for run in Run.select()}
         assert {"Relational survey, autumn", "PRM assessment", "Vendor checklist"} <= titles
         assert Response.select().count() > 10
+        # README / decisions: without a mail server the demo runs `portal reminders` once,
+        # and the mail it would send shows on each person's page.
+        from portal.mail import Mail
+
+        assert Mail.select().where(Mail.delivery == "page").count() > 0
+        assert "under \"Your e-mail\"" in result.output
         runs_before = Run.select().count()
         from portal.agreements.models import AgreementVersion, SectionRevision
 

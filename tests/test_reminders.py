@@ -326,3 +326,20 @@ def test_two_runs_at_once_give_and_send_each_thing_exactly_once(app, demo, inbox
             assert Notification.select().where(Notification.user == p[who].id,
                                                Notification.text.contains("overdue")).count() == 12
     assert len(inbox.to("sam@supplier.example")) == 20  # each notification, once
+
+
+def test_the_command_exits_1_when_a_mail_could_not_be_sent(make_app):
+    """README: `portal reminders` exits 1 when a mail failed, so cron tells the operator."""
+    from portal.demo import load_demo
+
+    app = make_app(PORTAL_BASE_URL=BASE)
+    with app.app_context():
+        partnership, _ = load_demo(DEMO_PASSWORD)
+        sam = User.get(User.email == "sam@supplier.example")
+        notify(sam.id, "Something happened.", "/x", partnership.id)
+    closed = Inbox()
+    closed.port = free_port()  # nothing listens there
+    command, env = _command(app, closed)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "failed: 1" in done.stdout
