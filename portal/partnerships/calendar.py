@@ -76,8 +76,11 @@ def portal_calendar_events(partnership, user, start, end):
     found = [CalendarEvent(day, what, url_for("partnerships.show", partnership_id=pid),
                            kind="contract")
              for day, what in contract_dates(row) if day >= today]
+    opened = {}  # instrument id -> its runs here: one statement for every instrument
+    for run in Run.select(Run.instrument_id, Run.opens_on).where(Run.partnership == pid):
+        opened.setdefault(run.instrument_id, []).append(run)
     for instrument in registry.installed().values():
-        due = runs.next_due(pid, instrument, today)
+        due = runs.next_due(pid, instrument, today, runs=opened.get(instrument.id, []))
         if due is not None:
             found.append(CalendarEvent(
                 max(due, today), f"{instrument.title}: next run due", url_for(
