@@ -20,7 +20,7 @@ from portal.instruments.api import (
 )
 from portal.instruments.results import instrument_runs, results_for_run
 from portal.partnerships.access import partnership_blueprint, requires_role
-from portal.plugins.api import CalendarEvent, DashboardCard, NavItem
+from portal.plugins.api import AgendaPoint, CalendarEvent, DashboardCard, NavItem
 from portal.plugins.hookspecs import hookimpl
 from portal.plugins.services import (
     action_plan_url, create_partnership, current_membership, current_organization,
@@ -55,7 +55,7 @@ PUBLIC_ENDPOINTS = {
 
 __all__ = [
     # hooks and the records they exchange
-    "hookimpl", "NavItem", "DashboardCard", "CalendarEvent",
+    "hookimpl", "NavItem", "DashboardCard", "CalendarEvent", "AgendaPoint",
     "UserInfo", "OrganizationInfo", "PartnershipInfo", "MembershipInfo", "RunInfo",
     "ResponseSummary",
     # instruments

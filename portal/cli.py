@@ -117,6 +117,7 @@ def demo(port, host):
     from werkzeug.serving import make_server, select_address_family
 
     from portal.demo import PEOPLE, demo_password, exclusive, load_full_demo
+    from portal.partnerships.demo import SECOND_PARTNERSHIP, SECOND_PEOPLE, SECOND_SUPPLIER
 
     app = current_app._get_current_object()
     # Bind the port and take the database before touching any data: a second demo
@@ -148,6 +149,9 @@ def demo(port, host):
             if org_role == "admin":
                 what += f", admin of {org}"
             click.echo(f"  {email:<26} {name} ({org}) — {what}")
+        for email, name, org_role, role in SECOND_PEOPLE:
+            click.echo(f"  {email:<26} {name} ({SECOND_SUPPLIER}) — {role} in {SECOND_PARTNERSHIP}"
+                       + (f", admin of {SECOND_SUPPLIER}" if org_role == "admin" else ""))
         click.echo("Set PORTAL_DEMO_PASSWORD to keep the same password across restarts.")
         if not app.config["PORTAL_SMTP_HOST"]:
             click.echo("No mail server (PORTAL_SMTP_HOST): the e-mail each person would get "

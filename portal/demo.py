@@ -320,8 +320,10 @@ def load_full_demo(password):
     load_demo_agreement(partnership)
     load_demo_library(partnership)
     from portal.meetings.demo import load_demo_governance
+    from portal.partnerships.demo import load_demo_second_supplier
 
     load_demo_governance(partnership)
+    load_demo_second_supplier(password)
     return partnership, users
 
 

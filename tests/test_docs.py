@@ -127,6 +127,30 @@ def test_the_example_plugins_calendar_events(acme):
     assert "SUMMARY:Acme goals: quarterly check" in ics
 
 
+def test_the_example_plugins_review_agenda_point(acme):
+    """portal_review_agenda_points: the partnership's goals on a new review's agenda."""
+    import datetime as dt
+
+    app, partnership = acme
+    carla = app.test_client()
+    login(carla, "carla@client.example")
+    acme_page = f"/partnerships/{partnership.id}/acme"
+    post(carla, f"{acme_page}/goals", {"text": "Pilot by March"}, page=acme_page)
+    with app.app_context():
+        from portal.accounts.models import User
+
+        attendees = [str(User.get(User.email == e).id) for e in ("peggy@client.example", "sofia@supplier.example")]
+    governance = f"/partnerships/{partnership.id}/governance"
+    post(carla, governance, {"kind": "business", "title": "Quarterly review",
+                             "day": (dt.date.today() + dt.timedelta(days=2)).isoformat(), "time": "09:00",
+                             "minutes_planned": "60", "attendees": attendees}, page=governance)
+    with app.app_context():
+        from portal.meetings.models import AgendaItem
+
+        point = AgendaItem.get(AgendaItem.title == "Acme goals")
+    assert point.notes == "- Pilot by March" and point.minutes_planned == 5
+
+
 def test_the_example_instrument_its_panel_and_its_response_hook(acme):
     app, partnership = acme
     from portal.instruments.models import Run

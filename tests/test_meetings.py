@@ -206,3 +206,37 @@ def test_reviews_are_on_the_calendar_the_overview_and_reminded_the_day_before(ap
         soon = [n.text for n in Notification.select().where(
             Notification.user == people["sofia"].id, Notification.text.contains("starts"))]
     assert len(soon) == 1 and re.match(r"“Spring sponsor review” starts \w+ \d\d \w+ at 10:00 \(UTC\)\.", soon[0])
+
+
+def test_the_agenda_reports_kirkpatrick_results_and_refresh_adds_them_when_they_come(app, demo, people):
+    """The Kirkpatrick plugin puts its programs' results on the agenda through
+    portal_review_agenda_points; a program measured only after scheduling joins on refresh."""
+    carla = as_user(app, "carla@client.example")
+    assert schedule(carla, demo, people).status_code == 302
+    meeting = the_meeting(app)
+    with app.app_context():
+        titles = [i.title for i in AgendaItem.select().where(AgendaItem.meeting == meeting.id)]
+    assert "Kirkpatrick results" not in titles  # no program has a metric yet
+    kp = app.extensions["portal_plugins"].plugins["kirkpatrick"].module
+    with app.app_context():
+        program = kp.models.Program.create(
+            partnership_id=demo.id, name="First-line managers", starts_on=dt.date(2026, 1, 5),
+            ends_on=dt.date(2026, 3, 30), cost=1000)
+        score = kp.models.Metric.create(program=program, level=2, name="Coaching quiz", unit="points",
+                                        baseline=40, target=80)
+        kp.models.Metric.create(program=program, level=4, name="Attrition", unit="%", baseline=12, target=8)
+        kp.models.Measurement.create(metric=score, measured_on=dt.date(2026, 2, 1), value=50)
+        kp.models.Measurement.create(metric=score, measured_on=dt.date(2026, 4, 1), value=70)
+    url = f"{base(demo)}/{meeting.id}"
+    assert post(carla, f"{url}/refresh", {}, page=url).status_code == 302
+    with app.app_context():
+        point = AgendaItem.get(AgendaItem.meeting == meeting.id, AgendaItem.title == "Kirkpatrick results")
+    assert point.source == "prefill" and point.minutes_planned == 10
+    assert "**First-line managers**" in point.notes
+    assert "Coaching quiz, level 2 (learning): 70 points (baseline 40, target 80, 75 % of the way" in point.notes
+    assert "Attrition, level 4 (results): not measured yet (target 8 %)" in point.notes
+    page = carla.get(url).get_data(as_text=True)
+    assert "Kirkpatrick results" in page and "Coaching quiz" in page
+    # Another partnership's programs never reach this agenda.
+    with app.app_context():
+        assert kp.results.agenda_notes(demo.id + 999) is None

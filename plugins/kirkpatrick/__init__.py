@@ -18,11 +18,12 @@ from pathlib import Path
 
 from flask import render_template, url_for
 
-from portal import CalendarEvent, DashboardCard, NavItem, hookimpl
+from portal import AgendaPoint, CalendarEvent, DashboardCard, NavItem, hookimpl
 
 from . import corrections  # noqa: F401 - registers the edit and delete pages on `bp`
 from .models import MODELS, Program
 from .reaction import REACTION
+from .results import agenda_notes
 from .tracking import follow_ups
 from .views import bp, program_summaries
 
@@ -79,3 +80,10 @@ def portal_calendar_events(partnership, start, end):
                     row["due_on"], f"Day-{row['day']} behaviour follow-up: {program.name}", url,
                     kind="follow-up", uid=f"kirkpatrick-{program.id}-{row['day']}"))
     return found
+
+
+@hookimpl
+def portal_review_agenda_points(partnership):
+    """Each program's metrics at the four levels, latest value against baseline and target."""
+    notes = agenda_notes(partnership.id)
+    return None if notes is None else AgendaPoint("Kirkpatrick results", notes, minutes=10)

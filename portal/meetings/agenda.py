@@ -7,7 +7,9 @@ on; "Refresh" rewrites the pre-filled points until the meeting starts.
 """
 import datetime as dt
 
-from flask import url_for
+from peewee import fn
+
+from flask import current_app, url_for
 
 from portal.db import write_transaction
 from portal.markup import render_markdown
@@ -95,6 +97,22 @@ def _contract(partnership):
     return "\n".join(f"- {what}: {day:%d %b %Y}" for day, what in dates)
 
 
+def _plugin_points(partnership, user):
+    """The points plugins add (Kirkpatrick results, for one), each title once."""
+    from portal.plugins.host import call_hook
+    from portal.records import PartnershipInfo, UserInfo
+
+    found = call_hook(current_app.extensions["portal_plugins"], "portal_review_agenda_points",
+                      partnership=PartnershipInfo.from_row(partnership), user=UserInfo.from_row(user))
+    taken = {RESULTS, ACTIONS, EXPECTATIONS, AGREEMENT, CONTRACT}
+    points = []
+    for _, point in found:
+        if point.title not in taken:
+            taken.add(point.title)
+            points.append((point.title[:200], point.notes, max(1, min(int(point.minutes), 240))))
+    return points
+
+
 def prefill(partnership, user, today=None):
     """[(title, notes, minutes)] of the pre-filled points, as the partnership stands."""
     today = today or dt.date.today()
@@ -102,7 +120,8 @@ def prefill(partnership, user, today=None):
             (ACTIONS, _actions(partnership, today), 10),
             (EXPECTATIONS, _expectations(partnership), 10),
             (AGREEMENT, _agreement(partnership), 10),
-            (CONTRACT, _contract(partnership), 5)]
+            (CONTRACT, _contract(partnership), 5),
+            *_plugin_points(partnership, user)]
 
 
 def unfinished(partnership_id, kind):
@@ -130,12 +149,19 @@ def build(meeting, partnership, user):
 
 
 def refresh(meeting, partnership, user):
-    """Rewrite the pre-filled points from the data as it is now."""
+    """Rewrite the pre-filled points from the data as it is now; a point a plugin has to
+    report only now (a program's first results) joins the end of the agenda."""
     with write_transaction():
         for title, notes, minutes in prefill(partnership, user):
-            (AgendaItem.update(notes=notes, notes_html=render_markdown(notes))
-             .where(AgendaItem.meeting == meeting.id, AgendaItem.source == "prefill",
-                    AgendaItem.title == title).execute())
+            updated = (AgendaItem.update(notes=notes, notes_html=render_markdown(notes))
+                       .where(AgendaItem.meeting == meeting.id, AgendaItem.source == "prefill",
+                              AgendaItem.title == title).execute())
+            if not updated:
+                last = (AgendaItem.select(fn.MAX(AgendaItem.position))
+                        .where(AgendaItem.meeting == meeting.id).scalar() or 0)
+                AgendaItem.create(meeting=meeting, position=last + 1, title=title, notes=notes,
+                                  notes_html=render_markdown(notes), minutes_planned=minutes,
+                                  source="prefill", added_by=user.id)
 
 
 def history(item):

@@ -64,3 +64,17 @@ class CalendarEvent:
             return self.uid
         made = hashlib.sha256(f"{self.kind}|{self.url}|{self.day}".encode()).hexdigest()[:24]
         return f"{self.kind}-{made}"
+
+
+@dataclass(frozen=True)
+class AgendaPoint:
+    """A point a plugin puts on every new review's agenda, after the portal's own.
+
+    `notes` is Markdown written as the partnership stands when the review is prepared:
+    the record of the review keeps it, so write figures out rather than linking to a
+    page that will show later ones. `minutes` is the time the point is given.
+    """
+
+    title: str
+    notes: str
+    minutes: int = 10

@@ -143,3 +143,16 @@ def portal_calendar_events(partnership, user, start, end):
     Called for the calendar page and for every read of a feed; a raising implementation
     is skipped and the calendar shows the rest.
     """
+
+
+@hookspec
+def portal_review_agenda_points(partnership, user):
+    """Return AgendaPoint records (or a list) for the agenda of a new sponsor or business
+    review, after the portal's own pre-filled points (results, actions, expectations,
+    agreement, contract dates).
+
+    `partnership` is a PartnershipInfo and `user` the UserInfo of the person who
+    schedules the review (or refreshes its agenda before it starts). Return None when
+    there is nothing to report; a raising implementation is skipped and the agenda is
+    made without its point.
+    """

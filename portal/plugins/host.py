@@ -23,7 +23,7 @@ import pluggy
 from flask import Blueprint
 
 from portal.plugins import faults, hookspecs
-from portal.plugins.api import CalendarEvent, DashboardCard, NavItem
+from portal.plugins.api import AgendaPoint, CalendarEvent, DashboardCard, NavItem
 
 log = logging.getLogger(__name__)
 
@@ -263,6 +263,7 @@ RETURNS = {
     "portal_navigation_items": ("a NavItem", lambda v: isinstance(v, NavItem)),
     "portal_dashboard_cards": ("a DashboardCard", lambda v: isinstance(v, DashboardCard)),
     "portal_calendar_events": ("a CalendarEvent", lambda v: isinstance(v, CalendarEvent)),
+    "portal_review_agenda_points": ("an AgendaPoint", lambda v: isinstance(v, AgendaPoint)),
 }
 
 

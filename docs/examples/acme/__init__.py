@@ -11,7 +11,7 @@ from pathlib import Path
 import peewee
 from flask import redirect, render_template, request, url_for
 
-from portal import (CalendarEvent, DashboardCard, Instrument, Interpretation, Model, NavItem, Question,
+from portal import (AgendaPoint, CalendarEvent, DashboardCard, Instrument, Interpretation, Model, NavItem, Question,
                     ResultsPanel, current_membership, current_partnership, hookimpl,
                     partnership_blueprint, record_audit, render, requires_role, role_at_least,
                     write_transaction)
@@ -137,3 +137,11 @@ def portal_calendar_events(partnership, start, end):
                 for month in (1, 4, 7, 10)]
     return [CalendarEvent(day, "Acme goals: quarterly check", url, kind="acme")
             for day in quarters if start <= day < end]
+
+
+@hookimpl
+def portal_review_agenda_points(partnership):
+    goals = [goal.text for goal in AcmeGoal.select().where(AcmeGoal.partnership_id == partnership.id)]
+    if not goals:
+        return None
+    return AgendaPoint("Acme goals", "\n".join(f"- {text}" for text in goals), minutes=5)
