@@ -6,6 +6,7 @@ Hostile here is what a hand-made request can send: digits of other scripts ("٣"
 str.isdigit() and int() accept), ids past the database's INTEGER range, NUL characters
 (PostgreSQL refuses them in text), text past its maximum, values outside a choice.
 """
+import re
 import pytest
 from conftest import DEMO_PASSWORD, login, post
 from instrument_helpers import write_pulse
@@ -332,3 +333,19 @@ def test_supplier_selection_huge_candidate_id_and_hostile_scores(app, demo):
         assert ss.models.Selection.get_by_id(sid).status == "open"
     nul = post(peggy, "/selections", {"name": "New\x00"})
     assert nul.status_code == 400 and "NUL character" in nul.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/login", "/profile", "/organization", "/partnerships/{id}/expectations",
+                                  "/partnerships/{id}/cohorts", "/partnerships/{id}/programs"])
+def test_form_fields_carry_no_none_attributes(app, demo, as_user, path):
+    """aria-describedby="None" or aria-invalid="None" is invalid ARIA (axe: critical): a
+    field without a hint or an error has no such attribute at all; with an error it has both."""
+    client = app.test_client() if path == "/login" else as_user("peggy@client.example")
+    html = client.get(path.format(id=demo.id)).get_data(as_text=True)
+    assert "<input" in html
+    assert '="None"' not in html
+    if path == "/login":
+        wrong = client.post("/login", data={"email": "peggy@client.example", "password": "wrong",
+                                            "csrf_token": re.search(r'name="csrf-token" content="([^"]+)"',
+                                                                    html).group(1)})
+        assert '="None"' not in wrong.get_data(as_text=True)
