@@ -7,6 +7,7 @@ str.isdigit() and int() accept), ids past the database's INTEGER range, NUL char
 (PostgreSQL refuses them in text), text past its maximum, values outside a choice.
 """
 import re
+
 import pytest
 from conftest import DEMO_PASSWORD, login, post
 from instrument_helpers import write_pulse

@@ -240,6 +240,10 @@ def test_a_0_1_database_upgrades_to_the_head_with_nothing_lost(make_app, tmp_pat
     with app.app_context():  # core 004: every existing account starts at session version 1
         versions = database.execute_sql('SELECT session_version FROM "user"').fetchall()
     assert len(versions) == before["user"] and {v for (v,) in versions} == {1}
+    with app.app_context():  # core 017: links between library items stay in the library
+        (html,) = database.execute_sql(
+            "SELECT html FROM content_item WHERE slug = 'six-principles-overview'").fetchone()
+    assert 'href="principle-commitment"' in html and 'href="../' not in html
 
     client = app.test_client()
     assert client.get("/healthz").status_code == 200

@@ -16,8 +16,8 @@ from portal import charts
 
 from .models import Benefit, FollowUp, Measurement
 
-SOURCE = ("Kirkpatrick's four levels as recommended in \u201cBeyond the Classroom\u201d (seed 002, "
-          "pillar 5); ROI after Phillips (level 5), as asked in seed 004")
+SOURCE = ("Kirkpatrick's four levels as recommended in \u201cBeyond the Classroom\u201d (pillar 5); "
+          "ROI after Phillips (level 5), as asked in \u201cBuilding Learning Culture\u201d")
 
 LEVELS = {1: "Reaction", 2: "Learning", 3: "Behavior", 4: "Results"}
 FOLLOW_UP_DAYS = (30, 60, 90)

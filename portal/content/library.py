@@ -85,7 +85,9 @@ def _rewrite_url(tag, attribute, value):
             return None  # never hot-link a remote image
         return FILES_URL + value.lstrip("./")
     if tag == "a" and attribute == "href" and value.endswith(".md") and "/" not in value:
-        return f"../{value[:-3]}"
+        # Relative to the item's own address, /partnerships/<id>/library/<slug>, so one
+        # stored rendering serves every partnership (migration 017 fixed `../slug`).
+        return value[:-3]
     return value
 
 

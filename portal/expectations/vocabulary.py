@@ -18,8 +18,8 @@ DIRECTION_SHORT = {
     "mutual": "Mutual",
 }
 
-PRINCIPLES_GROUP = "Six principles (seed 000)"
-ATTRIBUTES_GROUP = "Six partnering attributes (seed 003)"
+PRINCIPLES_GROUP = "Six principles (Power Up Your L&D Partnerships)"
+ATTRIBUTES_GROUP = "Six partnering attributes (Partnership Relationship Management)"
 
 # key, label, description, group
 PRINCIPLES = (
