@@ -7,8 +7,9 @@ OLD, NEW = 'href="../', 'href="'
 
 
 def migrate(migrator, database, *, fake=False):
-    migrator.sql(f"UPDATE content_item SET html = REPLACE(html, '{OLD}', '{NEW}') "
-                 f"WHERE html LIKE '%{OLD}%'")
+    # No WHERE ... LIKE '%...%': the PostgreSQL driver reads a bare % as a parameter
+    # marker; REPLACE leaves rows without the old form unchanged anyway.
+    migrator.sql(f"UPDATE content_item SET html = REPLACE(html, '{OLD}', '{NEW}')")
 
 
 def rollback(migrator, database, *, fake=False):
