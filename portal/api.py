@@ -10,6 +10,11 @@ Nothing here is a peewee row: hooks and functions hand out the frozen records of
 from flask_login import login_required
 
 from portal import charts
+from portal.accounts.invitations import (
+    InvitationError, InvitationInfo, create_organization, invitation_problem,
+    invitations_of as partnership_invitations, invite as invite_person,
+    renew as renew_invitation,
+)
 from portal.audit import record as record_audit
 from portal.db import BaseModel as Model, write_transaction
 from portal.exports import csv_response
@@ -68,6 +73,9 @@ __all__ = [
     "render", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
+    # people not yet in the portal
+    "create_organization", "invite_person", "renew_invitation", "partnership_invitations",
+    "invitation_problem", "InvitationInfo", "InvitationError",
     "partnership_url", "instruments_url", "new_run_url", "run_url", "respond_url",
     "action_plan_url",
     "PUBLIC_TEMPLATES", "PUBLIC_ENDPOINTS",

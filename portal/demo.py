@@ -321,9 +321,11 @@ def load_full_demo(password):
     load_demo_library(partnership)
     from portal.meetings.demo import load_demo_governance
     from portal.partnerships.demo import load_demo_second_supplier
+    from portal.portfolio.demo import load_demo_portfolio
 
     load_demo_governance(partnership)
     load_demo_second_supplier(password)
+    load_demo_portfolio(CLIENT)
     return partnership, users
 
 

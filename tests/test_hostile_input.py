@@ -49,12 +49,18 @@ PASSES = (*ROLES[:-1], PEGGY, "sofia@supplier.example", None)
 MADE_FIRST = (("/partnerships/{id}/programs", "kirkpatrick.programs", "kirkpatrick.add_metric",
                "kirkpatrick.add_measurement", "kirkpatrick.add_benefit",
                "kirkpatrick.follow_up_done"),
+              # with a candidate not yet in the portal, whose contact can be changed
               ("/selections", "supplier_selection.index", "supplier_selection.add_candidate",
-               "supplier_selection.add_criterion", "supplier_selection.join"),
+               "supplier_selection.add_outside_candidate", "supplier_selection.add_criterion",
+               "supplier_selection.join", {"outside-contact_email": "walk@outside.example"}),
               # a second selection whose only evaluator has submitted: moderate and decide
               ("/selections", "supplier_selection.index", "supplier_selection.add_candidate",
                "supplier_selection.add_criterion", "supplier_selection.join",
                "supplier_selection.score", {"action": "submit"}),
+              # a third, decided for a supplier not yet in the portal: its invitation's new link
+              ("/selections", "supplier_selection.index", "supplier_selection.add_outside_candidate",
+               "supplier_selection.join", "supplier_selection.score", "supplier_selection.decide",
+               {"action": "submit", "outside-contact_email": "walk@outside.example"}),
               ("/partnerships/{id}/agreement", "agreements.propose"),
               # a review in progress: its outcome, minutes and attendance forms
               ("/partnerships/{id}/governance", "meetings.create", "meetings.advance",
@@ -109,6 +115,16 @@ def make_stale_draft(app, clients, partnership):
     return edit
 
 
+def make_invitation(app, partnership):
+    """An invitation into the partnership: its page is where a visitor sets a password."""
+    from portal.accounts.invitations import invite
+
+    with app.test_request_context():
+        link = invite("walk-invited@outside.example", "Walk Invited", partnership.supplier_id,
+                      partnership_id=partnership.id).link
+    return link[link.index("/invitations/"):]
+
+
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
@@ -139,6 +155,7 @@ def walk(tmp_path_factory):
             walk.starts.append(make_first(app, clients[PEGGY], path.format(id=partnership.id),
                                           *endpoints, **values))
         walk.starts.append(make_stale_draft(app, clients, partnership))
+        walk.starts.append(make_invitation(app, partnership))
         walk.starts.append(make_review_due(app, clients[PEGGY], partnership))
         for role in PASSES:
             pages = walk.read(clients[role], role)

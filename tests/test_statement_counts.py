@@ -34,6 +34,7 @@ PAGES = {
     "action plan": "/partnerships/{id}/actions",
     "expectations": "/partnerships/{id}/expectations",
     "instruments": "/partnerships/{id}/instruments",
+    "portfolio": "/portfolio",
 }
 
 
@@ -167,3 +168,49 @@ def test_an_agreement_page_shows_what_it_read_in_one_statement_each(app, client,
     assert "Clause 7" in html and "Text 7" in html
     assert "0 of 2 sign-offs" in html
     assert "— editing" in html and "Revision 1 by " in html
+
+
+def more_partnerships(app, demo, times):
+    """`times` partnerships of the demo client, each with its own supplier, with reviews,
+    a closed 4 I's audit and an open survey, late actions and members: what the
+    portfolio reads for every row."""
+    from portal.accounts.models import Organization
+    from portal.meetings.models import Meeting
+    from portal.partnerships.models import Partnership, PartnershipMember
+
+    with app.test_request_context():
+        peggy = User.get(User.email == "peggy@client.example")
+        audit, survey = registry.get("four_is_audit"), registry.get("relational_survey")
+        start = Partnership.select().count()
+        for n in range(start, start + times):
+            supplier = Organization.create(name=f"Supplier {n}", kind="supplier")
+            partnership = Partnership.create(
+                name=f"Partnership {n}", client=demo.client_id, supplier=supplier,
+                stage="co_creation", contract_end=dt.date.today() + dt.timedelta(days=30 * n))
+            PartnershipMember.create(partnership=partnership, user=peggy, role="sponsor")
+            for kind, status in (("sponsor", "closed"), ("business", "open")):
+                Meeting.create(partnership=partnership, kind=kind, title=f"{kind} {n}", status=status,
+                               scheduled_at=dt.datetime(2026, 1, 1 + n % 28, 9))
+            run_ops.close_run(run_ops.open_run(partnership, audit, f"Audit {n}",
+                                               dt.date.today() - dt.timedelta(days=n), None,
+                                               "both", False, 3, (), peggy))
+            run_ops.open_run(partnership, survey, f"Survey {n}", dt.date.today(), None, "both",
+                             False, 3, (), peggy)
+            ActionItem.create(partnership=partnership, text=f"Late {n}",
+                              due_on=dt.date.today() - dt.timedelta(days=1))
+
+
+def test_the_portfolio_runs_as_many_statements_with_ten_times_the_partnerships(app, client, demo):
+    from portal.portfolio.models import Reevaluation
+
+    login(client, "peggy@client.example")
+    more_partnerships(app, demo, 3)
+    post(client, "/portfolio/re-evaluation", page="/portfolio")
+    with app.app_context():
+        year = Reevaluation.get().year
+    urls = ["/portfolio", "/portfolio?sort=flags&dir=desc", f"/portfolio/re-evaluation/{year}",
+            f"/portfolio/re-evaluation/{year}/partnerships/{demo.id}"]
+    before = {url: statements_of(client, url) for url in urls}
+    assert max(before.values()) <= MOST, before
+    more_partnerships(app, demo, 30)
+    assert {url: statements_of(client, url) for url in urls} == before

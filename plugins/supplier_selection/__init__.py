@@ -7,7 +7,9 @@ note, sealed until every evaluator has submitted, moderated scores per criterion
 the individual scores kept, weighted totals and ranking, disagreement (spread) per
 criterion and candidate, and the smallest change of one weight that changes the
 winner. Choosing a supplier creates (or links) the pilot partnership, stage
-"onboarding", whose overview links back to the selection record.
+"onboarding", whose overview links back to the selection record. A candidate may be a
+supplier not yet in the portal, named with a contact person: choosing it creates the
+organization and invites the contact (`decision`).
 
 Evaluators are the people of the client organization who join the selection
 ("Join as evaluator"); the API offers no user listing, so nobody is added by name.
@@ -16,7 +18,7 @@ Written against the public plugin API only.
 The plugin is this package: the portal registers this module, so every hook
 implementation is here; the rest lives in modules named after what they hold
 (`models`, `ranking`, `ahp`, `access`, `forms`, `state`, `blueprint`, `views`,
-`evaluation_views`).
+`evaluation_views`, `decision`).
 """
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from portal import DashboardCard, NavItem, current_organization, hookimpl
 # Importing the view modules registers their routes on `bp`.
 from . import views  # noqa: F401
 from . import evaluation_views  # noqa: F401
+from . import decision  # noqa: F401
 from .access import client_org
 from .blueprint import bp
 from .models import MODELS, Selection

@@ -1,16 +1,14 @@
 """Evaluating the candidates: evaluators join, score every candidate on every criterion
-(a draft until submitted, then sealed), admins moderate scores and decide; the decision
-creates the pilot partnership."""
+(a draft until submitted, then sealed), admins moderate scores; deciding is in
+`decision`."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from portal import (create_partnership, first_error, logged_in_user, login_required, record_audit,
-                    write_transaction)
+from portal import first_error, logged_in_user, login_required, record_audit, write_transaction
 
 from .access import edit_refusal, is_locked, load_selection
 from .blueprint import bp
-from .forms import (MAX_TEXT, DecisionForm, ScoreForm, clean_text, parse_score, parse_weight,
-                    posted)
+from .forms import MAX_TEXT, ScoreForm, clean_text, parse_score, parse_weight, posted
 from .models import Candidate, Criterion, Evaluator, Moderated, Score, utc_now
 from .state import render_selection, selection_state
 
@@ -149,34 +147,4 @@ def moderate(selection_id):
             if value is not None:
                 Moderated.create(candidate=k, criterion=c, value=value, by_user_id=logged_in_user().id)
     flash("Moderated scores saved; the individual scores are kept.", "success")
-    return redirect(url_for(".show", selection_id=selection.id))
-
-
-@bp.route("/selections/<int:selection_id>/decide", methods=["POST"])
-@login_required
-def decide(selection_id):
-    selection = load_selection(selection_id)
-    refused = edit_refusal(selection)
-    if refused:
-        return render_selection(selection, 409, error=refused)
-    state = selection_state(selection)
-    if not state["all_submitted"] or not state["results"] or not state["results"]["totals"]:
-        return render_selection(selection, 409,
-                                error="Decide once every evaluator has submitted scores.")
-    form = DecisionForm()
-    candidate_id = form.candidate_id.data if form.validate_on_submit() else None
-    candidate = next((k for k in state["candidates"] if k.id == candidate_id), None)
-    if candidate is None:
-        return render_selection(selection, 400, error="Choose one of the candidates.")
-    supplier_name = state["cand_names"][candidate.id]
-    pid = create_partnership(f"{supplier_name} pilot", selection.client_org_id,
-                             candidate.supplier_org_id, stage="onboarding",
-                             members=[(logged_in_user().id, "sponsor")])
-    selection.status = "decided"
-    selection.chosen_candidate_id = candidate.id
-    selection.partnership_id = pid
-    selection.save()
-    record_audit("supplier_selection_decided", selection_id=selection.id,
-                 supplier=supplier_name, partnership_id=pid)
-    flash(f"{supplier_name} is chosen for a pilot; the partnership is in onboarding.", "success")
     return redirect(url_for(".show", selection_id=selection.id))

@@ -11,8 +11,8 @@ finite, text holds no NUL character (PostgreSQL cannot store one) and no more th
 maximum.
 """
 from flask import request
-from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import EmailField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal import Form, database_id, finite_number
 
@@ -87,6 +87,36 @@ class CandidateForm(Form):
     supplier_org_id = IdField()
     notes = StringField("Notes", filters=[_stripped], validators=[
         Length(max=MAX_TEXT, message=f"Keep the notes under {MAX_TEXT:,} characters.")])
+
+
+def _contact_fields():
+    return (
+        StringField("Contact person", filters=[_stripped], validators=[
+            DataRequired("Name the person to invite if this supplier is chosen."),
+            Length(max=120, message="Keep the name under 120 characters.")]),
+        EmailField("Contact's e-mail", filters=[_stripped], validators=[
+            DataRequired("Give the contact's e-mail address: the invitation goes there."),
+            Email("That does not look like an e-mail address.", check_deliverability=False),
+            Length(max=254, message="An e-mail address has at most 254 characters.")]))
+
+
+class OutsideCandidateForm(Form):
+    """A candidate not yet in the portal: its organization is created, and its contact
+    invited, only if it is chosen."""
+
+    name = StringField("Supplier's name", filters=[_stripped], validators=[
+        DataRequired("Give the supplier's name."),
+        Length(max=120, message="Keep the name under 120 characters.")])
+    contact_name, contact_email = _contact_fields()
+    notes = StringField("Notes about them", filters=[_stripped], validators=[
+        Length(max=MAX_TEXT, message=f"Keep the notes under {MAX_TEXT:,} characters.")])
+
+
+class ContactForm(Form):
+    """Another contact for a candidate not yet in the portal (an address that cannot be
+    invited, a person who left): allowed until the decision, since it changes no score."""
+
+    contact_name, contact_email = _contact_fields()
 
 
 class ScoreForm(Form):

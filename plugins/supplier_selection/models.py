@@ -55,9 +55,20 @@ class Criterion(Model):
 
 
 class Candidate(Model):
+    """A supplier organization in the portal (`supplier_org_id`), or one not yet in it:
+    its `name` and the contact person invited if it is chosen (`supplier_org_id` is then
+    empty until the choice creates the organization)."""
+
     selection = peewee.ForeignKeyField(Selection, backref="candidates", on_delete="CASCADE")
-    supplier_org_id = peewee.IntegerField()
+    supplier_org_id = peewee.IntegerField(null=True)
     notes = peewee.TextField(default="")
+    name = peewee.CharField(max_length=160, default="")
+    contact_name = peewee.CharField(max_length=120, default="")
+    contact_email = peewee.CharField(max_length=254, default="")
+
+    @property
+    def is_outside(self):
+        return bool(self.contact_email)
 
     class Meta:
         table_name = "supplier_selection_candidate"

@@ -6,9 +6,10 @@ value used instead of the mean where there is one, and the ranking and sensitivi
 """
 from flask import render_template
 
-from portal import logged_in_user, organizations
+from portal import logged_in_user, organizations, partnership_invitations
 
 from .access import is_editor, is_locked
+from .forms import OutsideCandidateForm
 from .models import Candidate, Criterion, Evaluator, Moderated, Score
 from .ranking import ranking, sensitivity, weighted_totals
 
@@ -25,7 +26,7 @@ def selection_state(selection):
     candidates = list(selection.candidates.order_by(Candidate.id))
     evaluators = list(selection.evaluators.order_by(Evaluator.id))
     names = _supplier_names()
-    cand_names = {k.id: names.get(k.supplier_org_id, f"Organization {k.supplier_org_id}")
+    cand_names = {k.id: names.get(k.supplier_org_id, k.name or f"Organization {k.supplier_org_id}")
                   for k in candidates}
     me = next((e for e in evaluators if e.user_id == logged_in_user().id), None)
     all_submitted = bool(evaluators) and all(e.submitted_at for e in evaluators)
@@ -38,7 +39,11 @@ def selection_state(selection):
                  locked=is_locked(selection), can_edit=is_editor(),
                  suppliers=[o for o in organizations(kind="supplier")
                             if o.id != selection.client_org_id],
-                 results=None, error=None, weight_form=None, criterion_form=None)
+                 results=None, error=None, weight_form=None, criterion_form=None,
+                 outside_form=OutsideCandidateForm(prefix="outside", formdata=None),
+                 invitations=(partnership_invitations(selection.partnership_id)
+                              if selection.partnership_id else []),
+                 invitation_link=None)
     if all_submitted and criteria and candidates:
         state["results"] = _results(selection, criteria, candidates, evaluators, cand_names)
     return state

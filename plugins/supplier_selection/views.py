@@ -4,12 +4,14 @@ import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
-from portal import first_error, logged_in_user, login_required, organizations, record_audit
+from portal import (first_error, invitation_problem, logged_in_user, login_required,
+                    organizations, record_audit)
 
 from . import ahp
 from .access import client_org, edit_refusal, is_editor, load_selection
 from .blueprint import bp
-from .forms import CandidateForm, CriterionForm, SelectionForm, parse_weight, posted
+from .forms import (CandidateForm, CriterionForm, OutsideCandidateForm, SelectionForm,
+                    parse_weight, posted)
 from .models import DEFAULT_CRITERIA, DEFAULT_WEIGHT, Candidate, Criterion, Selection
 from .state import render_selection
 
@@ -196,6 +198,59 @@ def add_candidate(selection_id):
     Candidate.create(selection=selection, supplier_org_id=org_id, notes=form.notes.data or "")
     flash(f"{suppliers[org_id]} added as a candidate.", "success")
     return redirect(url_for(".show", selection_id=selection.id))
+
+
+@bp.route("/selections/<int:selection_id>/outside-candidates", methods=["POST"])
+@login_required
+def add_outside_candidate(selection_id):
+    """A supplier not yet in the portal, by name and contact; nobody is invited yet."""
+    selection = load_selection(selection_id)
+    refused = edit_refusal(selection, structure=True)
+    if refused:
+        return render_selection(selection, 409, error=refused)
+    form = OutsideCandidateForm(prefix="outside")
+    if form.validate_on_submit():
+        name_problem(selection, form)
+        if not form.errors:
+            email_problem(selection, form)
+    if form.errors:
+        return render_selection(selection, 400, outside_form=form,
+                                error="The candidate was not added: see the notes beside "
+                                      "the fields below.")
+    name = " ".join(form.name.data.split())
+    Candidate.create(selection=selection, name=name, contact_name=form.contact_name.data,
+                     contact_email=form.contact_email.data.lower(), notes=form.notes.data or "")
+    flash(f"{name} added as a candidate. If they are chosen, {form.contact_name.data} is "
+          "invited to the portal.", "success")
+    return redirect(url_for(".show", selection_id=selection.id))
+
+
+def name_problem(selection, form):
+    """A name that is already a candidate, or an organization in the portal."""
+    name = " ".join(form.name.data.split())
+    taken = {o.name.lower(): o for o in organizations()}
+    if selection.candidates.where(peewee.fn.LOWER(Candidate.name) == name.lower()).exists():
+        form.name.errors.append(f"{name} is already a candidate.")
+    elif name.lower() in taken and taken[name.lower()].kind in ("supplier", "both"):
+        form.name.errors.append(f"{taken[name.lower()].name} is already in the portal: choose "
+                                "it in “Supplier organization” above.")
+    elif name.lower() in taken:
+        form.name.errors.append(f"An organization named {taken[name.lower()].name} is already "
+                                "in the portal; add a word that tells this supplier apart.")
+
+
+def email_problem(selection, form, candidate=None):
+    """An address already given for another candidate, or one that cannot be invited."""
+    email = form.contact_email.data.lower()
+    others = selection.candidates.where(peewee.fn.LOWER(Candidate.contact_email) == email)
+    if candidate is not None:
+        others = others.where(Candidate.id != candidate.id)
+    if others.exists():
+        form.contact_email.errors.append("This address is already the contact of another candidate.")
+        return
+    problem = invitation_problem(email)
+    if problem:
+        form.contact_email.errors.append(problem)
 
 
 @bp.route("/selections/<int:selection_id>/candidates/<int:candidate_id>/delete", methods=["POST"])

@@ -34,9 +34,10 @@ ENTRY_POINT_GROUP = "partnership_portal.plugins"
 #: one line here.
 DEFAULT_PLUGINS = ("portal.accounts.hooks", "portal.partnerships.hooks", "portal.agreements.hooks",
                    "portal.expectations.hooks", "portal.instruments.hooks", "portal.content.hooks",
-                   "portal.notifications", "portal.mail", "portal.reminders",
+                   "portal.notifications", "portal.mail", "portal.accounts.invitation_views",
+                   "portal.reminders",
                    "portal.partnerships.calendar", "portal.meetings.hooks",
-                   "portal.admin.hooks")
+                   "portal.portfolio.hooks", "portal.admin.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order. They are
 #: installed as sub-packages of `portal.builtin_plugins` (pyproject.toml).
 BUILTIN_PACKAGE = "portal.builtin_plugins"
