@@ -50,7 +50,13 @@ def local_time(value, fmt="%d %b %Y, %H:%M"):
     return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
 
 
+def day(value):
+    """A date as every page writes it ("30 Nov 2026"); empty for None."""
+    return value.strftime("%d %b %Y") if value else ""
+
+
 def init_app(app):
     app.add_template_global(navigation)
     app.add_template_global(is_current)
     app.add_template_filter(local_time)
+    app.add_template_filter(day)

@@ -133,6 +133,17 @@ def asset_url(filename):
     return None
 
 
+def theme_file_url(name, filename):
+    """URL of one theme's file whatever the active theme (None if it has none): the
+    high-contrast colours a person chose for themselves (accounts/display.py)."""
+    from flask import url_for
+
+    theme = current_app.themes.get(name)
+    if theme and (theme.static / filename).is_file():
+        return url_for("themes.static", theme=name, filename=filename)
+    return None
+
+
 @bp.route("/-/themes/<theme>/<path:filename>")
 def static(theme, filename):
     found = current_app.themes.get(theme)
@@ -153,3 +164,5 @@ def init_app(app):
                   **discover(app.config["PORTAL_THEMES_DIR"])}
     app.register_blueprint(bp)
     app.add_template_global(asset_url, "theme_asset")
+    app.add_template_global(theme_file_url, "theme_file_url")
+    app.add_template_global(lambda: app.active_theme_name(), "active_theme")

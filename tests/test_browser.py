@@ -61,6 +61,7 @@ def test_peggy_opens_the_partnership_sees_jim_switches_theme_and_logs_out(live_s
     assert background == "rgb(255, 255, 255)"
     shot(page, "04-high-contrast")
 
+    page.locator(".user-menu__account summary").click()  # the account menu
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{base}/login")
     assert "You are logged out." in page.locator("#notices").inner_text()

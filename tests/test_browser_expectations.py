@@ -50,7 +50,7 @@ def test_expectations_are_acknowledged_by_a_new_member(app, demo, live_server, p
     banner = nina.locator(".dashboard-card").first
     assert banner.locator("h2").inner_text() == "Expectations for you to acknowledge"
     assert nina.get_by_test_id("my-unacknowledged").locator("li").count() == count
-    assert f"not yet acknowledged {count} of the partnership's {count}" in banner.inner_text()
+    assert f"not yet acknowledged any of the partnership's {count} relational" in banner.inner_text()
     shot(nina, "30-expectations-banner")
 
     nina.get_by_role("navigation", name="Partnership").get_by_role(

@@ -450,3 +450,11 @@ def test_a_mention_in_a_post_notifies_the_member_once(app, demo, items, cohort):
                 page=edit).status_code == 302
     assert mentions("peggy@client.example") == told
     assert mentions("jim@supplier.example") == told
+
+
+@pytest.mark.parametrize("email, says", [("peggy@client.example", "as a sponsor of the partnership"),
+                                         ("carla@client.example", "as an editor of the partnership")])
+def test_someone_who_may_post_without_being_a_member_is_told_why_in_their_role(app, demo, items, email, says):
+    cohort = make_cohort(app, demo, ["jim@supplier.example", "victor@client.example"], items)
+    html = as_user(app, email).get(f"{base(demo)}/{cohort.id}").get_data(as_text=True)
+    assert f"You are not a member of this cohort; {says} you can post" in html

@@ -229,3 +229,11 @@ def test_reaction_instrument_registered(app, editor, pid):
     response = editor.get(f"/partnerships/{pid}/instruments/kirkpatrick_reaction/runs/new")
     assert response.status_code == 200
     assert "Training reaction" in response.get_data(as_text=True)
+
+
+def test_programs_write_dates_as_every_other_page_does(app, editor, pid, kp):
+    prog = new_program(app, editor, pid, kp)
+    for page in (f"/partnerships/{pid}/programs", f"/partnerships/{pid}/programs/{prog}"):
+        html = editor.get(page).get_data(as_text=True)
+        assert "05 Jan 2026 – 30 Jan 2026" in html, page
+        assert "2026-01-05 –" not in html

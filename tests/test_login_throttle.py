@@ -120,7 +120,7 @@ def test_unknown_and_known_emails_are_throttled_alike(app, demo):
         blocked = attempt(client, email, DEMO_PASSWORD)
         answers.append((blocked.status_code, without_token(blocked.get_data(as_text=True))))
     assert answers[0] == answers[1] and answers[0][0] == 429
-    assert "Too many failed logins. Try again in about 15 minute(s)." in answers[0][1]
+    assert "Too many failed logins. Try again in about 15 minutes." in answers[0][1]
 
 
 def test_a_successful_login_sets_a_protected_device_cookie(make_app):

@@ -243,3 +243,16 @@ def test_the_lifecycle_guide_shows_each_sides_groundwork(app, demo):
         part = part[:part.index("</section>")]
         assert org in part and len(re.findall(r"<li>", part)) == steps
     assert "Power Up Your L&amp;D Partnerships" in html
+
+
+def test_the_audit_log_leaves_out_details_that_are_empty(app, client, demo):
+    from portal import audit
+
+    with app.test_request_context():
+        audit.record("section_saved", partnership=demo.id, section="Vision", revision=2,
+                     merged_with=None)
+    login(client, "admin@portal.example")
+    html = client.get("/admin/audit").get_data(as_text=True)
+    row = html[html.index("section saved"):][:600]
+    assert "revision: 2" in row and "section: Vision" in row
+    assert "merged" not in row and "None" not in row

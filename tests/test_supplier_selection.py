@@ -280,5 +280,9 @@ def test_pairwise_weighting_sets_weights_or_sends_judgements_back(app, ss, suppl
                    .order_by(Criterion.id)]
     assert weights[0] == pytest.approx(100 * 3 / (3 + n - 1), abs=0.01)
     assert weights[1] == pytest.approx(100 * 1 / (3 + n - 1), abs=0.01)
+    # Rounded to hundredths so that they still add up to 100: the page does not warn
+    # about the rounding of its own weighting (with 3 : 1 : 1 : … they are repeating).
+    assert round(sum(weights), 6) == 100
+    assert 'data-testid="weights-note"' not in peggy.get(f"/selections/{sid}").get_data(as_text=True)
     missing = post(peggy, page, {}, page=f"/selections/{sid}")
     assert missing.status_code == 400 and "Compare every pair" in missing.get_data(as_text=True)

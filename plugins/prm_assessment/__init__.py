@@ -57,11 +57,11 @@ def score(results):
                  item.question.id, "Agree an owner and a date to put this practice in place."))
         for item in missing)
 
-    notes = [f"Each item is settled by majority over {results.responses} responses; "
+    notes = [f"Each item is settled by majority over {results.responses} response{'s' if results.responses != 1 else ''}; "
              "a split vote counts as not in place."]
     split = [item for item in items if item.yes and item.yes == item.no]
     if split:
-        notes.append(f"The team was evenly split on {len(split)} item(s); talking those "
+        notes.append(f"The team was evenly split on {len(split)} item{'s' if len(split) != 1 else ''}; talking those "
                      "through may show the practice exists but is not widely known.")
 
     return Interpretation(

@@ -63,3 +63,16 @@ def judgement(raw):
         value = float(raw[1])
         return value if raw[0] == "L" else 1.0 / value
     return None
+
+
+def percentages(found, places=2):
+    """Weights (summing to 1) as percentages rounded to `places` decimals that still add
+    up to exactly 100 (largest remainder), so the page never warns about the rounding of
+    its own weighting."""
+    unit = 10 ** places
+    exact = [w * 100 * unit for w in found]
+    whole = [math.floor(x) for x in exact]
+    short = 100 * unit - sum(whole)
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - whole[i], reverse=True)[:short]:
+        whole[i] += 1
+    return [w / unit for w in whole]

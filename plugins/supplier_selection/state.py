@@ -34,7 +34,7 @@ def selection_state(selection):
     state = dict(selection=selection, criteria=criteria, candidates=candidates,
                  evaluators=evaluators, cand_names=cand_names, me=me,
                  all_submitted=all_submitted, weight_sum=weight_sum,
-                 weights_normalized=bool(criteria) and abs(weight_sum - 100) > 1e-9,
+                 weights_normalized=bool(criteria) and abs(weight_sum - 100) > 1e-6,
                  shares={c.id: (c.weight / weight_sum if weight_sum > 0 else 0) for c in criteria},
                  locked=is_locked(selection), can_edit=is_editor(),
                  suppliers=[o for o in organizations(kind="supplier")

@@ -167,8 +167,8 @@ def pairwise(selection_id):
                          f"{cr:.2f}; it must stay below {ahp.MAX_CR:.2f}). Revise them, starting "
                          "with the pairs listed below. Nothing was changed.")
             else:
-                for c, weight in zip(criteria, found):
-                    Criterion.update(weight=round(weight * 100, 2)).where(Criterion.id == c.id).execute()
+                for c, weight in zip(criteria, ahp.percentages(found)):
+                    Criterion.update(weight=weight).where(Criterion.id == c.id).execute()
                 record_audit("supplier_selection_pairwise", selection=selection.id, cr=round(cr, 3))
                 flash(f"Weights set from your pairwise judgements (consistency ratio {cr:.2f}).", "success")
                 return redirect(url_for(".show", selection_id=selection.id))

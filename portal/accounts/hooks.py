@@ -3,13 +3,18 @@ its people, registered through the same hooks plugins use."""
 from flask import url_for
 
 from portal import NavItem, hookimpl
-from portal.accounts import auth, views
+from portal.accounts import auth, display, views
 from portal.accounts.models import LoginAttempt, Organization, User
 
 
 @hookimpl
 def portal_blueprints():
-    return [auth.bp, views.bp]
+    return [auth.bp, views.bp, display.bp]
+
+
+@hookimpl
+def portal_startup(app):
+    display.init_app(app)
 
 
 @hookimpl

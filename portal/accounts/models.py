@@ -45,6 +45,8 @@ class User(UserMixin, BaseModel):
     mail_frequency = peewee.CharField(max_length=16, default="immediately")
     # Part of the calendar feed's address; raising it ends the earlier addresses.
     calendar_feed_version = peewee.IntegerField(default=1)
+    # Display settings that follow the person: "contrast large still" (accounts/display.py).
+    display = peewee.CharField(max_length=32, default="")
 
     @property
     def is_active(self):

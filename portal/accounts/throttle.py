@@ -129,4 +129,4 @@ def clear_failures(email, device):
 
 def wait_message(seconds, what="failed logins"):
     minutes = max(1, round(seconds / 60))
-    return f"Too many {what}. Try again in about {minutes} minute(s)."
+    return f"Too many {what}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}."

@@ -63,6 +63,24 @@
     }
   });
 
+  // Menus (<details class="dropdown">) open without script; this only closes an open
+  // one on Escape (focus back on its toggle) or on a click outside it.
+  function closeMenus(except) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (menu) {
+      if (menu !== except && !menu.contains(except)) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (evt) {
+    closeMenus(evt.target.closest ? evt.target.closest("details.dropdown") : null);
+  });
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape") { return; }
+    var menu = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest("details.dropdown[open]");
+    closeMenus(null);
+    if (menu) { menu.querySelector("summary").focus(); }
+  });
+
   // Plain forms (no htmx) ask before destructive actions marked data-confirm.
   document.addEventListener("submit", function (evt) {
     var form = evt.target;
