@@ -3,6 +3,8 @@
 Colours come from presentation attributes (the CSP forbids inline style); every chart
 has a <title> and an aria-label, and values are printed beside the marks.
 """
+import math
+
 from markupsafe import Markup, escape
 
 PALETTE = {"bar": "#1f5fa8", "flag": "#b42318", "client": "#1f5fa8", "supplier": "#0f7b6c",
@@ -130,30 +132,84 @@ def distribution(counts, values, label):
     return _svg(width, 36, label, "".join(parts))
 
 
-def trend_lines(labels, series, label, low=None, high=None):
-    """Lines over runs. labels: run titles; series: {name: [value or None per run]}."""
+def nice_ticks(low, high, most=6):
+    """Ticks at a "nice" step (1, 2, 2.5 or 5 times a power of ten) from a multiple of
+    the step at or below `low` to one at or above `high`, at most `most` of them: an
+    axis reads 3.5, 3.75, 4, never 3.6125."""
+    if high < low:
+        low, high = high, low
+    if high == low:
+        high = low + 1
+    span = high - low
+    for power in range(math.floor(math.log10(span)) - 1, math.floor(math.log10(span)) + 2):
+        for factor in (1, 2, 2.5, 5):
+            step = factor * 10 ** power
+            first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+            if last - first + 1 <= most:
+                return [round(k * step, 10) for k in range(first, last + 1)]
+    return [low, high]
+
+
+def _number(value):
+    return f"{value:g}" if abs(value) >= 1e-9 else "0"
+
+
+def values_table(labels, series, caption):
+    """The numbers of a chart as a table only screen readers read."""
+    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in series)
+    rows = "".join(
+        f'<tr><th scope="row">{escape(labels[i])}</th>'
+        + "".join(f"<td>{'' if vs[i] is None else _number(round(vs[i], 2))}</td>" for vs in series.values())
+        + "</tr>" for i in range(len(labels)))
+    return (f'<table class="visually-hidden"><caption>{escape(caption)}</caption>'
+            f'<thead><tr><th scope="col">When</th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def trend_lines(labels, series, label, low=None, high=None, unit="", width=760):
+    """Lines over runs or dates. labels: one per point; series: {name: [value or None]}.
+
+    One unit per chart: give `low` and `high` for a scale (the axis runs from the
+    scale's minimum to its maximum), else the axis takes nice bounds around the values.
+    The values follow in a table for screen readers. `width` is the drawing's width in
+    the units of its 13-unit text: give the width it is shown at (520 in a half-width
+    column), so the text is not shrunk to nothing.
+    """
     values = [v for vs in series.values() for v in vs if v is not None]
     if not values or len(labels) < 1:
         return Markup("")
-    low = min(values + ([low] if low is not None else []))
-    high = max(values + ([high] if high is not None else []))
-    if high == low:
-        high = low + 1
-    left, width, height, top, bottom = 50, 760, 240, 14, 44
+    if low is not None and high is not None:
+        ticks = nice_ticks(low, high)
+        ticks = [t for t in ticks if low - 1e-9 <= t <= high + 1e-9]
+        low_axis, high_axis = low, high
+    else:
+        # Counts and shares start at 0, so a change from 6 to 8 does not fill the chart.
+        floor = low if low is not None else (0 if min(values) >= 0 else min(values))
+        ticks = nice_ticks(min(values + [floor]), max(values))
+        low_axis, high_axis = ticks[0], ticks[-1]
+    if high_axis == low_axis:
+        high_axis = low_axis + 1
+    left, height, top, bottom = 56, 240, (32 if unit else 14), 44
     plot_w, plot_h = width - left - 150, height - top - bottom
     step = plot_w / max(1, len(labels) - 1)
 
     def xy(i, v):
-        return left + (i * step if len(labels) > 1 else plot_w / 2), top + (high - v) / (high - low) * plot_h
+        return (left + (i * step if len(labels) > 1 else plot_w / 2),
+                top + (high_axis - v) / (high_axis - low_axis) * plot_h)
 
     parts = []
-    for k in range(5):
-        v = low + (high - low) * k / 4
-        y = top + (high - v) / (high - low) * plot_h
+    if unit:
+        parts.append(f'<text x="8" y="{top - 16}" text-anchor="start" font-size="12" '
+                     f'fill="{PALETTE["muted"]}">{escape(unit)}</text>')
+    for v in ticks:
+        y = top + (high_axis - v) / (high_axis - low_axis) * plot_h
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{PALETTE["grid"]}"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{PALETTE["muted"]}">{v:g}</text>')
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{PALETTE["muted"]}">{_number(v)}</text>')
+    # As many labels under the axis as fit (about 90 units each), the last always.
+    every = max(1, math.ceil(len(labels) / max(2, plot_w // 90)))
     for i, name in enumerate(labels):
-        x, _ = xy(i, low)
+        if i % every and i != len(labels) - 1:
+            continue
+        x, _ = xy(i, low_axis)
         anchor = "start" if i == 0 and len(labels) > 1 else (
             "end" if i == len(labels) - 1 and len(labels) > 1 else "middle")
         parts.append(f'<text x="{x:.1f}" y="{height - 22}" text-anchor="{anchor}" fill="{PALETTE["muted"]}">'
@@ -169,4 +225,4 @@ def trend_lines(labels, series, label, low=None, high=None):
         ly = top + 14 + n * 18
         parts.append(f'<rect x="{left + plot_w + 16}" y="{ly - 10}" width="12" height="12" fill="{colour}"/>'
                      f'<text x="{left + plot_w + 34}" y="{ly}" fill="{PALETTE["text"]}">{escape(_short(name, 16))}</text>')
-    return _svg(width, height, label, "".join(parts))
+    return _svg(width, height, label, "".join(parts)) + Markup(values_table(labels, series, label))

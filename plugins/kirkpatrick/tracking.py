@@ -124,9 +124,11 @@ def metric_view(metric):
     series = {metric.name: values}
     if target is not None:
         series["Target"] = [target] * len(points)
+    # A half-width column on the program page: drawn at that width, so it stays readable.
     chart = charts.trend_lines(
-        [p["point"].measured_on.isoformat() for p in points], series,
-        f"{metric.name} ({metric.unit}) over time", low=baseline) if known else ""
+        [p["point"].measured_on.strftime("%d %b %Y") for p in points], series,
+        f"{metric.name} ({metric.unit}) over time", low=baseline, unit=metric.unit,
+        width=520) if known else ""
     return {"metric": metric, "baseline": baseline, "target": target, "points": points,
             "latest": latest, "progress": share,
             "bar": None if share is None else max(0, min(100, round(share))),

@@ -16,6 +16,7 @@ from portal.instruments.actions import action_form, movements, of_run
 from portal.instruments.forms import AnswersForm, RunForm
 from portal.instruments.models import Answer, Response, Run
 from portal.instruments.results import run_results, trend
+from portal.instruments.trend_charts import across_runs as trend_charts_of
 from portal.prepared import Prepared
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.host import call_hook
@@ -236,19 +237,14 @@ def run(partnership_id, run_id):
     responded, invited, (invitees, respondents) = run_ops.response_rate(run)
     own_actions, earlier_actions = of_run(run)
     series = trend(rr) if rr.visible else []
-    trend_chart = ""
+    trend_charts = []
     if len(series) > 1 and series[-1][1].interpretation:
-        names = sorted({k for _, r in series if r.interpretation for k in r.interpretation.metrics})
-        trend_chart = charts.trend_lines(
-            [r.title for r, _ in series],
-            {n: [(r.interpretation.metrics.get(n) if r.interpretation else None) for _, r in series]
-             for n in names},
-            label=f"Trends across runs of {run.meta['title']}")
+        trend_charts = trend_charts_of(run.meta["title"], series, registry.questions_of(run))
     mean_chart, side_chart = _item_charts(rr)
     panels, panel_errors = _results_panels(run, rr)
     return render("instruments/run.html", partnership=g.partnership, run=run, rr=rr,
                   responded=responded, invited=invited, charts=charts, series=series,
-                  trend_chart=trend_chart, mean_chart=mean_chart, side_chart=side_chart,
+                  trend_charts=trend_charts, mean_chart=mean_chart, side_chart=side_chart,
                   panels=panels, panel_errors=panel_errors,
                   invited_me=current_user.id in invitees,
                   answered=current_user.id in respondents,
