@@ -23,9 +23,13 @@ from portal.instruments.api import (
     Flag, Instrument, InstrumentError, Interpretation, ItemResult, Question, Results, ResultsPanel,
     instrument_from_toml,
 )
+from portal.instruments.evidence import audit_evidence
 from portal.instruments.results import instrument_runs, results_for_run
 from portal.partnerships.access import partnership_blueprint, requires_role
-from portal.plugins.api import AgendaPoint, CalendarEvent, DashboardCard, NavItem
+from portal.plugins.api import (
+    FOUR_IS, AgendaPoint, CalendarEvent, DashboardCard, Evidence, HealthMeasure, NavItem,
+    PrefilledAnswer,
+)
 from portal.plugins.hookspecs import hookimpl
 from portal.plugins.services import (
     action_plan_url, create_partnership, current_membership, current_organization,
@@ -60,13 +64,13 @@ PUBLIC_ENDPOINTS = {
 
 __all__ = [
     # hooks and the records they exchange
-    "hookimpl", "NavItem", "DashboardCard", "CalendarEvent", "AgendaPoint",
+    "hookimpl", "NavItem", "DashboardCard", "CalendarEvent", "AgendaPoint", "HealthMeasure",
     "UserInfo", "OrganizationInfo", "PartnershipInfo", "MembershipInfo", "RunInfo",
-    "ResponseSummary",
+    "ResponseSummary", "Evidence", "PrefilledAnswer", "FOUR_IS",
     # instruments
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
     "InstrumentError", "instrument_from_toml", "ResultsPanel", "results_for_run",
-    "instrument_runs",
+    "instrument_runs", "audit_evidence",
     # storing data, reading forms
     "Model", "write_transaction", "Form", "first_error", "database_id", "finite_number",
     # pages

@@ -209,7 +209,7 @@ DEMO_AGREEMENT = {
                "fits Northwind's culture and measurably changes how managers lead.",
     "Strategic directions": "- Blend workshops with on-the-job practice.\n"
                             "- Localise the core curriculum for the Singapore and São Paulo sites.\n"
-                            "- Report behaviour change (Kirkpatrick level 3) every quarter.",
+                            "- Report behavior change (Kirkpatrick level 3) every quarter.",
     "Relational expectations": "- Questions get an answer within 48 hours.\n"
                                "- Concerns are raised as soon as someone sees them.\n"
                                "- Successes are celebrated together.",
@@ -320,13 +320,35 @@ def load_full_demo(password):
     load_demo_agreement(partnership)
     load_demo_library(partnership)
     from portal.meetings.demo import load_demo_governance
+    from portal.scorecard.demo import load_demo_health
     from portal.partnerships.demo import load_demo_second_supplier
     from portal.portfolio.demo import load_demo_portfolio
 
     load_demo_governance(partnership)
+    load_demo_health(partnership)
     load_demo_second_supplier(password)
     load_demo_portfolio(CLIENT)
+    load_demo_audit_evidence(partnership)
     return partnership, users
+
+
+def load_demo_audit_evidence(partnership):
+    """The demo's 4 I's audit gets its evidence from the data loaded above, some lines
+    confirmed and one corrected (when the built-in 4 I's audit plugin is loaded)."""
+    from flask import current_app
+
+    from portal.instruments.models import Run
+    from portal.records import PartnershipInfo, RunInfo, UserInfo
+
+    plugin = current_app.extensions["portal_plugins"].plugins.get("four_is_audit")
+    run = (Run.select().where(Run.partnership == partnership, Run.instrument_id == "four_is_audit")
+           .order_by(Run.opens_on.desc()).first())
+    if plugin is None or plugin.status != "loaded" or run is None:
+        return []
+    from portal.builtin_plugins.four_is_audit.demo import load_demo_evidence
+
+    people = {u.email: UserInfo.from_row(u) for u in User.select()}
+    return load_demo_evidence(RunInfo.from_row(run), PartnershipInfo.from_row(partnership), people)
 
 
 # Any constant will do; it only has to be the same for every `portal demo`.

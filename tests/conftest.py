@@ -115,6 +115,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 
 
+def open_tab(page, name):
+    """Click a partnership tab: in the row, or under "More" when the width folds it there
+    (the row holds as many as fit, partnerships/_layout.html)."""
+    nav = page.get_by_role("navigation", name="Partnership")
+    link = nav.locator(".tabs__row > .tabs__tab").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator(".tabs__more summary").click()
+        link = nav.locator(".tabs__more").get_by_role("link", name=name, exact=True)
+    link.click()
+
+
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
     """One headless Chromium (Debian's package) for the whole session."""

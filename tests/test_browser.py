@@ -5,7 +5,7 @@ Screenshots of every step land in tests/screenshots/ for a person to look at.
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, open_tab
 
 from portal.accounts.models import User
 from portal.partnerships.models import PartnershipMember
@@ -47,7 +47,7 @@ def test_peggy_opens_the_partnership_sees_jim_switches_theme_and_logs_out(live_s
     shot(page, "02-partnerships")
     page.get_by_role("link", name="Leadership Academy 2027").click()
     assert page.get_by_test_id("stage").inner_text() == "Co-creation & delivery"
-    page.get_by_role("navigation", name="Partnership").get_by_role("link", name="Members").click()
+    open_tab(page, "Members")
     row = page.locator("tr", has_text="Jim Halpert")
     assert "Supplier Co" in row.inner_text() and "Editor" in row.inner_text()
     shot(page, "03-members")

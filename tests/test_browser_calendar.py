@@ -2,6 +2,7 @@
 import datetime as dt
 
 import pytest
+from conftest import open_tab
 from test_browser import shot
 
 from portal.instruments.models import ActionItem
@@ -20,7 +21,7 @@ def test_a_member_reads_the_calendar_and_resets_the_feed_address(app, demo, live
                           due_on=today - dt.timedelta(days=2))
     jim = people("jim@supplier.example")
     jim.goto(f"{base}/partnerships/{demo.id}/")
-    jim.get_by_role("navigation", name="Partnership").get_by_role("link", name="Calendar").click()
+    open_tab(jim, "Calendar")
     jim.wait_for_url(f"**/partnerships/{demo.id}/calendar")
     assert "Action due: Send the pilot schedule" in jim.get_by_test_id("overdue").inner_text()
     assert jim.get_by_text("Last day to give notice (30 days before the end)").count() == 1

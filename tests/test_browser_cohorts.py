@@ -4,6 +4,7 @@ and shares what they will try; a client member reads both and replies in place
 import datetime as dt
 
 import pytest
+from conftest import open_tab
 from playwright.sync_api import expect
 from test_browser import shot
 
@@ -37,7 +38,7 @@ def test_a_supplier_member_discusses_and_reflects_and_the_client_sees_both(app, 
     # Sam, a supplier member, finds the cohort through the partnership's tab.
     sam = people("sam@supplier.example")
     sam.get_by_role("link", name="Leadership Academy 2027").click()
-    sam.get_by_role("navigation", name="Partnership").get_by_role("link", name="Cohorts").click()
+    open_tab(sam, "Cohorts")
     sam.get_by_role("link", name="Pilot circle").click()
     expect(sam.get_by_test_id("progress-row")).to_have_count(2)
     sam.get_by_role("link", name="Asking before proposing", exact=True).click()

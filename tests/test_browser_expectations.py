@@ -1,7 +1,7 @@
 """A new member is briefed on the relational expectations, in Chromium (seed 003, PRM
 aspect #4: new members must be briefed on what is expected of them)."""
 import pytest
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, open_tab
 from playwright.sync_api import expect
 from test_browser import shot
 
@@ -53,8 +53,7 @@ def test_expectations_are_acknowledged_by_a_new_member(app, demo, live_server, p
     assert f"not yet acknowledged any of the partnership's {count} relational" in banner.inner_text()
     shot(nina, "30-expectations-banner")
 
-    nina.get_by_role("navigation", name="Partnership").get_by_role(
-        "link", name="Expectations").click()
+    open_tab(nina, "Expectations")
     assert nina.locator(".expectation--new").count() == count
     nina.evaluate("window.__marker = 'same page'")  # survives only an in-place swap
     nina.get_by_role("button", name=f"Acknowledge all {count}").click()
@@ -67,7 +66,7 @@ def test_expectations_are_acknowledged_by_a_new_member(app, demo, live_server, p
     expect(nina.get_by_test_id("all-acknowledged")).to_be_visible()
     shot(nina, "31-expectations-acknowledged")
 
-    nina.get_by_role("navigation", name="Partnership").get_by_role("link", name="Overview").click()
+    open_tab(nina, "Overview")
     assert nina.get_by_text("Expectations for you to acknowledge").count() == 0
 
     jim.reload()

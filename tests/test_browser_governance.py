@@ -3,6 +3,7 @@ meeting records a decision that becomes an action on the joint plan, and closes.
 import datetime as dt
 
 import pytest
+from conftest import open_tab
 from test_browser import shot
 
 pytestmark = pytest.mark.browser
@@ -12,7 +13,7 @@ def test_a_review_is_scheduled_prepared_by_both_sides_minuted_and_closed(demo, l
     base = f"{live_server}/partnerships/{demo.id}"
     carla = people("carla@client.example")
     carla.goto(f"{base}/")
-    carla.get_by_role("navigation", name="Partnership").get_by_role("link", name="Governance").click()
+    open_tab(carla, "Governance")
     carla.wait_for_url(f"{base}/governance")
     form = carla.locator("#schedule")
     form.get_by_label("Title").fill("Spring sponsor review")

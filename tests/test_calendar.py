@@ -64,7 +64,7 @@ def test_the_calendar_lists_everything_due_with_what_is_overdue_first(app, demo,
     assert page.status_code == 200
     overdue = html[html.index('data-testid="overdue"'):html.index("</ul>", html.index('data-testid="overdue"'))]
     assert "Action due: Agree the escalation path" in overdue
-    assert "Day-30 behaviour follow-up: Coaching skills" in overdue  # 10 days ago, not done
+    assert "Day-30 behavior follow-up: Coaching skills" in overdue  # 10 days ago, not done
     # Notice period of 60 days: the review falls 92 days before the last day to give notice.
     review, deadline = days(300 - 60 - 92), days(300 - 60)
     assert f'<time datetime="{review.isoformat()}"' in html and "Contract review" in html
@@ -73,7 +73,7 @@ def test_the_calendar_lists_everything_due_with_what_is_overdue_first(app, demo,
     assert "“Spring pulse” closes" in html
     assert "Review the expectation “Tell us about staffing changes a month ahead”" in html
     assert "Review “Trust basics”" in html  # Jim's own content review
-    assert "Day-90 behaviour follow-up: Coaching skills" in html
+    assert "Day-90 behavior follow-up: Coaching skills" in html
     assert "Day-60" not in html  # done
     assert "Done already" not in html
     assert "Relational survey: next run due" in html  # cadence of an instrument never run

@@ -1,5 +1,6 @@
 """The library: loading content/, broken files, tailoring, search, reading, pins and
 notes, and an organization's own items."""
+import re
 import textwrap
 from pathlib import Path
 
@@ -292,3 +293,21 @@ def test_every_internal_link_of_the_starter_content_resolves(app, demo, as_user)
             answer = peggy.get(target.path)
             assert answer.status_code == 200, f"{slug}: {href} -> {target.path} answers {answer.status_code}"
     assert followed >= 10
+
+
+BRITISH = re.compile(r"\b(organis\w*|programmes?|behaviou\w*|practis(?:e|ed|ing)|recognis\w*|"
+                     r"honou\w*|favou\w*|judgements?|colours?|defence|candour)\b", re.IGNORECASE)
+
+
+def test_the_content_and_the_pages_spell_as_one_convention():
+    """American spelling, as the UI always had ("organization", "behavior" as
+    Kirkpatrick writes it); recorded in docs/decisions.md. Code names may differ."""
+    root = Path(__file__).resolve().parent.parent
+    files = list((root / "content").glob("*.md")) + [
+        p for p in root.glob("**/templates/**/*.html") if "tests" not in p.parts and "build" not in p.parts] + list(
+        (root / "plugins").glob("*/instrument*.toml"))
+    assert len(files) > 40
+    found = {str(p.relative_to(root)): sorted({m.group(0) for m in BRITISH.finditer(
+        # text only: not link targets, not template code
+        re.sub(r"\]\([^)]*\)|\{[{%].*?[%}]\}", "", p.read_text()))}) for p in files}
+    assert {path: words for path, words in found.items() if words} == {}

@@ -187,3 +187,21 @@ def test_the_example_plugins_table_comes_from_its_schema_step(acme):
     with app.app_context():
         assert "acme_goal" in database.get_tables()
         assert {s.name: s.applied for s in status(app)}["acme"] == ("001_initial",)
+
+
+def test_the_example_plugins_health_measure(acme):
+    """portal_health_measures: the goals count in the Health tab's score with their weight."""
+    app, partnership = acme
+    carla = app.test_client()
+    login(carla, "carla@client.example")
+    health = f"/partnerships/{partnership.id}/health"
+    assert 'data-measure="acme_goals"' not in carla.get(health).get_data(as_text=True)
+    acme_page = f"/partnerships/{partnership.id}/acme"
+    post(carla, f"{acme_page}/goals", {"text": "Pilot by March"}, page=acme_page)
+    html = carla.get(health).get_data(as_text=True)
+    row = html[html.index('data-measure="acme_goals"'):]
+    row = row[:row.index("</tr>")]
+    assert "Acme goals set" in row and "Added by the acme plugin" in row
+    assert "<td>5</td>" in row and "<td>25</td>" in row  # its weight, its value
+    assert "100 %" in row  # the only measure with data: its weight fills the score
+    assert '<strong class="kpi__value">25</strong>' in html

@@ -66,6 +66,10 @@ MADE_FIRST = (("/partnerships/{id}/programs", "kirkpatrick.programs", "kirkpatri
               ("/partnerships/{id}/governance", "meetings.create", "meetings.advance",
                "meetings.advance", {"day": (dt.date.today() + dt.timedelta(days=3)).isoformat(),
                                     "time": "10:00"}),
+              # an open 4 I's audit: its evidence page's confirm and correct forms
+              ("/partnerships/{id}/instruments/four_is_audit/runs/new", "instruments.new_run"),
+              # a score set by hand: the Health tab's form that clears it
+              ("/partnerships/{id}/health", "scorecard.override"),
               ("/organization", "accounts.create_user"),
               ("/partnerships/{id}/library/new", "content.new"))
 #: The query arguments views read (grep request.args): the walk must try each.

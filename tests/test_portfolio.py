@@ -195,6 +195,8 @@ def test_a_missing_audit_is_flagged_once_the_partnership_is_a_year_old(app, port
 def test_the_health_column_shows_what_the_health_feature_reports(app, portfolio, monkeypatch):
     from portal.portfolio import facts
 
+    monkeypatch.setattr(facts, "health_installed", lambda: False)
+    monkeypatch.setattr("portal.portfolio.views.health_installed", lambda: False)
     assert "Health</a>" not in page_of(as_user(app, "peggy@client.example"))  # not installed
     reported = {}
 

@@ -34,6 +34,8 @@ PAGES = {
     "action plan": "/partnerships/{id}/actions",
     "expectations": "/partnerships/{id}/expectations",
     "instruments": "/partnerships/{id}/instruments",
+    "4 I's audits": "/partnerships/{id}/audit",
+    "health": "/partnerships/{id}/health",
     "portfolio": "/portfolio",
 }
 
@@ -141,6 +143,19 @@ def grow(app, demo, times=10):
             ActionItem.create(partnership=demo, run=earlier, instrument_id=first.instrument_id,
                               question_id=registry.questions_of(first)[0].id, baseline=2.0,
                               text=f"Flagged {n}", client_owner=owners[demo.client_id])
+        # Health: benefits of both sides with values, everyone's ratings, past months.
+        from portal.scorecard.models import Benefit, BenefitValue, Rating
+
+        for n in range(times):
+            owner = people[n % len(people)]
+            benefit = Benefit.create(partnership=demo, side=demo.side_of(owner.organization_id),
+                                     kind="economic", name=f"Benefit {times}-{n}", target=10.0,
+                                     owner=owner)
+            for day in range(3):
+                BenefitValue.create(benefit=benefit, measured_on=dt.date(2026, 1, 1 + day), value=day)
+            for person in people:
+                Rating.create(partnership=demo, user=person, side=demo.side_of(person.organization_id),
+                              subject="partnership" if n % 2 else "partner", score=1 + n % 5)
 
 
 @pytest.mark.parametrize("page", PAGES)

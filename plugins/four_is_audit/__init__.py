@@ -3,10 +3,22 @@
 A built-in instrument written against the public API only. Each I is a section of 1-5
 criteria plus a free-text evidence question; scoring averages the criteria per I so the
 engine can compare the four metrics from one annual audit to the next.
+
+When an audit opens, the evidence the portal holds for each I is gathered and kept with
+the run (`evidence`, `models`); the auditors confirm or correct it on the run's evidence
+page (`views`), their answer's evidence questions start from what they confirmed or
+corrected, and the results page shows each line with its status.
 """
 from pathlib import Path
 
-from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+from flask import render_template
+
+from portal import (Flag, Interpretation, NavItem, PrefilledAnswer, ResultsPanel, hookimpl,
+                    instrument_from_toml)
+
+from . import evidence
+from .models import MODELS
+from .views import bp
 
 __version__ = "1.0.0"
 
@@ -89,3 +101,54 @@ SOURCE = INSTRUMENT.source
 @hookimpl
 def portal_instruments():
     return INSTRUMENT
+
+
+@hookimpl
+def portal_models():
+    return MODELS
+
+
+@hookimpl
+def portal_migrations():
+    return Path(__file__).parent / "migrations"
+
+
+@hookimpl
+def portal_blueprints():
+    return bp
+
+
+@hookimpl
+def portal_run_opened(run, partnership):
+    """Keep the evidence as it stands when the audit opens, not as it will stand later."""
+    if run.instrument_id == INSTRUMENT.id:
+        evidence.store(run, partnership)
+
+
+@hookimpl
+def portal_prefilled_answers(run, partnership, user):
+    if run.instrument_id != INSTRUMENT.id:
+        return None
+    lines = evidence.lines_of(run.id, partnership.id)
+    return [PrefilledAnswer(question_id, text)
+            for question_id, text in evidence.prefill(lines, user.id).items()]
+
+
+@hookimpl
+def portal_results_panels(run, partnership):
+    if run.instrument_id != INSTRUMENT.id:
+        return None
+    lines = evidence.lines_of(run.id, partnership.id)
+    if not lines:
+        return None
+    return ResultsPanel("Evidence gathered when the audit opened", render_template(
+        "four_is_audit/panel.html", groups=evidence.by_i(lines), partnership=partnership,
+        run=run), weight=20)
+
+
+@hookimpl
+def portal_navigation_items(partnership, membership):
+    """A tab to the audits' evidence (no statement: the tab is on every partnership page)."""
+    if membership is None:
+        return None
+    return NavItem.tab("4 I's audit", "four_is_audit.index", partnership, weight=57)

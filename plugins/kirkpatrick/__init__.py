@@ -22,8 +22,9 @@ from portal import AgendaPoint, CalendarEvent, DashboardCard, NavItem, hookimpl
 
 from . import corrections  # noqa: F401 - registers the edit and delete pages on `bp`
 from .models import MODELS, Program
+from .health import health_measure
 from .reaction import REACTION
-from .results import agenda_notes
+from .results import agenda_notes, audit_evidence
 from .tracking import follow_ups
 from .views import bp, program_summaries
 
@@ -77,7 +78,7 @@ def portal_calendar_events(partnership, start, end):
         for row in follow_ups(program):
             if row["state"] != "done" and row["due_on"] and start <= row["due_on"] < end:
                 found.append(CalendarEvent(
-                    row["due_on"], f"Day-{row['day']} behaviour follow-up: {program.name}", url,
+                    row["due_on"], f"Day-{row['day']} behavior follow-up: {program.name}", url,
                     kind="follow-up", uid=f"kirkpatrick-{program.id}-{row['day']}"))
     return found
 
@@ -87,3 +88,16 @@ def portal_review_agenda_points(partnership):
     """Each program's metrics at the four levels, latest value against baseline and target."""
     notes = agenda_notes(partnership.id)
     return None if notes is None else AgendaPoint("Kirkpatrick results", notes, minutes=10)
+
+
+@hookimpl
+def portal_audit_evidence(partnership, start, end):
+    """Impact evidence for the 4 I's audit: each program's metrics against target, and ROI."""
+    return audit_evidence(partnership.id, start, end, lambda program: url_for(
+        "kirkpatrick.program", partnership_id=partnership.id, program_id=program.id))
+
+
+@hookimpl
+def portal_health_measures(partnership, on):
+    """Level 3 and 4 metrics against their targets, for the Health tab's score."""
+    return health_measure(partnership.id, on)

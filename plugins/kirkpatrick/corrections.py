@@ -266,6 +266,6 @@ def follow_up_undo(partnership_id, program_id, day):
     if undone:
         record_audit("kirkpatrick_follow_up_undone", partnership=current_partnership(),
                      program=program.name, day=day)
-    flash(f"Day-{day} behaviour follow-up is no longer marked as done.", "success")
+    flash(f"Day-{day} behavior follow-up is no longer marked as done.", "success")
     return back_to_program(program)
 

@@ -197,5 +197,5 @@ def follow_up_done(partnership_id, program_id, day):
         FollowUp.create(program=program, day=day)
         record_audit("kirkpatrick_follow_up_done", partnership=current_partnership(),
                      program=program.name, day=day)
-    flash(f"Day-{day} behaviour follow-up marked as done.", "success")
+    flash(f"Day-{day} behavior follow-up marked as done.", "success")
     return back_to_program(program)

@@ -157,20 +157,20 @@ def pairwise(selection_id):
             else:
                 judgements[(i, j)] = value
         if missing or len(criteria) < 2:
-            error = (f"Compare every pair: {missing} of {len(pairs)} judgements are missing. "
+            error = (f"Compare every pair: {missing} of {len(pairs)} judgments are missing. "
                      "Nothing was changed.")
         else:
             found, cr, worst = ahp.weigh(len(criteria), judgements)
             if cr >= ahp.MAX_CR:
                 strays = [(criteria[i].name, criteria[j].name) for i, j in worst]
-                error = (f"These judgements contradict each other too much (consistency ratio "
+                error = (f"These judgments contradict each other too much (consistency ratio "
                          f"{cr:.2f}; it must stay below {ahp.MAX_CR:.2f}). Revise them, starting "
                          "with the pairs listed below. Nothing was changed.")
             else:
                 for c, weight in zip(criteria, ahp.percentages(found)):
                     Criterion.update(weight=weight).where(Criterion.id == c.id).execute()
                 record_audit("supplier_selection_pairwise", selection=selection.id, cr=round(cr, 3))
-                flash(f"Weights set from your pairwise judgements (consistency ratio {cr:.2f}).", "success")
+                flash(f"Weights set from your pairwise judgments (consistency ratio {cr:.2f}).", "success")
                 return redirect(url_for(".show", selection_id=selection.id))
     return render_template("supplier_selection/pairwise.html", selection=selection,
                            criteria=criteria, pairs=pairs, values=values, error=error,

@@ -31,8 +31,17 @@ _CURRENT = Prepared(lambda partnership_id: (
     .where(RelationalExpectation.partnership == partnership_id,
            RelationalExpectation.archived == False)  # noqa: E712
     .order_by(RelationalExpectation.id)))
-_ACKNOWLEDGED = Prepared(lambda ids: Acknowledgement.select().where(
-    Acknowledgement.expectation.in_(ids)))
+#: The board in one statement: each current expectation with its owner, once per
+#: acknowledgement of it (once with none). The overview reads it on every view.
+_BOARD = Prepared(lambda partnership_id: (
+    RelationalExpectation.select(RelationalExpectation, User, Acknowledgement)
+    .join(User, JOIN.LEFT_OUTER, on=(RelationalExpectation.owner == User.id), attr="owner")
+    .switch(RelationalExpectation)
+    .join(Acknowledgement, JOIN.LEFT_OUTER,
+          on=(Acknowledgement.expectation == RelationalExpectation.id), attr="ack")
+    .where(RelationalExpectation.partnership == partnership_id,
+           RelationalExpectation.archived == False)  # noqa: E712
+    .order_by(RelationalExpectation.id)))
 
 
 @dataclass
@@ -83,12 +92,14 @@ class Board:
 
 def board(partnership):
     """The current expectations of a partnership with each member's acknowledgement."""
-    expectations = current_expectations(partnership)
+    found, acknowledged = {}, {}
+    for row in _BOARD.rows(getattr(partnership, "id", partnership)):
+        found.setdefault(row.id, row)
+        ack = getattr(row, "ack", None)
+        if ack is not None and ack.user_id is not None:
+            acknowledged[(row.id, ack.user_id)] = ack.version
+    expectations = sorted(found.values(), key=lambda e: (DIRECTION_ORDER.get(e.direction, 99), e.id))
     members = members_of(partnership)
-    acknowledged = {}
-    if expectations:
-        for ack in _ACKNOWLEDGED.rows([e.id for e in expectations]):
-            acknowledged[(ack.expectation_id, ack.user_id)] = ack.version
     items = []
     for e in expectations:
         item = Item(e)

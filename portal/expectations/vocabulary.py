@@ -31,7 +31,7 @@ PRINCIPLES = (
      "Frequent, open, honest and timely conversations, concerns included.",
      PRINCIPLES_GROUP),
     ("credibility", "Credibility",
-     "Trusting and honouring what each party knows, can do and has done.",
+     "Trusting and honoring what each party knows, can do and has done.",
      PRINCIPLES_GROUP),
     ("clarity", "Clarity",
      "Personal, professional and organizational expectations are surfaced and managed.",
@@ -40,7 +40,7 @@ PRINCIPLES = (
      "A meaningful rhythm of schedules, milestones, deliverables and meetings.",
      PRINCIPLES_GROUP),
     ("collaboration", "Collaboration",
-     "Consistent win-win behaviour that meets and exceeds what the project expects.",
+     "Consistent win-win behavior that meets and exceeds what the project expects.",
      PRINCIPLES_GROUP),
     # Seed 003, PRM aspect #9: Partnership Continuum's Six Partnering Attributes.
     ("self_disclosure_feedback", "Self-disclosure and feedback",

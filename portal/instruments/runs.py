@@ -26,7 +26,23 @@ def open_run(partnership, instrument, title, opens_on, closes_on, audience, anon
     tallies.start(run)
     audit.record("run_opened", partnership=partnership, run=run.id,
                  instrument=instrument.id, title=title, anonymous=anonymous)
+    _announce(run, partnership, creator)
     return run
+
+
+def _announce(run, partnership, creator):
+    """`portal_run_opened`: plugins keep what was true when the run opened."""
+    from flask import current_app, has_app_context
+
+    from portal.plugins.host import call_hook
+    from portal.records import PartnershipInfo, RunInfo, UserInfo
+
+    if not has_app_context():
+        return
+    user = creator and User.get_or_none(User.id == getattr(creator, "id", creator))
+    call_hook(current_app.extensions["portal_plugins"], "portal_run_opened",
+              run=RunInfo.from_row(run), partnership=PartnershipInfo.from_row(partnership),
+              user=user and UserInfo.from_row(user))
 
 
 def close_run(run):

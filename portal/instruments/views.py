@@ -143,6 +143,8 @@ def respond(partnership_id, run_id):
     raw = answer_store.load_draft(run, current_user)
     draft_lost = raw is None and answer_store.has_draft(run, current_user)
     raw = raw or {}
+    if request.method == "GET" and not run.anonymous:
+        raw = {**raw, **{key: value for key, value in _prefilled(run).items() if not raw.get(key)}}
     if request.method == "POST":
         form = AnswersForm()
         if not form.validate_on_submit():
@@ -165,6 +167,15 @@ def respond(partnership_id, run_id):
     return render("instruments/respond.html", partnership=g.partnership, run=run,
                   sections=_questions_by_section(questions), raw=raw, errors=errors,
                   status=status, draft_lost=draft_lost and request.method == "GET")
+
+
+def _prefilled(run):
+    """{question id: value} plugins pre-fill for the person (never for an anonymous run)."""
+    known = {q.id for q in registry.questions_of(run)}
+    return {answer.question_id: str(answer.value)[:20000] for _, answer in call_hook(
+        current_app.extensions["portal_plugins"], "portal_prefilled_answers",
+        run=RunInfo.from_row(run), partnership=current_partnership(), user=logged_in_user())
+        if answer.question_id in known}
 
 
 def _refuse_closed(run):

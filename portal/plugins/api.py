@@ -78,3 +78,54 @@ class AgendaPoint:
     title: str
     notes: str
     minutes: int = 10
+
+
+#: The four I's of seed 001's annual audit, in the order the audit asks them.
+FOUR_IS = ("Integrity", "Integration", "Insights", "Impact")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line of evidence for the 4 I's audit: what the portal's data shows for one I.
+
+    `i` is one of FOUR_IS; `text` one plain sentence with its figure written out ("9 of
+    11 joint actions due in the last 12 months were closed on time"); `url` the page it
+    comes from; `figure` the number it rests on, short ("9 of 11"); `start` and `end` the
+    period it covers.
+    """
+
+    i: str
+    text: str
+    url: str
+    figure: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PrefilledAnswer:
+    """A value the answer form of a run starts with for one question (the person can
+    change it): `question_id` names the question, `value` is what the form shows."""
+
+    question_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class HealthMeasure:
+    """One measure of a partnership's health, which the Health tab weighs into its score.
+
+    `value` is 0-100 (higher is healthier), or None when there is nothing to measure yet:
+    a measure without a value is left out and the other weights are scaled up, never
+    counted as 0. `weight` is the measure's share beside the portal's own (trust 25,
+    relational survey 20, benefits 20, ratings 15, actions 10, enablement 5).
+    `updated_on` is the day its figures are from, and a measure not updated within
+    `cadence_days` is marked stale (None: never stale, the figures are always current).
+    """
+
+    key: str
+    label: str
+    value: float | None
+    weight: float
+    updated_on: dt.date | None = None
+    cadence_days: int | None = None

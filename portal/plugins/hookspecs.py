@@ -156,3 +156,49 @@ def portal_review_agenda_points(partnership, user):
     there is nothing to report; a raising implementation is skipped and the agenda is
     made without its point.
     """
+
+
+@hookspec
+def portal_run_opened(run, partnership, user):
+    """Called once when a run has been opened, right after it is stored.
+
+    `run` is a RunInfo, `partnership` a PartnershipInfo and `user` the UserInfo of the
+    person who opened it (None when a command or the demo did). Check `run.instrument_id`
+    and return nothing; use it to keep what was true when the run opened (the 4 I's
+    audit stores its evidence here). A raising implementation is skipped and recorded;
+    the run stays open.
+    """
+
+
+@hookspec
+def portal_audit_evidence(partnership, start, end):
+    """Return Evidence records (or a list) for the 4 I's audit of a partnership, about
+    the period from `start` to `end` (dates, both included).
+
+    `partnership` is a PartnershipInfo. Each record names its I (Integrity, Integration,
+    Insights or Impact), says what the data shows in one sentence with its figure, and
+    links to the page it comes from. Called when an audit opens (the lines are stored as
+    they are then); a raising implementation is skipped and the audit opens without it.
+    """
+
+
+@hookspec
+def portal_prefilled_answers(run, partnership, user):
+    """Return PrefilledAnswer records (or a list) to pre-fill a run's answer form.
+
+    Called when `user` (a UserInfo) opens the answer form of `run` (a RunInfo) in
+    `partnership` (a PartnershipInfo). An answer pre-fills only a question the person
+    has not answered in a saved draft, and they can change it before submitting.
+    Never called for anonymous runs: what is pre-filled for a person would tie them to it.
+    """
+
+
+@hookspec
+def portal_health_measures(partnership, on):
+    """Return HealthMeasure records (or a list) for a partnership's health score on the
+    day `on` (a date), beside the portal's own measures.
+
+    `partnership` is a PartnershipInfo. Called when the score of the month is worked out
+    again (after something changed in the partnership, and once a day), not on every
+    page view; a raising implementation is skipped and the score is made without it.
+    """

@@ -23,7 +23,10 @@ import pluggy
 from flask import Blueprint
 
 from portal.plugins import faults, hookspecs
-from portal.plugins.api import AgendaPoint, CalendarEvent, DashboardCard, NavItem
+from portal.plugins.api import (
+    FOUR_IS, AgendaPoint, CalendarEvent, DashboardCard, Evidence, HealthMeasure, NavItem,
+    PrefilledAnswer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ DEFAULT_PLUGINS = ("portal.accounts.hooks", "portal.partnerships.hooks", "portal
                    "portal.notifications", "portal.mail", "portal.accounts.invitation_views",
                    "portal.reminders",
                    "portal.partnerships.calendar", "portal.meetings.hooks",
-                   "portal.portfolio.hooks", "portal.admin.hooks")
+                   "portal.portfolio.hooks", "portal.scorecard.hooks", "portal.admin.hooks")
 #: Plugins shipped in the top-level plugins/ folder, loaded in this order. They are
 #: installed as sub-packages of `portal.builtin_plugins` (pyproject.toml).
 BUILTIN_PACKAGE = "portal.builtin_plugins"
@@ -265,6 +268,10 @@ RETURNS = {
     "portal_dashboard_cards": ("a DashboardCard", lambda v: isinstance(v, DashboardCard)),
     "portal_calendar_events": ("a CalendarEvent", lambda v: isinstance(v, CalendarEvent)),
     "portal_review_agenda_points": ("an AgendaPoint", lambda v: isinstance(v, AgendaPoint)),
+    "portal_health_measures": ("a HealthMeasure", lambda v: isinstance(v, HealthMeasure)),
+    "portal_audit_evidence": ("an Evidence naming one of " + ", ".join(FOUR_IS),
+                              lambda v: isinstance(v, Evidence) and v.i in FOUR_IS),
+    "portal_prefilled_answers": ("a PrefilledAnswer", lambda v: isinstance(v, PrefilledAnswer)),
 }
 
 

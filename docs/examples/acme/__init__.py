@@ -11,7 +11,8 @@ from pathlib import Path
 import peewee
 from flask import redirect, render_template, request, url_for
 
-from portal import (AgendaPoint, CalendarEvent, DashboardCard, Instrument, Interpretation, Model, NavItem, Question,
+from portal import (AgendaPoint, CalendarEvent, DashboardCard, Evidence, HealthMeasure, Instrument,
+                    PrefilledAnswer, Interpretation, Model, NavItem, Question,
                     ResultsPanel, current_membership, current_partnership, hookimpl,
                     partnership_blueprint, record_audit, render, requires_role, role_at_least,
                     write_transaction)
@@ -145,3 +146,32 @@ def portal_review_agenda_points(partnership):
     if not goals:
         return None
     return AgendaPoint("Acme goals", "\n".join(f"- {text}" for text in goals), minutes=5)
+
+
+@hookimpl
+def portal_health_measures(partnership, on):
+    goals = AcmeGoal.select().where(AcmeGoal.partnership_id == partnership.id).count()
+    if not goals:
+        return None
+    return HealthMeasure("acme_goals", "Acme goals set", min(100, 25 * goals), weight=5,
+                         updated_on=on)
+
+
+@hookimpl
+def portal_run_opened(run, partnership):
+    if run.instrument_id == PULSE.id:
+        record_audit("acme_pulse_opened", partnership=partnership.id, title=run.title)
+
+
+@hookimpl
+def portal_audit_evidence(partnership, start, end):
+    goals = AcmeGoal.select().where(AcmeGoal.partnership_id == partnership.id).count()
+    return Evidence("Integration", f"{goals} Acme goal{'' if goals == 1 else 's'} agreed by both sides.",
+                    url_for("acme.page", partnership_id=partnership.id), str(goals), start, end)
+
+
+@hookimpl
+def portal_prefilled_answers(run):
+    if run.instrument_id != PULSE.id:
+        return None
+    return PrefilledAnswer("mood", "3")  # a named pulse starts in the middle of the scale
