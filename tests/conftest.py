@@ -23,6 +23,27 @@ DEMO_PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_demo_passwords():
+    """The demo's people get a cheap password hash in the tests (PBKDF2, 1,000 rounds)
+    instead of a scrypt run per demo load and per login: the suite loads the demo and
+    logs in about two thousand times, and scrypt's cost is the point only against a
+    thief. The portal still hashes every password it stores with scrypt, as tested in
+    tests/test_passwords.py; this only replaces what the demo loader calls."""
+    from functools import lru_cache
+
+    from werkzeug.security import generate_password_hash
+
+    @lru_cache(maxsize=8)
+    def quick(password):
+        return generate_password_hash(password, method="pbkdf2:sha256:1000")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("portal.demo.generate_password_hash", quick)
+        patch.setattr("portal.partnerships.demo.generate_password_hash", quick)
+        yield
+
+
 @pytest.fixture
 def make_app(tmp_path, monkeypatch):
     """Build an app with extra config; the database is emptied before the first one."""

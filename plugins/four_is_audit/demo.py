@@ -25,7 +25,8 @@ def load_demo_evidence(run, partnership, people):
     lines = evidence.lines_of(run.id, partnership.id)
     if len(lines) < 4:
         return lines
-    opened = datetime.datetime.combine(run.opens_on, datetime.time(10))
+    # Reviewed after the evidence was gathered (the demo gathers it as it loads).
+    opened = lines[0].row.gathered_at
     peggy, sofia = people["peggy@client.example"], people["sofia@supplier.example"]
     integrity = [line.row for line in lines if line.row.i == "Integrity"]
     integration = [line.row for line in lines if line.row.i == "Integration"]
@@ -33,9 +34,9 @@ def load_demo_evidence(run, partnership, people):
         for day, line in enumerate(integrity[:2], 1):
             for user in (peggy, sofia):
                 EvidenceReview.create(line=line.id, user_id=user.id, user_name=user.name,
-                                      verdict="confirmed", at=opened + datetime.timedelta(days=day))
+                                      verdict="confirmed", at=opened + datetime.timedelta(minutes=10 * day))
         cohorts = next((line for line in integration if "cohort" in line.text), integration[0])
         EvidenceReview.create(line=cohorts.id, user_id=peggy.id, user_name=peggy.name,
                               verdict="corrected", text=CORRECTION[0], reason=CORRECTION[1],
-                              at=opened + datetime.timedelta(days=3))
+                              at=opened + datetime.timedelta(minutes=30))
     return lines
