@@ -3,10 +3,10 @@ role, a person's own display settings, the header and tabs at three widths, and 
 main jobs done with the keyboard alone.
 
 axe runs against the demo as `portal demo` loads it. The pages are the same HTML on
-both databases, so the roles are shared between the two runs of tests/run.sh (SQLite
-walks half of them, PostgreSQL the other half), and a page whose content a role before
-it saw exactly (a colleague with the same rights) is not checked twice: CI stays well
-inside its time while every role's every page is checked.
+both databases, so the walk runs in the SQLite run of tests/run.sh, like every browser
+test, and a page whose content a role before it saw exactly (a colleague with the same
+rights) is not checked twice: CI stays inside its time while every role's every page is
+checked.
 """
 import hashlib
 import os
@@ -32,8 +32,8 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 ALL_ROLES = ("peggy@client.example", "sofia@supplier.example", "carla@client.example",
              "jim@supplier.example", "sam@supplier.example", "victor@client.example",
              "admin@portal.example", "maya@brightpath.example", None)
-#: This run's share: SQLite the odd places, PostgreSQL the even ones.
-ROLES = ALL_ROLES[1::2] if PG_URL else ALL_ROLES[0::2]
+#: Every role, in the SQLite run (browser tests run there only: tests/conftest.py).
+ROLES = ALL_ROLES
 #: What differs between two people's copy of one page without changing its structure.
 VOLATILE = re.compile(r'(name="csrf[-_]token" (?:content|value)="[^"]*")|nonce="[^"]*"')
 START = ("/partnerships", "/profile", "/organization", "/admin/", "/selections",
