@@ -2,18 +2,22 @@
 
 For each database (SQLite, then a throwaway PostgreSQL cluster when its binaries are
 installed) it loads the full demo (as `portal demo` does) into a fresh database, starts
-the portal under gunicorn with `--workers` sync workers, signs in as Peggy (the session
+the portal under gunicorn with `--workers` sync workers twice, once as deployed (pages
+kept until their data changes, portal/page_cache.py) and once with PORTAL_PAGE_CACHE_MB=0
+(every page drawn on every request), and in each signs in as Peggy (the session
 is bound to the User-Agent, so wrk sends the same one), checks that every page answers
 200 rather than a redirect to the login, and runs wrk against each page in turn, with a
 bare one-route Flask app under the same gunicorn settings before the first page and
 after each one. For each page it prints req/s, p50, p99, the share of hello's req/s
-(against the mean of the hello runs either side of it) and the SQL statements the page
-sends. Then it grows the library to `--library-items` items and measures the library
+(against the mean of the hello runs either side of it), the SQL statements the page
+sends when drawn and when served as kept, and whether a second request was served as
+kept. Then it grows the library to `--library-items` items and measures the library
 again. Last, per database, the resident size of each gunicorn worker after all those
 requests, and the ratio PostgreSQL / SQLite per page.
 
     python benchmarks/pages.py [--seconds 10] [--connections 16] [--workers 4]
                                [--databases sqlite,postgresql] [--library-items 2000]
+                               [--modes kept,drawn]
 
 Targets (issue 12): every page at least 20 % of hello with p99 at most 25 ms on SQLite,
 PostgreSQL within 15 % of SQLite, workers under 150 MB after 10,000 requests. The script
@@ -69,20 +73,38 @@ client = app.test_client()
 page = client.get("/login").get_data(as_text=True)
 token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
 client.post("/login", data={"email": email, "password": password, "csrf_token": token})
-statements = []
-handler = logging.Handler()
-handler.emit = lambda record: isinstance(record.msg, tuple) and statements.append(1)  # not pool lines
-logger = logging.getLogger("peewee")
-counts = {}
-for name, url in pages.items():
-    client.get(url)
+counts = {name: drawn_and_kept(app, client, url) for name, url in pages.items()}
+print(json.dumps({"pages": pages, "statements": counts}))
+"""
+
+# Shared by both: a page's statements when it is drawn (the page cache set aside) and
+# when it is served as kept, "drawn/kept"; with PORTAL_PAGE_CACHE_MB=0 they are equal.
+COUNT = r"""
+import logging
+
+
+def statements_of(client, url):
+    sent = []
+    handler = logging.Handler()
+    handler.emit = lambda record: isinstance(record.msg, tuple) and sent.append(1)  # not pool lines
+    logger = logging.getLogger("peewee")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
-    statements.clear()
-    status = client.get(url).status_code
-    logger.removeHandler(handler)
-    counts[name] = len(statements) if status == 200 else f"HTTP {status}"
-print(json.dumps({"pages": pages, "statements": counts}))
+    try:
+        status = client.get(url).status_code
+    finally:
+        logger.removeHandler(handler)
+    return len(sent) if status == 200 else f"HTTP {status}"
+
+
+def drawn_and_kept(app, client, url):
+    client.get(url)  # first drawing: what a page writes once a day (a view, a score) is done
+    cache = app.extensions.pop("portal_page_cache", None)
+    drawn = statements_of(client, url)
+    if cache is not None:
+        app.extensions["portal_page_cache"] = cache
+        client.get(url)
+    return f"{drawn}/{statements_of(client, url)}"
 """
 
 # Grows the library to N items the way people add them (a portal item, indexed for the
@@ -112,15 +134,7 @@ client = app.test_client()
 page = client.get("/login").get_data(as_text=True)
 token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
 client.post("/login", data={"email": email, "password": password, "csrf_token": token})
-client.get(url)
-statements = []
-handler = logging.Handler()
-handler.emit = lambda record: isinstance(record.msg, tuple) and statements.append(1)  # not pool lines
-logger = logging.getLogger("peewee")
-logger.addHandler(handler)
-logger.setLevel(logging.DEBUG)
-status = client.get(url).status_code
-print(json.dumps({"url": url, "statements": len(statements) if status == 200 else f"HTTP {status}",
+print(json.dumps({"url": url, "statements": drawn_and_kept(app, client, url),
                   "items": ContentItem.select().where(ContentItem.removed == False).count()}))
 """
 
@@ -146,6 +160,9 @@ def parse_args(argv=None):
     parser.add_argument("--databases", default="",
                         help="comma-separated: sqlite, postgresql (default: both when "
                              "PostgreSQL's server is installed, else sqlite)")
+    parser.add_argument("--modes", default="kept,drawn",
+                        help="comma-separated: kept (the page cache on, as deployed), drawn "
+                             "(PORTAL_PAGE_CACHE_MB=0); default both")
     parser.add_argument("--library-items", type=int, default=2000,
                         help="the library is measured again at this many items (0: not)")
     args = parser.parse_args(argv)
@@ -161,6 +178,9 @@ def parse_args(argv=None):
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}")
     args.databases = chosen
+    args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if set(args.modes) - set(MODES):
+        parser.error(f"unknown mode in {args.modes}")
     return args
 
 
@@ -216,10 +236,17 @@ def main(argv=None):
         return 0
 
 
+MODES = {"kept": ("pages kept until their data changes (the default)", {}),
+         "drawn": ("pages drawn on every request (PORTAL_PAGE_CACHE_MB=0)",
+                   {"PORTAL_PAGE_CACHE_MB": "0"})}
+
+
 def measure_database(args, name, folder, hello):
-    """Fresh database, full demo, the portal under gunicorn, every page measured."""
+    """Fresh database, full demo, the portal under gunicorn once per cache mode, every page
+    measured in each; then the grown library in each. {mode: {page: (req/s, p99, sent)}}."""
     folder.mkdir()
     cluster = None
+    servers = {}
     try:
         if name == "postgresql":
             cluster = ThrowawayPostgres().init().start()
@@ -233,20 +260,37 @@ def measure_database(args, name, folder, hello):
                               PORTAL_LOAD_INSTALLED_PLUGINS="0"), folder)
         subprocess.run([portal_command(), "db", "upgrade"], env=env, cwd=ROOT, check=True,
                        capture_output=True)
-        done = subprocess.run([sys.executable, "-c", SETUP, PASSWORD, EMAIL], env=env, cwd=ROOT,
-                              check=True, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-c", COUNT + SETUP, PASSWORD, EMAIL], env=env,
+                              cwd=ROOT, check=True, capture_output=True, text=True)
         info = json.loads(done.stdout.strip().splitlines()[-1])
-        portal = start_gunicorn(env, free_port(), args.workers, folder / "portal.log")
-        try:
-            figures = measure(args, portal, hello, info, engine)
-            if figures is not None and args.library_items:
-                figures.update(grow_library(args, env, portal, hello, figures))
-            if figures is not None:
-                report_memory(portal, figures.pop("_requests"))
-            return figures
-        finally:
-            stop_gunicorn(portal)
+        results = {}
+        for mode in args.modes:
+            title, extra = MODES[mode]
+            servers[mode] = start_gunicorn(dict(env, **extra), free_port(), args.workers,
+                                           folder / f"portal-{mode}.log")
+            results[mode] = measure(args, servers[mode], hello, info, f"{engine}, {title}")
+            if results[mode] is None:
+                return None
+        if args.library_items:
+            done = subprocess.run([sys.executable, "-c", COUNT + GROW_LIBRARY,
+                                   str(args.library_items), EMAIL, PASSWORD], env=env, cwd=ROOT,
+                                  check=True, capture_output=True, text=True)
+            grown = json.loads(done.stdout.strip().splitlines()[-1])
+            for mode in args.modes:
+                print(f"\n{engine}, {MODES[mode][0]}: the library grown to {grown['items']:,} items")
+                args.previous = wrk(hello + "/", args)
+                results[mode]["library, grown"] = one_page(
+                    args, servers[mode], hello, f"library, {grown['items']:,} items", grown["url"],
+                    grown["statements"], results[mode]["_headers"])
+                results[mode]["_requests"] += results[mode]["library, grown"][2]
+        for mode in args.modes:
+            print(f"{engine}, {MODES[mode][0]}: ", end="")
+            report_memory(servers[mode], results[mode].pop("_requests"))
+            results[mode].pop("_headers")
+        return results
     finally:
+        for server in servers.values():
+            stop_gunicorn(server)
         if cluster is not None:
             cluster.remove()
 
@@ -278,10 +322,11 @@ def start_hello(folder, workers):
 
 
 def measure(args, portal, hello, info, engine):
-    """wrk against each page, hello before the first and after each; {page: (req/s, p99)}."""
+    """wrk against each page, hello before the first and after each; {page: (req/s, p99, sent)}.
+    `cache` is what the page cache answered to one more request after wrk's (X-Page-Cache)."""
     session = sign_in(portal.url)
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
-    args.headers = [f"Cookie: {cookie}", f"User-Agent: {USER_AGENT}"]
+    headers = [f"Cookie: {cookie}", f"User-Agent: {USER_AGENT}"]
     failed = []
     for name, path in info["pages"].items():
         response = session.get(portal.url + path, allow_redirects=False, timeout=30)
@@ -292,35 +337,30 @@ def measure(args, portal, hello, info, engine):
         return None
     print(f"\npages under load on {engine}: wrk -t2 -c{args.connections} -d{args.seconds}s, "
           f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores, signed in as {EMAIL}")
-    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of hello':>10}{'SQL':>6}")
+    print(f"{'page':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of hello':>10}"
+          f"{'SQL drawn/kept':>16}{'cache':>7}")
     args.previous = wrk(hello + "/", args)
     print(f"{'hello':<22}{args.previous[0]:>9.0f}{args.previous[1]:>9.2f}{args.previous[2]:>9.2f}")
-    figures = {"_requests": 0}
+    figures = {"_requests": 0, "_headers": (headers, session)}
     for name, path in info["pages"].items():
-        figures[name] = one_page(args, portal, hello, name, path, info["statements"][name])
+        figures[name] = one_page(args, portal, hello, name, path, info["statements"][name],
+                                 figures["_headers"])
         figures["_requests"] += figures[name][2]
     return figures
 
 
-def one_page(args, portal, hello, name, path, statements):
-    rps, p50, p99, sent = wrk(portal.url + path, args, args.headers)
+def one_page(args, portal, hello, name, path, statements, headers):
+    headers, session = headers
+    rps, p50, p99, sent = wrk(portal.url + path, args, headers)
+    # After thousands of requests every worker has drawn the page: "hit" when it is kept.
+    cache = session.get(portal.url + path, timeout=30).headers.get("X-Page-Cache", "off")
     after = wrk(hello + "/", args)
     both = args.previous[0] + after[0]
     share = rps / (both / 2) if both else float("nan")
-    print(f"{name:<22}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{100 * share:>9.1f}%{statements!s:>6}")
+    print(f"{name:<22}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{100 * share:>9.1f}%{statements!s:>16}"
+          f"{cache:>7}")
     args.previous = after
     return rps, p99, sent
-
-
-def grow_library(args, env, portal, hello, figures):
-    done = subprocess.run([sys.executable, "-c", GROW_LIBRARY, str(args.library_items), EMAIL,
-                           PASSWORD], env=env, cwd=ROOT, check=True, capture_output=True,
-                          text=True)
-    grown = json.loads(done.stdout.strip().splitlines()[-1])
-    name = f"library, {grown['items']:,} items"
-    found = one_page(args, portal, hello, name, grown["url"], grown["statements"])
-    figures["_requests"] += found[2]
-    return {"library, grown": found}
 
 
 def report_memory(portal, requests_sent):
@@ -337,11 +377,13 @@ def report_memory(portal, requests_sent):
 
 def compare(results):
     sqlite, postgresql = results["sqlite"], results["postgresql"]
-    print("\nPostgreSQL / SQLite, req/s per page (target: within 15 %, so at least 0.85)")
-    for name in sqlite:
-        if name in postgresql and not name.startswith("_"):
-            ratio = postgresql[name][0] / sqlite[name][0] if sqlite[name][0] else float("nan")
-            print(f"{name:<22}{ratio:>9.2f}")
+    for mode in sqlite:
+        print(f"\nPostgreSQL / SQLite, req/s per page, {MODES[mode][0]} "
+              "(target: within 15 %, so at least 0.85)")
+        for name, figures in sqlite[mode].items():
+            if name in postgresql[mode]:
+                ratio = postgresql[mode][name][0] / figures[0] if figures[0] else float("nan")
+                print(f"{name:<22}{ratio:>9.2f}")
 
 
 if __name__ == "__main__":

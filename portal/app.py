@@ -13,7 +13,7 @@ def create_app(test_config=None):
     from htmx_flask import Htmx
 
     from portal import (assets, config, db, errors, health, inputs, layout, migrations,
-                        notifications, security, themes)
+                        notifications, page_cache, security, themes)
     from portal.accounts import auth
     from portal.instruments import registry as instrument_registry
     from portal.partnerships import access
@@ -51,6 +51,7 @@ def create_app(test_config=None):
     app.register_blueprint(health.bp)
     _install_plugins(app, host)
     instrument_registry.collect(app, host)
+    page_cache.init_app(app)
     app.before_request(lambda: access.enforce(app))
     call_startup_hook(host, "portal_startup", app=app)
     return app

@@ -94,6 +94,7 @@ def from_environment(instance_path):
         # Reverse proxies in front of the portal whose X-Forwarded-* headers are believed;
         # 0 believes none, since a client can send those headers itself.
         "PORTAL_TRUSTED_PROXIES": int(env("PORTAL_TRUSTED_PROXIES") or 0),
+        "PORTAL_PAGE_CACHE_MB": float(env("PORTAL_PAGE_CACHE_MB") or 32),
         "PORTAL_SMTP_HOST": env("PORTAL_SMTP_HOST") or "",
         "PORTAL_SMTP_PORT": int(env("PORTAL_SMTP_PORT") or 587),
         "PORTAL_SMTP_SECURITY": (env("PORTAL_SMTP_SECURITY") or "starttls").strip().lower(),

@@ -5,6 +5,7 @@ at SQLite (WAL, busy timeout: DESIGN §8) or a pooled PostgreSQL connection that
 survives a restart of the server (DESIGN §10).
 """
 import fcntl
+import itertools
 import os
 import sqlite3
 import threading
@@ -42,7 +43,46 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
 
-class ReconnectingPostgresqlDatabase(ReconnectMixin, PooledPostgresqlDatabase):
+#: How many statements other than SELECT this process has sent: part of the version of
+#: the data a page was drawn from (portal/page_cache.py). SQLite's data_version tells
+#: a connection about other connections' commits, never about its own.
+_writes = 0
+
+
+def writes_sent():
+    return _writes
+
+
+def version_key(read):
+    """The version of the data a page was drawn from, given what `data_version_sql`
+    read: SQLite's data_version is counted per connection and misses its own commits,
+    so it goes with the connection's serial number and this process's writes."""
+    return (read, getattr(database.obj._state, "serial", None), _writes)
+
+
+class _CountingWrites:
+    """Counts every statement that is not a plain SELECT (BEGIN and WITH included: a
+    statement counted needlessly costs a page drawn again, one missed a stale page).
+    PostgreSQL's unions start with a parenthesis."""
+
+    def execute_sql(self, sql, params=None):
+        if not sql.lstrip("(").startswith("SELECT"):
+            global _writes
+            _writes += 1
+        return super().execute_sql(sql, params)
+
+
+def data_version_sql():
+    """An SQL expression that changes whenever data this connection can read has
+    changed: on SQLite, the commits of other connections (`PRAGMA data_version`, which
+    `writes_sent` completes with this process's own); on PostgreSQL, the snapshot of
+    transactions, whose text changes when any transaction that writes starts or ends."""
+    if is_sqlite():
+        return peewee.SQL("(SELECT data_version FROM pragma_data_version)")
+    return peewee.SQL("txid_current_snapshot()::text")
+
+
+class ReconnectingPostgresqlDatabase(_CountingWrites, ReconnectMixin, PooledPostgresqlDatabase):
     """A connection pool that outlives a restart of the PostgreSQL server.
 
     peewee's pool checks each idle connection as it hands it out (one round trip,
@@ -62,12 +102,20 @@ class ReconnectingPostgresqlDatabase(ReconnectMixin, PooledPostgresqlDatabase):
     )
 
 
-class _SqliteDatabase(peewee.SqliteDatabase):
+_connections = itertools.count(1)
+
+
+class _SqliteDatabase(_CountingWrites, peewee.SqliteDatabase):
     """SQLite whose connection settings are tried again while another process holds the
     file: two servers opening a new file at once both switch it to WAL, and SQLite
     answers one of them "database is locked" at once, without waiting its busy timeout
     (waiting could deadlock). The settings are the same each time, so trying again is
     safe; the test of two servers upgrading at once failed on this under load."""
+
+    def _connect(self):
+        conn = super()._connect()
+        self._state.serial = next(_connections)  # this thread's connection (version_key)
+        return conn
 
     def _set_pragmas(self, conn):
         for attempt in range(100):

@@ -72,6 +72,14 @@ class PortalFlask(Flask):
         self.themes = {}
         self.plugin_template_folders = []
 
+    def dispatch_request(self):
+        """The view's response, or the page kept from the last time it was drawn on the
+        same data (portal/page_cache.py)."""
+        cache = self.extensions.get("portal_page_cache")
+        if cache is None:
+            return super().dispatch_request()
+        return cache.dispatch(super().dispatch_request)
+
     def active_theme_name(self):
         """The theme of the signed-in person's organization, else the default. Read when a
         page is drawn, not before every request: a poll answered 204 or a file needs none."""

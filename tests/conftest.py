@@ -132,6 +132,16 @@ def csrf_token(client, path="/login"):
     return match.group(1)
 
 
+def a_minute_passes(monkeypatch):
+    """Pages are kept within the minute (portal/page_cache.py). A test that moves a
+    module's clock calls this as well, so that the page cache's clock moves as real
+    time would: to the next minute, each call one more."""
+    import portal.page_cache
+
+    start = getattr(portal.page_cache.time, "time")()
+    monkeypatch.setattr(portal.page_cache.time, "time", lambda: (start // 60 + 1) * 60)
+
+
 def login(client, email, password=DEMO_PASSWORD):
     token = csrf_token(client)
     response = client.post("/login", data={"email": email, "password": password,

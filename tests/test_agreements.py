@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import login, post
+from conftest import a_minute_passes, login, post
 
 from portal.accounts.models import User
 from portal.agreements.models import (
@@ -262,6 +262,7 @@ def test_an_editor_who_left_disappears_from_readers_pages(app, peggy, jim, demo,
     poll, _ = page_poll(jim, demo)
     later = editing.utcnow() + dt.timedelta(seconds=editing.PRESENCE_SECONDS + 1)
     monkeypatch.setattr(editing, "utcnow", lambda: later)
+    a_minute_passes(monkeypatch)
     gone = jim.get(poll)
     assert gone.status_code == 200 and "— editing" not in gone.get_data(as_text=True)
     assert 'hx-trigger="every 10s"' in gone.get_data(as_text=True)  # back to the idle pace

@@ -106,8 +106,8 @@ def test_every_default_in_the_readme_configuration_table_is_true(monkeypatch, tm
                 continue
             if isinstance(actual, bool):
                 promised = promised == "1"
-            elif isinstance(actual, int):
-                promised = int(promised)
+            elif isinstance(actual, (int, float)):
+                promised = type(actual)(promised)
             assert actual == promised, name
 
 

@@ -6,7 +6,7 @@ the test"); rows are created directly where the library's own pages are not the 
 import datetime as dt
 
 import pytest
-from conftest import login, post
+from conftest import a_minute_passes, login, post
 
 from portal.accounts.models import User, utcnow
 from portal.content import library, reviews
@@ -40,6 +40,7 @@ def clock(monkeypatch):
     """Set the reviews' today; returns a setter."""
     def set_today(day):
         monkeypatch.setattr(reviews, "today", lambda: day)
+        a_minute_passes(monkeypatch)
     set_today(TODAY)
     return set_today
 

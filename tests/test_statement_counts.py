@@ -71,11 +71,24 @@ def with_results(app, demo):
 
 
 def statements_of(client, url):
+    """The statements of the page drawn; and, kept (portal/page_cache.py), it is served
+    with one: the one that loads the user and reads the version of the data."""
     client.get(url)  # first visits make what pages make once (the agreement, schedules)
-    with counted() as statements:
-        response = client.get(url)
+    extensions = client.application.extensions
+    cache = extensions.pop("portal_page_cache")
+    try:
+        with counted() as statements:
+            response = client.get(url)
+    finally:
+        extensions["portal_page_cache"] = cache
     assert response.status_code == 200, url
     assert "could not be shown" not in response.get_data(as_text=True), url  # a card failed
+    client.get(url)
+    with counted() as kept:
+        again = client.get(url)
+    assert again.headers["X-Page-Cache"] == "hit", url
+    assert again.get_data() == response.get_data(), url
+    assert len(kept) == 1, url
     return len(statements)
 
 

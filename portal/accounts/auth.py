@@ -12,6 +12,7 @@ from portal.accounts.forms import LoginForm
 from portal.accounts.models import Organization, User, normalize_email
 from portal.accounts.throttle import (clear_failures, record_failure, trust_device,
                                       trusted_device, wait_before_login, wait_message)
+from portal.db import data_version_sql
 from portal.errors import error_page
 from portal.forms import database_id
 from portal.prepared import Prepared
@@ -30,12 +31,14 @@ _DUMMY_HASH = None
 
 def _user_query(user_id):
     """The user with what every page shows of them: their organization (whose theme the
-    page is drawn in) and how many notifications they have not read."""
+    page is drawn in) and how many notifications they have not read; and the version of
+    the data, read before anything else the page shows (portal/page_cache.py)."""
     from portal.notifications import Notification
 
     unread = (Notification.select(fn.COUNT(Notification.id))
               .where(Notification.user == User.id, Notification.read_at.is_null()))
-    return (User.select(User, Organization, unread.alias("unread_notifications"))
+    return (User.select(User, Organization, unread.alias("unread_notifications"),
+                        data_version_sql().alias("data_version"))
             .join(Organization).where(User.id == user_id).limit(1))
 
 

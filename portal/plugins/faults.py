@@ -55,8 +55,19 @@ def _key(plugin, hook, message):
     return hashlib.sha1(f"{plugin}\n{hook}\n{message}".encode()).hexdigest()
 
 
+_recorded = 0
+
+
+def recorded():
+    """How many failures this process has seen: a page drawn while one happened is not
+    kept (portal/page_cache.py), since the next drawing may go well."""
+    return _recorded
+
+
 def record(plugin, hook, message):
     """Count one failure of `plugin` in `hook`; write it now or with a later one."""
+    global _recorded
+    _recorded += 1
     message = message[:MESSAGE_LENGTH]
     key = _key(plugin, hook, message)
     now = time.monotonic()
