@@ -25,6 +25,7 @@ from portal.instruments.api import (
 )
 from portal.instruments.evidence import audit_evidence
 from portal.instruments.results import instrument_runs, results_for_run
+from portal.instruments.translated_text import load_toml, missing_translations
 from portal.partnerships.access import partnership_blueprint, requires_role
 from portal.plugins.api import (
     FOUR_IS, AgendaPoint, CalendarEvent, DashboardCard, Evidence, HealthMeasure, NavItem,
@@ -39,6 +40,7 @@ from portal.plugins.services import (
 from portal.records import (
     MembershipInfo, OrganizationInfo, PartnershipInfo, ResponseSummary, RunInfo, UserInfo,
 )
+from portal.layout import dated
 from portal.rendering import render
 
 #: Templates a plugin may extend, include or import.
@@ -70,11 +72,11 @@ __all__ = [
     # instruments
     "Instrument", "Question", "Flag", "Interpretation", "ItemResult", "Results",
     "InstrumentError", "instrument_from_toml", "ResultsPanel", "results_for_run",
-    "instrument_runs", "audit_evidence",
+    "instrument_runs", "audit_evidence", "load_toml", "missing_translations",
     # storing data, reading forms
     "Model", "write_transaction", "Form", "first_error", "database_id", "finite_number",
     # pages
-    "render", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
+    "render", "dated", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
     # people not yet in the portal

@@ -13,7 +13,7 @@ def create_app(test_config=None):
     from htmx_flask import Htmx
 
     from portal import (assets, config, db, errors, health, inputs, layout, migrations,
-                        notifications, page_cache, security, themes)
+                        i18n, notifications, page_cache, security, themes)
     from portal.accounts import auth
     from portal.instruments import registry as instrument_registry
     from portal.partnerships import access
@@ -47,6 +47,7 @@ def create_app(test_config=None):
 
     host = load_plugins(app.config)
     app.extensions["portal_plugins"] = host
+    i18n.init_app(app, host)
     app.extensions["portal_migrations"] = migrations.collect(host)
     app.register_blueprint(health.bp)
     _install_plugins(app, host)

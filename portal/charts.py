@@ -5,6 +5,7 @@ has a <title> and an aria-label, and values are printed beside the marks.
 """
 import math
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 PALETTE = {"bar": "#1f5fa8", "flag": "#b42318", "client": "#1f5fa8", "supplier": "#0f7b6c",
@@ -44,7 +45,7 @@ def mean_bars(rows, label, low=1.0, high=5.0, threshold=None):
         parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="{PALETTE["text"]}">'
                      f'<title>{escape(name)}</title>{escape(_short(name))}</text>')
         if mean is None:
-            parts.append(f'<text x="{left + 4}" y="{y + 16}" fill="{PALETTE["muted"]}">no answers</text>')
+            parts.append(f'<text x="{left + 4}" y="{y + 16}" fill="{PALETTE["muted"]}">{escape(gettext("no answers"))}</text>')
             continue
         w = max(2.0, (mean - low) / (high - low) * plot)
         colour = PALETTE["flag"] if flagged else PALETTE["bar"]
@@ -59,9 +60,9 @@ def side_bars(rows, label, low=1.0, high=5.0):
     plot = width - left - 50
     height = row_h * len(rows) + 40
     parts = [f'<rect x="{left}" y="{height - 18}" width="12" height="12" fill="{PALETTE["client"]}"/>'
-             f'<text x="{left + 18}" y="{height - 8}" fill="{PALETTE["text"]}">Client</text>'
+             f'<text x="{left + 18}" y="{height - 8}" fill="{PALETTE["text"]}">{escape(gettext("Client"))}</text>'
              f'<rect x="{left + 90}" y="{height - 18}" width="12" height="12" fill="{PALETTE["supplier"]}"/>'
-             f'<text x="{left + 108}" y="{height - 8}" fill="{PALETTE["text"]}">Supplier</text>']
+             f'<text x="{left + 108}" y="{height - 8}" fill="{PALETTE["text"]}">{escape(gettext("Supplier"))}</text>']
     for i, (name, client, supplier) in enumerate(rows):
         y = i * row_h + 4
         parts.append(f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" fill="{PALETTE["text"]}">'
@@ -162,7 +163,7 @@ def values_table(labels, series, caption):
         + "".join(f"<td>{'' if vs[i] is None else _number(round(vs[i], 2))}</td>" for vs in series.values())
         + "</tr>" for i in range(len(labels)))
     return (f'<table class="visually-hidden"><caption>{escape(caption)}</caption>'
-            f'<thead><tr><th scope="col">When</th>{head}</tr></thead><tbody>{rows}</tbody></table>')
+            f'<thead><tr><th scope="col">{escape(gettext("When"))}</th>{head}</tr></thead><tbody>{rows}</tbody></table>')
 
 
 def trend_lines(labels, series, label, low=None, high=None, unit="", width=760):

@@ -28,24 +28,28 @@ import math
 import re
 
 from flask import request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, FloatField, HiddenField, IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from portal.urls import MAX_DATABASE_ID
+from flask_babel import lazy_gettext as _l
 
 NUL = "\x00"
 #: C0 control characters but tab, line feed and carriage return.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-NUL_MESSAGE = ("This text contains a NUL character (\\0), which cannot be saved. Remove it "
-               "and send the form again.")
-CONTROL_MESSAGE = ("This text contains an invisible control character (such as escape or "
-                   "form feed), which cannot be saved. Type the text again without it and "
-                   "send the form again.")
-NUMBER_MESSAGE = "Enter a number written with the digits 0-9, such as 12 or -3.5."
-INTEGER_MESSAGE = f"Enter a whole number between {-MAX_DATABASE_ID:,} and {MAX_DATABASE_ID:,}."
-DAMAGED_MESSAGE = "This form is damaged (a hidden value is wrong): reload the page and try again."
+NUL_MESSAGE = _l("This text contains a NUL character (\\0), which cannot be saved. Remove it "
+                 "and send the form again.")
+CONTROL_MESSAGE = _l("This text contains an invisible control character (such as escape or "
+                     "form feed), which cannot be saved. Type the text again without it and "
+                     "send the form again.")
+NUMBER_MESSAGE = _l("Enter a number written with the digits 0-9, such as 12 or -3.5.")
+_LIMIT = f"{MAX_DATABASE_ID:,}"
+INTEGER_MESSAGE = _l("Enter a whole number between %(low)s and %(high)s.", low="-" + _LIMIT,
+                     high=_LIMIT)
+DAMAGED_MESSAGE = _l("This form is damaged (a hidden value is wrong): reload the page and try again.")
 
 
 def options(pairs):
@@ -118,7 +122,8 @@ def clean_text(raw, max_length, *, strip=True, too_long=None):
     if control_message(text):
         raise BadValue(control_message(text))
     if len(text) > max_length:
-        raise BadValue(too_long or f"Keep this text under {max_length:,} characters.")
+        limit = f"{max_length:,}"
+        raise BadValue(too_long or _("Keep this text under %(num)s characters.", num=limit))
     return text
 
 

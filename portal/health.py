@@ -3,6 +3,7 @@ its schema the one this code needs?"""
 import time
 
 from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 
 from portal.db import CONNECTION_ERRORS, database, is_sqlite
 from portal.migrations import schema_behind, status
@@ -44,10 +45,11 @@ def init_app(app):
         from portal.errors import error_page
 
         layout.without_database()
-        return error_page(503, title="Upgrade needed", message=(
+        return error_page(503, title=_("Upgrade needed"), message=_(
             "This portal's database needs an upgrade before it can serve pages "
-            f"({', '.join(sorted(behind))}). Nothing was lost: the person who runs the "
-            "portal needs to run the command “portal db upgrade” on its server."))
+            "(%(components)s). Nothing was lost: the person who runs the "
+            "portal needs to run the command “portal db upgrade” on its server.",
+            components=", ".join(sorted(behind))))
 
 
 for _error in CONNECTION_ERRORS:

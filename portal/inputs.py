@@ -10,9 +10,10 @@ from flask import request
 
 from portal.errors import error_page
 from portal.forms import CONTROL
+from flask_babel import lazy_gettext as _l
 
-QUERY_MESSAGE = ("The address holds an invisible control character (such as NUL, \\0) that "
-                 "no page of the portal uses. Check the link, or type the address again.")
+QUERY_MESSAGE = _l("The address holds an invisible control character (such as NUL, \\0) that "
+                   "no page of the portal uses. Check the link, or type the address again.")
 
 
 def refuse_control_characters():

@@ -1,7 +1,9 @@
 """What every page's layout needs: navigation from plugins, dates in the user's zone."""
+import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.plugins.host import call_hook
@@ -15,7 +17,7 @@ def navigation(area="main"):
         items = [item for _, item in call_hook(
             host, "portal_navigation_items", user=logged_in_user(),
             partnership=current_partnership(), membership=current_membership())]
-        g.nav_items = sorted(items, key=lambda item: (item.weight, item.label))
+        g.nav_items = sorted(items, key=lambda item: (item.weight, str(item.label)))
     return [item for item in g.nav_items if item.area == area]
 
 
@@ -36,8 +38,56 @@ def is_current(item):
     return item.endpoint is not None and item.endpoint == request.endpoint
 
 
+#: strftime directives as CLDR patterns, for dates in a language other than English.
+_PATTERNS = {"d": "dd", "m": "MM", "Y": "yyyy", "y": "yy", "H": "HH", "M": "mm", "S": "ss",
+             "b": "MMM", "B": "MMMM", "a": "EEE", "A": "EEEE", "%": "%"}
+#: The formats every page uses, written with figures where the language expects them.
+_NUMERIC = {"%d %b %Y": "%d.%m.%Y", "%d %b %Y, %H:%M": "%d.%m.%Y, %H:%M", "%d %b": "%d.%m.",
+            "%d %B %Y": "%d. %B %Y"}
+
+
+def _cldr(fmt):
+    """A strftime format as a CLDR pattern (literal text quoted)."""
+    out, literal, i = [], "", 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt) and fmt[i + 1] in _PATTERNS:
+            if literal:
+                out.append("'" + literal.replace("'", "''") + "'")
+                literal = ""
+            out.append(_PATTERNS[fmt[i + 1]])
+            i += 2
+        else:
+            literal += fmt[i]
+            i += 1
+    if literal:
+        out.append("'" + literal.replace("'", "''") + "'")
+    return "".join(out)
+
+
+def _written(value, fmt):
+    """`value` written with strftime's `fmt` in English (as every page always wrote it),
+    else in the reader's language: figures for the usual dates ("05.01.2026"), names of
+    months and days in that language."""
+    locale = get_locale() if has_request_context() else None
+    if locale is None or locale.language == "en":
+        return value.strftime(fmt)
+    from babel.dates import format_datetime
+
+    return format_datetime(value, _cldr(_NUMERIC.get(fmt, fmt)), locale=locale)
+
+
+def dated(value, fmt="%d %b %Y"):
+    """A date or time (as stored) written with strftime's `fmt` in the reader's language:
+    `{{ review.due_on | dated }}`, `{{ period | dated("%B %Y") }}`; empty for None."""
+    if not value:
+        return ""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return _written(value, fmt)
+
+
 def local_time(value, fmt="%d %b %Y, %H:%M"):
-    """Stored times are UTC; show them in the viewer's own time zone."""
+    """Stored times are UTC; show them in the viewer's own time zone and language."""
     if value is None:
         return ""
     zone = "UTC"
@@ -47,16 +97,24 @@ def local_time(value, fmt="%d %b %Y, %H:%M"):
         tz = ZoneInfo(zone)
     except (KeyError, ValueError):
         tz, zone = ZoneInfo("UTC"), "UTC"
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).strftime(fmt)
+    return _written(value.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz), fmt)
 
 
 def day(value):
-    """A date as every page writes it ("30 Nov 2026"); empty for None."""
-    return value.strftime("%d %b %Y") if value else ""
+    """A date as every page writes it ("30 Nov 2026"; "30.11.2026" in German); empty
+    for None."""
+    return dated(value)
+
+
+def page_language():
+    """The language of the page, for `<html lang>`: what the texts are translated into."""
+    return str(get_locale() or "en").replace("_", "-")
 
 
 def init_app(app):
+    app.add_template_global(page_language)
     app.add_template_global(navigation)
     app.add_template_global(is_current)
     app.add_template_filter(local_time)
     app.add_template_filter(day)
+    app.add_template_filter(dated)

@@ -5,9 +5,10 @@ it sends, while a person mostly opens pages nothing has changed since they last 
 them. So each worker process keeps the pages it drew for signed-in GET requests and
 serves one again when all of these are the same:
 
-- the session (its CSRF secret): a page drawn for one session is never shown to
-  another, not even to the same person in another browser;
-- the request: host, scheme, path and query, Accept, the display-settings cookie;
+- the person and the session (its CSRF secret): a page drawn for one session is never
+  shown to another, not even to the same person in another browser;
+- the request: host, scheme, path and query, Accept and Accept-Language, the
+  display-settings cookie;
 - the version of the data, read by the statement that loads the signed-in user, before
   anything else the page shows (`portal.db.data_version_sql`; on SQLite completed by
   this process's own writes and its connection);
@@ -90,8 +91,9 @@ def _key():
     if not secret or version is None or "_flashes" in session:
         return None
     plugins = current_app.extensions["portal_plugins"]
-    return (secret, request.host, request.scheme, request.full_path,
-            request.headers.get("Accept", ""), request.cookies.get(DISPLAY_COOKIE, ""),
+    return (current_user.get_id(), secret, request.host, request.scheme, request.full_path,
+            request.headers.get("Accept", ""), request.headers.get("Accept-Language", ""),
+            request.cookies.get(DISPLAY_COOKIE, ""),
             db.version_key(version), int(time.time() // 60), len(plugins.loaded))
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 
 import peewee
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext as _, ngettext
 
 from portal import mail
 from portal.accounts.models import User, utcnow
@@ -178,10 +179,24 @@ def remind(now):
 # Notifications by e-mail ---------------------------------------------------------------
 
 def _footer(frequency):
+    """The end of a mail, in the language in force (`_in_language_of`)."""
     base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    how = {"immediately": "each notification by e-mail", "daily": "a daily digest"}[frequency]
-    return (f"\n\n--\nYou get {how} from Partnership Portal. To change it, open your "
-            f"profile: {base}{url_for('accounts.profile')}\n")
+    profile = f"{base}{url_for('accounts.profile')}"
+    if frequency == "immediately":
+        text = _("You get each notification by e-mail from Partnership Portal. To change "
+                 "it, open your profile: %(url)s", url=profile)
+    else:
+        text = _("You get a daily digest from Partnership Portal. To change it, open your "
+                 "profile: %(url)s", url=profile)
+    return f"\n\n--\n{text}\n"
+
+
+def _in_language_of(user):
+    """Mail text in the language the person chose, else English. A notification's own
+    text is stored as it was written (in English) and stays so."""
+    from portal.i18n import LANGUAGES
+
+    return force_locale(user.language if user.language in LANGUAGES else "en")
 
 
 def _link(notification):
@@ -208,9 +223,11 @@ def mail_notifications(now):
                          .where(Notification.id == notification.id,
                                 Notification.mailed_at.is_null()).execute())
                 if taken:
-                    mail.queue(user, notification.text,
-                               f"{notification.text}\n\nOpen it: {_link(notification)}"
-                               + _footer("immediately"), at=now)
+                    with _in_language_of(user):
+                        body = (f"{notification.text}\n\n"
+                                + _("Open it: %(url)s", url=_link(notification))
+                                + _footer("immediately"))
+                    mail.queue(user, notification.text, body, at=now)
                     queued += 1
         elif user.mail_frequency == "daily":
             digests.setdefault(user.id, (user, []))[1].append(notification)
@@ -223,10 +240,12 @@ def mail_notifications(now):
              .where(Notification.id.in_(ids), Notification.mailed_at.is_null()).execute())
             lines = "\n\n".join(f"- {n.text}\n  {_link(n)}" for n in notifications)
             count = len(notifications)
-            mail.queue(user, f"Partnership Portal: {count} new notification"
-                       + ("s" if count != 1 else ""),
-                       f"What happened in your partnerships since the last digest:\n\n{lines}"
-                       + _footer("daily"), at=now)
+            with _in_language_of(user):
+                subject = ngettext("Partnership Portal: %(num)d new notification",
+                                   "Partnership Portal: %(num)d new notifications", count)
+                body = (_("What happened in your partnerships since the last digest:")
+                        + f"\n\n{lines}" + _footer("daily"))
+            mail.queue(user, subject, body, at=now)
             queued += 1
     return queued
 

@@ -109,6 +109,10 @@ class PortalFlask(Flask):
             env.filters.update(first.filters)
             env.globals.update(first.globals)
             env.tests.update(first.tests)
+            env.policies.update(first.policies)
+            for extension in first.extensions.values():  # translations (portal/i18n.py)
+                env.add_extension(type(extension))
+            env.newstyle_gettext = getattr(first, "newstyle_gettext", False)
         env.loader = self._theme_loader(name)
         return env
 

@@ -147,6 +147,10 @@ def logged_in(base):
     return session
 
 
+GERMAN_PRM_TITLE = tomllib.loads((ROOT / "plugins" / "prm_assessment" / "translations" / "de" /
+                                  "instrument.toml").read_text())["instrument"]["title"]
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The wheel built from this checkout, installed into a new venv (no editable install)."""
@@ -186,6 +190,12 @@ def test_the_wheel_serves_the_portal_of_the_checkout_from_any_directory(installe
             assert title in instruments
         library = session.get(f"{base}/partnerships/{pid}/library").text
         assert re.search(r"\b30 items, the best fit for you first", library)
+        # German from the installed catalogs: the portal's and an instrument's own.
+        german = {"Accept-Language": "de"}
+        assert '<html lang="de"' in session.get(f"{base}/partnerships/{pid}/library",
+                                                headers=german).text
+        page = session.get(f"{base}/partnerships/{pid}/instruments", headers=german).text
+        assert "Instrumente" in page and GERMAN_PRM_TITLE in page
         for asset in re.findall(r'(?:href|src)="(/-/(?:themes|htmx)/[^"]+)"', overview.text):
             answer = session.get(base + asset)
             assert answer.status_code == 200 and len(answer.content) > 100, asset

@@ -15,6 +15,7 @@ from conftest import CSRF_RE, DEMO_PASSWORD, PG_URL, login, post
 
 from portal.demo import load_demo
 
+from portal.accounts.models import User
 from portal.content.models import ItemView
 from portal.partnerships.models import Partnership
 
@@ -187,3 +188,21 @@ def test_the_cache_can_be_turned_off_or_be_too_small_for_a_page(make_app):
     for _ in range(2):
         response = client.get(url)
         assert response.status_code == 200 and response.headers["X-Page-Cache"] == "miss"
+
+
+def test_another_person_signed_in_in_the_same_session_never_gets_the_page_kept_before(
+        app, client, demo):
+    """Logging out keeps the browser's session, and with it the CSRF secret in the key;
+    the person is in the key too. Here the session is switched to Jim without a write,
+    so the version of the data alone would not tell the pages apart."""
+    login(client, PEGGY)
+    url = expectations_url(demo)
+    kept(client, url)
+    with app.app_context():
+        jim = User.get(User.email == JIM).get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = jim
+    response = client.get(url)
+    assert response.headers["X-Page-Cache"] == "miss"
+    assert re.search(r'class="account[^"]*"[^>]*>\s*<summary[^>]*>[^<]*Jim Halpert',
+                     response.get_data(as_text=True)) or "Jim Halpert" in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ corrected, and the results page shows each line with its status.
 from pathlib import Path
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from portal import (Flag, Interpretation, NavItem, PrefilledAnswer, ResultsPanel, hookimpl,
                     instrument_from_toml)
@@ -47,8 +48,8 @@ def score(results):
     """Mean per I and overall; flag an I averaging 3 or less; name the strongest and weakest I."""
     groups = by_i(results)
     if not groups:
-        return Interpretation(headline="No ratings yet", tone="neutral",
-                              notes=("Nobody has rated the criteria in this run.",))
+        return Interpretation(headline=_("No ratings yet"), tone="neutral",
+                              notes=(_("Nobody has rated the criteria in this run."),))
 
     means = {name: _mean(item.mean for item in criteria) for name, criteria in groups.items()}
     overall = _mean(means.values())  # each I weighs the same, whatever its number of criteria
@@ -56,37 +57,41 @@ def score(results):
     weakest = min(means, key=means.get)
 
     if round(overall, 2) >= 4:
-        band, tone = "Strong", "good"
+        band, tone = _("Strong"), "good"
     elif round(overall, 2) > DISCUSS_AT:
-        band, tone = "Developing", "warning"
+        band, tone = _("Developing"), "warning"
     else:
-        band, tone = "At risk", "bad"
+        band, tone = _("At risk"), "bad"
     if round(means[strongest], 2) == round(means[weakest], 2):
-        headline = f"The I's are rated alike (average {overall:.1f} of 5)"
+        headline = _("The I's are rated alike (average %(average).1f of 5)", average=overall)
     else:
-        headline = (f"Strongest: {strongest} ({means[strongest]:.1f}); "
-                    f"weakest: {weakest} ({means[weakest]:.1f})")
+        headline = _("Strongest: %(strongest)s (%(strongest_mean).1f); "
+                     "weakest: %(weakest)s (%(weakest_mean).1f)",
+                     strongest=strongest, strongest_mean=means[strongest],
+                     weakest=weakest, weakest_mean=means[weakest])
 
     flags = []
     for name, criteria in groups.items():
         if round(means[name], 2) <= DISCUSS_AT:
             lowest = min(criteria, key=lambda item: item.mean)
             flags.append(Flag(
-                title=f"{name} is weak",
+                title=_("%(name)s is weak", name=name),
                 question_id=lowest.question.id,
-                detail=(f"{name} averages {means[name]:.2f} of 5; its lowest criterion is "
-                        f"\u201c{lowest.question.text}\u201d ({lowest.mean:.2f})."),
-                suggested_action=lowest.question.guidance or (
-                    f"Agree with the vendor one change that would raise {name.lower()} "
-                    "before the next audit.")))
+                detail=_("%(name)s averages %(mean).2f of 5; its lowest criterion is "
+                         "\u201c%(criterion)s\u201d (%(lowest).2f).", name=name,
+                         mean=means[name], criterion=lowest.question.text,
+                         lowest=lowest.mean),
+                suggested_action=lowest.question.guidance or _(
+                    "Agree with the vendor one change that would raise %(name)s "
+                    "before the next audit.", name=name.lower())))
 
     strengths = tuple(item.question.id for item in groups[strongest] if item.mean >= 4)
     notes = []
     evidence = sum(len(item.texts) for item in results.items.values()
                    if item.question.type == "text")
     if not evidence:
-        notes.append("No evidence was written down this year; a line or two per I makes "
-                     "next year's comparison easier to trust.")
+        notes.append(_("No evidence was written down this year; a line or two per I makes "
+                       "next year's comparison easier to trust."))
 
     metrics = {name: round(mean, 2) for name, mean in means.items()}
     metrics["Overall"] = round(overall, 2)
@@ -141,7 +146,7 @@ def portal_results_panels(run, partnership):
     lines = evidence.lines_of(run.id, partnership.id)
     if not lines:
         return None
-    return ResultsPanel("Evidence gathered when the audit opened", render_template(
+    return ResultsPanel(_("Evidence gathered when the audit opened"), render_template(
         "four_is_audit/panel.html", groups=evidence.by_i(lines), partnership=partnership,
         run=run), weight=20)
 
@@ -151,4 +156,4 @@ def portal_navigation_items(partnership, membership):
     """A tab to the audits' evidence (no statement: the tab is on every partnership page)."""
     if membership is None:
         return None
-    return NavItem.tab("4 I's audit", "four_is_audit.index", partnership, weight=57)
+    return NavItem.tab(_("4 I's audit"), "four_is_audit.index", partnership, weight=57)

@@ -6,6 +6,7 @@ before any POST reaches a view, as for the Kirkpatrick plugin's prefixed forms.
 """
 import re
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -18,19 +19,21 @@ TAG = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 
 def _plain(form, field):
     if field.data and TAG.search(field.data):
-        raise ValidationError("Write plain text, without HTML tags such as <b> or <script>.")
+        raise ValidationError(_("Write plain text, without HTML tags such as <b> or <script>."))
 
 
 class CorrectionForm(Form):
     class Meta:
         csrf = False
 
-    text = TextAreaField("Corrected evidence", validators=[
-        DataRequired("Write the evidence as it should read."),
-        Length(max=MAX_TEXT, message=f"Keep the evidence within {MAX_TEXT} characters."), _plain])
-    reason = TextAreaField("Reason for the correction", validators=[
-        DataRequired("Say why the gathered evidence is not right."),
-        Length(max=MAX_REASON, message=f"Keep the reason within {MAX_REASON} characters."), _plain])
+    text = TextAreaField(_l("Corrected evidence"), validators=[
+        DataRequired(_l("Write the evidence as it should read.")),
+        Length(max=MAX_TEXT, message=_l("Keep the evidence within %(num)d characters.",
+                                        num=MAX_TEXT)), _plain])
+    reason = TextAreaField(_l("Reason for the correction"), validators=[
+        DataRequired(_l("Say why the gathered evidence is not right.")),
+        Length(max=MAX_REASON, message=_l("Keep the reason within %(num)d characters.",
+                                          num=MAX_REASON)), _plain])
 
 
 def correction_form(line_id, formdata=None, text=""):

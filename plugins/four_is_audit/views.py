@@ -6,6 +6,7 @@ before a view runs and refuses writes from viewers; the run must be a 4 I's audi
 this partnership, else 404.
 """
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from portal import (Form, current_membership, current_partnership, instrument_runs, logged_in_user,
                     new_run_url, partnership_blueprint, record_audit, requires_role, respond_url,
@@ -66,7 +67,7 @@ def evidence_page(partnership_id, run_id):
 
 def _closed(run):
     if run.status != "open":
-        flash("This audit is closed: its evidence stays as the auditors left it.", "error")
+        flash(_("This audit is closed: its evidence stays as the auditors left it."), "error")
         return redirect(url_for(".evidence_page", partnership_id=run.partnership_id, run_id=run.id))
     return None
 
@@ -84,7 +85,7 @@ def confirm(partnership_id, run_id, line_id):
     evidence.review(line.row, logged_in_user(), "confirmed")
     record_audit("audit_evidence_confirmed", partnership=current_partnership(), run=run.id,
                  line=line.row.id)
-    flash(f"You confirmed this {line.row.i.lower()} evidence.", "success")
+    flash(_("You confirmed this %(i)s evidence.", i=line.row.i.lower()), "success")
     return redirect(url_for(".evidence_page", partnership_id=partnership_id, run_id=run.id)
                     + f"#line-{line.row.id}")
 
@@ -104,6 +105,6 @@ def correct(partnership_id, run_id, line_id):
     evidence.review(line.row, logged_in_user(), "corrected", text=text, reason=reason)
     record_audit("audit_evidence_corrected", partnership=current_partnership(), run=run.id,
                  line=line.row.id, text=text, reason=reason)
-    flash(f"Your correction of this {line.row.i.lower()} evidence is kept.", "success")
+    flash(_("Your correction of this %(i)s evidence is kept.", i=line.row.i.lower()), "success")
     return redirect(url_for(".evidence_page", partnership_id=partnership_id, run_id=run.id)
                     + f"#line-{line.row.id}")

@@ -17,6 +17,7 @@ implementation is here and the rest lives in modules named after what they hold
 from pathlib import Path
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 
 from portal import AgendaPoint, CalendarEvent, DashboardCard, NavItem, hookimpl
 
@@ -55,7 +56,7 @@ def portal_instruments():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem.tab("Programs", "kirkpatrick.programs", partnership, weight=58)
+    return NavItem.tab(_("Programs"), "kirkpatrick.programs", partnership, weight=58)
 
 
 @hookimpl
@@ -64,7 +65,7 @@ def portal_dashboard_cards(partnership, membership):
         return None
     rows = program_summaries(partnership.id)
     tone = "warning" if any(r["due"] for r in rows) else "neutral"
-    return DashboardCard("Training programs",
+    return DashboardCard(_("Training programs"),
                          render_template("kirkpatrick/card.html", partnership=partnership,
                                          rows=rows), weight=58, tone=tone)
 
@@ -78,14 +79,16 @@ def portal_calendar_events(partnership, start, end):
         for row in follow_ups(program):
             if row["state"] != "done" and row["due_on"] and start <= row["due_on"] < end:
                 found.append(CalendarEvent(
-                    row["due_on"], f"Day-{row['day']} behavior follow-up: {program.name}", url,
+                    row["due_on"], _("Day-%(day)s behavior follow-up: %(program)s",
+                                     day=row["day"], program=program.name), url,
                     kind="follow-up", uid=f"kirkpatrick-{program.id}-{row['day']}"))
     return found
 
 
 @hookimpl
 def portal_review_agenda_points(partnership):
-    """Each program's metrics at the four levels, latest value against baseline and target."""
+    """Each program's metrics at the four levels, latest value against baseline and target.
+    The review keeps the point as written: title and notes stay in English."""
     notes = agenda_notes(partnership.id)
     return None if notes is None else AgendaPoint("Kirkpatrick results", notes, minutes=10)
 

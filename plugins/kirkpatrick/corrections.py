@@ -10,14 +10,15 @@ the program within the URL's partnership, so another partnership's ids give 404.
 change goes to the audit log with what it was before.
 """
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from portal import current_partnership, record_audit, requires_role, write_transaction
 
 from .forms import BenefitForm, MeasurementForm, MetricForm, ProgramForm
 from .models import Benefit, FollowUp, Measurement, Metric
-from .tracking import FOLLOW_UP_DAYS, LEVELS, finite, money
-from .views import back_to_program, bp, can_edit, metric_name_taken, program_or_404
+from .tracking import FOLLOW_UP_DAYS, finite, money
+from .views import back_to_program, bp, can_edit, metric_choice, metric_name_taken, program_or_404
 
 
 def _editable(partnership_id, program_id):
@@ -62,11 +63,12 @@ def _apply(record, **values):
     return changed
 
 
-def _save(record, event, program, what, **details):
+def _save(record, event, program, message, **details):
+    """Store the corrected record, note it in the audit log and flash `message`."""
     with write_transaction():
         record.save()
     record_audit(event, partnership=current_partnership(), program=program.name, **details)
-    flash(f"{what} corrected.", "success")
+    flash(message, "success")
     return back_to_program(program)
 
 
@@ -84,10 +86,6 @@ def _confirm_page(program, title, consequences, submit):
                            submit=submit), 200
 
 
-def _plural(count, word):
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 @bp.route("/<int:program_id>/edit", methods=["GET", "POST"])
 @requires_role("editor")
 def edit_program(partnership_id, program_id):
@@ -100,12 +98,13 @@ def edit_program(partnership_id, program_id):
                          audience=(form.audience.data or "").strip(),
                          starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                          cost=form.cost.data)
-        return _save(program, "kirkpatrick_program_edited", program, "The program is",
-                     changed=changed)
-    delete = ("Delete this program…", url_for(".delete_program", partnership_id=partnership_id,
-                                              program_id=program.id), "get")
-    return _edit_page(program, form, "Correct the program", "Save the program",
-                      hints={"cost": "Fully loaded cost of the program, 0 or more."}, delete=delete,
+        return _save(program, "kirkpatrick_program_edited", program,
+                     _("The program is corrected."), changed=changed)
+    delete = (_("Delete this program…"), url_for(".delete_program", partnership_id=partnership_id,
+                                                 program_id=program.id), "get")
+    return _edit_page(program, form, _("Correct the program"), _("Save the program"),
+                      hints={"cost": _("Fully loaded cost of the program, 0 or more.")},
+                      delete=delete,
                       status_code=400 if request.method == "POST" else 200)
 
 
@@ -119,10 +118,13 @@ def delete_program(partnership_id, program_id):
               "benefits": Benefit.select().where(Benefit.program == program).count(),
               "follow_ups": FollowUp.select().where(FollowUp.program == program).count()}
     if request.method == "GET":
-        return _confirm_page(program, f"Delete the program \u201c{program.name}\u201d?", [
-            _plural(counts["metrics"], "metric"), _plural(counts["measurements"], "measurement"),
-            _plural(counts["benefits"], "benefit"),
-            _plural(counts["follow_ups"], "follow-up") + " marked done"], "Delete the program")
+        title = _("Delete the program \u201c%(name)s\u201d?", name=program.name)
+        return _confirm_page(program, title, [
+            ngettext("%(num)d metric", "%(num)d metrics", counts["metrics"]),
+            ngettext("%(num)d measurement", "%(num)d measurements", counts["measurements"]),
+            ngettext("%(num)d benefit", "%(num)d benefits", counts["benefits"]),
+            ngettext("%(num)d follow-up marked done", "%(num)d follow-ups marked done",
+                     counts["follow_ups"])], _("Delete the program"))
     with write_transaction():
         Measurement.delete().where(Measurement.metric.in_(metric_ids)).execute()
         Metric.delete().where(Metric.program == program).execute()
@@ -131,8 +133,8 @@ def delete_program(partnership_id, program_id):
         program.delete_instance()
     record_audit("kirkpatrick_program_deleted", partnership=current_partnership(),
                  program=program.name, cost=str(program.cost), **counts)
-    flash(f"Program \u201c{program.name}\u201d deleted with its metrics, measurements and "
-          "benefits.", "success")
+    flash(_("Program \u201c%(name)s\u201d deleted with its metrics, measurements and benefits.",
+            name=program.name), "success")
     return redirect(url_for(".programs", partnership_id=partnership_id))
 
 
@@ -147,18 +149,20 @@ def edit_metric(partnership_id, program_id, metric_id):
     valid = form.validate_on_submit()
     name = (form.name.data or "").strip()
     if valid and metric_name_taken(program, name, metric):
-        form.name.errors.append("This program already has a metric with that name.")
+        form.name.errors.append(_("This program already has a metric with that name."))
         valid = False
     if valid:
         changed = _apply(metric, level=int(form.level.data), name=name,
                          unit=form.unit.data.strip(), baseline=form.baseline.data,
                          target=form.target.data)
-        return _save(metric, "kirkpatrick_metric_edited", program, f"The metric \u201c{name}\u201d is",
+        return _save(metric, "kirkpatrick_metric_edited", program,
+                     _("The metric \u201c%(name)s\u201d is corrected.", name=name),
                      metric=name, changed=changed)
-    delete = ("Delete this metric…", url_for(".delete_metric", partnership_id=partnership_id,
-                                             program_id=program.id, metric_id=metric.id), "get")
-    return _edit_page(program, form, f"Correct the metric \u201c{metric.name}\u201d", "Save the metric",
-                      delete=delete, status_code=400 if request.method == "POST" else 200)
+    delete = (_("Delete this metric…"), url_for(".delete_metric", partnership_id=partnership_id,
+                                                program_id=program.id, metric_id=metric.id), "get")
+    return _edit_page(program, form, _("Correct the metric \u201c%(name)s\u201d", name=metric.name),
+                      _("Save the metric"), delete=delete,
+                      status_code=400 if request.method == "POST" else 200)
 
 
 @bp.route("/<int:program_id>/metrics/<int:metric_id>/delete", methods=["GET", "POST"])
@@ -168,15 +172,18 @@ def delete_metric(partnership_id, program_id, metric_id):
     metric = _metric(program, metric_id)
     measurements = Measurement.select().where(Measurement.metric == metric).count()
     if request.method == "GET":
-        return _confirm_page(program, f"Delete the metric \u201c{metric.name}\u201d?",
-                             [_plural(measurements, "measurement")], "Delete the metric")
+        title = _("Delete the metric \u201c%(name)s\u201d?", name=metric.name)
+        return _confirm_page(program, title,
+                             [ngettext("%(num)d measurement", "%(num)d measurements", measurements)],
+                             _("Delete the metric"))
     with write_transaction():
         Measurement.delete().where(Measurement.metric == metric).execute()
         metric.delete_instance()
     record_audit("kirkpatrick_metric_deleted", partnership=current_partnership(),
                  program=program.name, metric=metric.name, level=metric.level,
                  measurements=measurements)
-    flash(f"Metric \u201c{metric.name}\u201d deleted with its measurements.", "success")
+    flash(_("Metric \u201c%(name)s\u201d deleted with its measurements.", name=metric.name),
+          "success")
     return back_to_program(program)
 
 
@@ -190,21 +197,21 @@ def edit_measurement(partnership_id, program_id, measurement_id):
         value=finite(measurement.value), source=measurement.source, note=measurement.note))
     metrics = {str(m.id): m for m in Metric.select().where(Metric.program == program)
                .order_by(Metric.level, Metric.name)}
-    form.metric.choices = [SelectChoice(key, f"{LEVELS[m.level]}: {m.name} ({m.unit})")
-                           for key, m in metrics.items()]
+    form.metric.choices = [SelectChoice(key, metric_choice(m)) for key, m in metrics.items()]
     if form.validate_on_submit():
         metric = metrics[form.metric.data]
         changed = _apply(measurement, metric=metric, measured_on=form.measured_on.data,
                          value=form.value.data, source=(form.source.data or "").strip()[:120],
                          note=(form.note.data or "").strip())
         return _save(measurement, "kirkpatrick_measurement_edited", program,
-                     f"The measurement of \u201c{metric.name}\u201d is", metric=metric.name,
-                     changed=changed)
-    delete = ("Delete this measurement", url_for(
+                     _("The measurement of \u201c%(name)s\u201d is corrected.", name=metric.name),
+                     metric=metric.name, changed=changed)
+    delete = (_("Delete this measurement"), url_for(
         ".delete_measurement", partnership_id=partnership_id, program_id=program.id,
         measurement_id=measurement.id), "post")
-    return _edit_page(program, form, f"Correct a measurement of \u201c{measurement.metric.name}\u201d",
-                      "Save the measurement", delete=delete,
+    return _edit_page(program, form,
+                      _("Correct a measurement of \u201c%(name)s\u201d", name=measurement.metric.name),
+                      _("Save the measurement"), delete=delete,
                       status_code=400 if request.method == "POST" else 200)
 
 
@@ -218,8 +225,8 @@ def delete_measurement(partnership_id, program_id, measurement_id):
     record_audit("kirkpatrick_measurement_deleted", partnership=current_partnership(),
                  program=program.name, metric=measurement.metric.name,
                  measured_on=measurement.measured_on, value=str(measurement.value))
-    flash(f"Measurement of \u201c{measurement.metric.name}\u201d on "
-          f"{measurement.measured_on.isoformat()} deleted.", "success")
+    flash(_("Measurement of \u201c%(name)s\u201d on %(day)s deleted.", name=measurement.metric.name,
+            day=measurement.measured_on.isoformat()), "success")
     return back_to_program(program)
 
 
@@ -233,12 +240,13 @@ def edit_benefit(partnership_id, program_id, benefit_id):
     if form.validate_on_submit():
         changed = _apply(benefit, description=form.description.data.strip(),
                          amount=form.amount.data, isolation=form.isolation.data.strip())
-        return _save(benefit, "kirkpatrick_benefit_edited", program, "The benefit is",
+        return _save(benefit, "kirkpatrick_benefit_edited", program, _("The benefit is corrected."),
                      benefit=benefit.description, changed=changed)
-    delete = ("Delete this benefit", url_for(".delete_benefit", partnership_id=partnership_id,
+    delete = (_("Delete this benefit"), url_for(".delete_benefit", partnership_id=partnership_id,
                                              program_id=program.id, benefit_id=benefit.id), "post")
-    return _edit_page(program, form, "Correct a benefit", "Save the benefit", delete=delete,
-                      hints={"amount": "Monetary value, after isolation and any confidence adjustment."},
+    return _edit_page(program, form, _("Correct a benefit"), _("Save the benefit"), delete=delete,
+                      hints={"amount": _("Monetary value, after isolation and any confidence "
+                                         "adjustment.")},
                       status_code=400 if request.method == "POST" else 200)
 
 
@@ -251,7 +259,7 @@ def delete_benefit(partnership_id, program_id, benefit_id):
         benefit.delete_instance()
     record_audit("kirkpatrick_benefit_deleted", partnership=current_partnership(),
                  program=program.name, benefit=benefit.description, amount=str(benefit.amount))
-    flash(f"Benefit \u201c{benefit.description}\u201d deleted.", "success")
+    flash(_("Benefit \u201c%(name)s\u201d deleted.", name=benefit.description), "success")
     return back_to_program(program)
 
 
@@ -266,6 +274,6 @@ def follow_up_undo(partnership_id, program_id, day):
     if undone:
         record_audit("kirkpatrick_follow_up_undone", partnership=current_partnership(),
                      program=program.name, day=day)
-    flash(f"Day-{day} behavior follow-up is no longer marked as done.", "success")
+    flash(_("Day-%(day)d behavior follow-up is no longer marked as done.", day=day), "success")
     return back_to_program(program)
 

@@ -15,13 +15,14 @@ ROI can hold.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from portal import Form, finite_number
 
-from .tracking import LEVELS, MAX_MONEY, MAX_VALUE, MONEY
+from .tracking import LEVEL_LABELS, MAX_MONEY, MAX_VALUE, MONEY
 
 FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 
@@ -51,7 +52,7 @@ class NumberField(FloatField):
     """A number such as 40, -12.5 or 1e3; `message` says what to type instead of anything
     else, shown alone beside the field."""
 
-    def __init__(self, label=None, validators=None, message="Enter a number.", **kwargs):
+    def __init__(self, label=None, validators=None, message=_l("Enter a number."), **kwargs):
         super().__init__(label, validators, **kwargs)
         self.message = message
 
@@ -71,7 +72,7 @@ class MoneyField(DecimalField):
     """An amount to the cent, such as 12500 or 12500.50, read like `NumberField` and
     within the 14 digits (2 after the point) its column holds."""
 
-    def __init__(self, label=None, validators=None, message="Enter an amount.", **kwargs):
+    def __init__(self, label=None, validators=None, message=_l("Enter an amount."), **kwargs):
         super().__init__(label, validators, places=2, **kwargs)
         self.message = message
 
@@ -91,66 +92,70 @@ class MoneyField(DecimalField):
     pre_validate = NumberField.pre_validate
 
 
-def _number_message(what):
-    return (f"Enter {what} as a number written with the digits 0 to 9, such as 40, -12.5 "
-            "or 1e3 (at most 15 digits before the point).")
-
-
-def _money_message(what):
-    return (f"Enter {what} as an amount written with the digits 0 to 9, such as 12500 or "
-            "12500.50 (at most 12 digits before the point).")
-
-
 def _within_calendar(form, field):
     # The follow-ups fall due 90 days after a program ends: a date near the end of the
     # calendar (9999-12-31) would make that date impossible to compute.
     if field.data and not FIRST_DATE <= field.data <= LAST_DATE:
-        raise ValidationError(f"Enter a date between {FIRST_DATE.year} and {LAST_DATE.year}.")
+        raise ValidationError(_l("Enter a date between %(first)d and %(last)d.",
+                                 first=FIRST_DATE.year, last=LAST_DATE.year))
 
 
 def _not_before_start(form, field):
     if field.data and form.starts_on.data and field.data < form.starts_on.data:
-        raise ValidationError("The program cannot end before it starts.")
+        raise ValidationError(_l("The program cannot end before it starts."))
 
 
 class ProgramForm(Form):
-    name = StringField("Program name", [InputRequired("Give the program a name."), Length(max=160)])
-    audience = StringField("Audience", [Optional(), Length(max=200)])
-    starts_on = DateField("Starts on", [InputRequired("Enter the start date."), _within_calendar])
-    ends_on = DateField("Ends on", [InputRequired("Enter the end date."), _within_calendar,
-                                    _not_before_start])
-    cost = MoneyField("Cost", [InputRequired("Enter the program's cost (0 if none)."),
-                               NumberRange(min=0, message="The cost cannot be negative.")],
-                      message=_money_message("the cost"))
+    name = StringField(_l("Program name"), [InputRequired(_l("Give the program a name.")),
+                                            Length(max=160)])
+    audience = StringField(_l("Audience"), [Optional(), Length(max=200)])
+    starts_on = DateField(_l("Starts on"), [InputRequired(_l("Enter the start date.")),
+                                            _within_calendar])
+    ends_on = DateField(_l("Ends on"), [InputRequired(_l("Enter the end date.")), _within_calendar,
+                                        _not_before_start])
+    cost = MoneyField(_l("Cost"), [InputRequired(_l("Enter the program's cost (0 if none).")),
+                                   NumberRange(min=0, message=_l("The cost cannot be negative."))],
+                      message=_l("Enter the cost as an amount written with the digits 0 to 9, "
+                                 "such as 12500 or 12500.50 (at most 12 digits before the point)."))
 
 
 class MetricForm(_PrefixedForm):
-    level = SelectField("Level", choices=[SelectChoice(str(k), f"{k} \u00b7 {v}") for k, v in LEVELS.items()],
-                        validators=[InputRequired()])
-    name = StringField("Metric name", [InputRequired("Name the metric."), Length(max=120)])
-    unit = StringField("Unit", [InputRequired("Give the unit, e.g. % or score of 5."),
-                                Length(max=40)])
-    baseline = NumberField("Baseline", [InputRequired("Enter the baseline as a number.")],
-                           message=_number_message("the baseline"))
-    target = NumberField("Target", [InputRequired("Enter the target as a number.")],
-                         message=_number_message("the target"))
+    level = SelectField(_l("Level"), choices=[
+        SelectChoice(str(k), _l("%(number)d \u00b7 %(level)s", number=k, level=v))
+        for k, v in LEVEL_LABELS.items()], validators=[InputRequired()])
+    name = StringField(_l("Metric name"), [InputRequired(_l("Name the metric.")), Length(max=120)])
+    unit = StringField(_l("Unit"), [InputRequired(_l("Give the unit, e.g. % or score of 5.")),
+                                    Length(max=40)])
+    baseline = NumberField(_l("Baseline"), [InputRequired(_l("Enter the baseline as a number."))],
+                           message=_l("Enter the baseline as a number written with the digits 0 "
+                                      "to 9, such as 40, -12.5 or 1e3 (at most 15 digits before "
+                                      "the point)."))
+    target = NumberField(_l("Target"), [InputRequired(_l("Enter the target as a number."))],
+                         message=_l("Enter the target as a number written with the digits 0 to 9, "
+                                    "such as 40, -12.5 or 1e3 (at most 15 digits before the "
+                                    "point)."))
 
 
 class MeasurementForm(_PrefixedForm):
-    metric = SelectField("Metric", choices=[], validators=[InputRequired("Pick a metric.")])
-    measured_on = DateField("Measured on", [InputRequired("Enter the date of the measurement."),
-                                            _within_calendar])
-    value = NumberField("Value", [InputRequired("Enter the value as a number.")],
-                        message=_number_message("the value"))
-    source = StringField("Source", [Optional(), Length(max=120)])
-    note = StringField("Note", [Optional()])
+    metric = SelectField(_l("Metric"), choices=[], validators=[InputRequired(_l("Pick a metric."))])
+    measured_on = DateField(_l("Measured on"), [
+        InputRequired(_l("Enter the date of the measurement.")), _within_calendar])
+    value = NumberField(_l("Value"), [InputRequired(_l("Enter the value as a number."))],
+                        message=_l("Enter the value as a number written with the digits 0 to 9, "
+                                   "such as 40, -12.5 or 1e3 (at most 15 digits before the "
+                                   "point)."))
+    source = StringField(_l("Source"), [Optional(), Length(max=120)])
+    note = StringField(_l("Note"), [Optional()])
 
 
 class BenefitForm(_PrefixedForm):
-    description = StringField("Benefit", [InputRequired("Describe the benefit."), Length(max=200)])
-    amount = MoneyField("Monetary value", [InputRequired("Enter the benefit's value."),
-                                           NumberRange(min=0, message="A benefit cannot be negative.")],
-                        message=_money_message("the benefit's value"))
-    isolation = TextAreaField("How the effect was isolated",
-                              [InputRequired("Say how the program's effect was isolated, e.g. "
-                                             "control group, trend line or estimate with confidence %.")])
+    description = StringField(_l("Benefit"), [InputRequired(_l("Describe the benefit.")),
+                                              Length(max=200)])
+    amount = MoneyField(_l("Monetary value"), [
+        InputRequired(_l("Enter the benefit's value.")),
+        NumberRange(min=0, message=_l("A benefit cannot be negative."))],
+        message=_l("Enter the benefit's value as an amount written with the digits 0 to 9, such "
+                   "as 12500 or 12500.50 (at most 12 digits before the point)."))
+    isolation = TextAreaField(_l("How the effect was isolated"), [InputRequired(_l(
+        "Say how the program's effect was isolated, e.g. control group, trend line or estimate "
+        "with confidence %."))])

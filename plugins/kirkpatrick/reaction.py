@@ -3,6 +3,8 @@
 Kept apart from the program pages: the instrument (`kirkpatrick_reaction`) and its
 score function may be adapted on their own.
 """
+from flask_babel import gettext as _
+
 from portal import Instrument, Interpretation, Question
 
 from .tracking import SOURCE
@@ -12,14 +14,14 @@ def score_reaction(results):
     means = [item.mean for item in results.items.values()
              if item.question.type == "scale" and item.mean is not None]
     if not means:
-        return Interpretation(headline="No ratings yet", tone="neutral")
+        return Interpretation(headline=_("No ratings yet"), tone="neutral")
     mean = sum(means) / len(means)
     tone = "good" if round(mean, 2) >= 4 else ("warning" if round(mean, 2) > 3 else "bad")
-    return Interpretation(headline=f"Reaction averages {mean:.1f} of 5", tone=tone,
+    return Interpretation(headline=_("Reaction averages %(mean).1f of 5", mean=mean), tone=tone,
                           metrics={"Reaction": mean},
-                          notes=("Reaction (level 1) says how the session was received, not "
-                                 "what changed; enter the mean as a level-1 measurement of the "
-                                 "program and look to levels 3 and 4 for impact.",))
+                          notes=(_("Reaction (level 1) says how the session was received, not "
+                                   "what changed; enter the mean as a level-1 measurement of the "
+                                   "program and look to levels 3 and 4 for impact."),))
 
 
 REACTION = Instrument(

@@ -12,14 +12,27 @@ import datetime
 import math
 from decimal import Decimal, InvalidOperation
 
-from portal import charts
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from portal import charts, dated
 
 from .models import Benefit, FollowUp, Measurement
 
-SOURCE = ("Kirkpatrick's four levels as recommended in \u201cBeyond the Classroom\u201d (pillar 5); "
-          "ROI after Phillips (level 5), as asked in \u201cBuilding Learning Culture\u201d")
 
+def N_(text):
+    """Marks text for translation where it is defined; it is translated where shown."""
+    return text
+
+
+#: Where the method comes from: English here (the reaction form declares it as text);
+#: the pages show `_(SOURCE)`, in the reader's language.
+SOURCE = N_("Kirkpatrick's four levels as recommended in \u201cBeyond the Classroom\u201d (pillar 5); "
+            "ROI after Phillips (level 5), as asked in \u201cBuilding Learning Culture\u201d")
+
+#: The level names as stored text uses them (the review agenda's notes are kept in English).
 LEVELS = {1: "Reaction", 2: "Learning", 3: "Behavior", 4: "Results"}
+#: The level names as pages show them, in the reader's language.
+LEVEL_LABELS = {1: _l("Reaction"), 2: _l("Learning"), 3: _l("Behavior"), 4: _l("Results")}
 FOLLOW_UP_DAYS = (30, 60, 90)
 MONEY = Decimal("0.01")
 MAX_MONEY = Decimal("999999999999.99")  # the columns hold 14 digits, 2 after the point
@@ -123,12 +136,12 @@ def metric_view(metric):
     baseline, target = finite(metric.baseline), finite(metric.target)
     series = {metric.name: values}
     if target is not None:
-        series["Target"] = [target] * len(points)
+        series[_("Target")] = [target] * len(points)
     # A half-width column on the program page: drawn at that width, so it stays readable.
     chart = charts.trend_lines(
-        [p["point"].measured_on.strftime("%d %b %Y") for p in points], series,
-        f"{metric.name} ({metric.unit}) over time", low=baseline, unit=metric.unit,
-        width=520) if known else ""
+        [dated(p["point"].measured_on) for p in points], series,
+        _("%(metric)s (%(unit)s) over time", metric=metric.name, unit=metric.unit),
+        low=baseline, unit=metric.unit, width=520) if known else ""
     return {"metric": metric, "baseline": baseline, "target": target, "points": points,
             "latest": latest, "progress": share,
             "bar": None if share is None else max(0, min(100, round(share))),

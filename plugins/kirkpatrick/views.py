@@ -8,6 +8,7 @@ the records of the page; editors and sponsors may change things (`requires_role`
 """
 import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from wtforms.fields.choices import SelectChoice
 
 from portal import (current_membership, current_partnership, partnership_blueprint, record_audit,
@@ -17,7 +18,8 @@ from . import tracking  # `tracking.today()` is looked up when called: tests mov
 from .csv_import import CSV_COLUMNS, MAX_CSV_BYTES, parse_csv
 from .forms import BenefitForm, MeasurementForm, MetricForm, ProgramForm
 from .models import Benefit, FollowUp, Measurement, Metric, Program
-from .tracking import FOLLOW_UP_DAYS, LEVELS, MONEY, SOURCE, follow_ups, metric_view, roi, status
+from .tracking import (FOLLOW_UP_DAYS, LEVEL_LABELS, MONEY, SOURCE, follow_ups, metric_view, roi,
+                       status)
 
 bp = partnership_blueprint("kirkpatrick", __name__, "/programs")
 
@@ -67,12 +69,18 @@ def programs(partnership_id):
                                  cost=form.cost.data.quantize(MONEY))
         record_audit("kirkpatrick_program_created", partnership=current_partnership(),
                      program=program.name, cost=str(program.cost))
-        flash(f"Program \u201c{program.name}\u201d created.", "success")
+        flash(_("Program \u201c%(name)s\u201d created.", name=program.name), "success")
         return redirect(url_for(".program", partnership_id=partnership_id, program_id=program.id))
     return render_template("kirkpatrick/programs.html", partnership=current_partnership(), form=form,
                            rows=program_summaries(partnership_id), can_edit=can_edit(),
-                           source=SOURCE), \
+                           source=_(SOURCE)), \
         (400 if request.method == "POST" else 200)
+
+
+def metric_choice(metric):
+    """How a metric is offered in the measurement form: its level, name and unit."""
+    return _("%(level)s: %(metric)s (%(unit)s)", level=LEVEL_LABELS[metric.level],
+             metric=metric.name, unit=metric.unit)
 
 
 def _render_program(program, metric_form=None, measurement_form=None, benefit_form=None,
@@ -81,11 +89,10 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
                    .order_by(Metric.level, Metric.name))
     if measurement_form is None:
         measurement_form = MeasurementForm(prefix="measurement")
-    measurement_form.metric.choices = [SelectChoice(str(m.id), f"{LEVELS[m.level]}: {m.name} ({m.unit})")
-                                       for m in metrics]
+    measurement_form.metric.choices = [SelectChoice(str(m.id), metric_choice(m)) for m in metrics]
     levels = [{"number": n, "name": name,
                "metrics": [metric_view(m) for m in metrics if m.level == n]}
-              for n, name in LEVELS.items()]
+              for n, name in LEVEL_LABELS.items()]
     return render_template(
         "kirkpatrick/program.html", partnership=current_partnership(), program=program,
         status=status(program), levels=levels, has_metrics=bool(metrics),
@@ -94,7 +101,7 @@ def _render_program(program, metric_form=None, measurement_form=None, benefit_fo
         measurement_form=measurement_form,
         benefit_form=benefit_form or BenefitForm(prefix="benefit"),
         csv_errors=csv_errors, csv_columns=CSV_COLUMNS, can_edit=can_edit(),
-        source=SOURCE), status_code
+        source=_(SOURCE)), status_code
 
 
 @bp.route("/<int:program_id>")
@@ -115,7 +122,7 @@ def add_metric(partnership_id, program_id):
     valid = form.validate_on_submit()
     name = (form.name.data or "").strip()
     if valid and metric_name_taken(program, name):
-        form.name.errors.append("This program already has a metric with that name.")
+        form.name.errors.append(_("This program already has a metric with that name."))
         valid = False
     if not valid:
         return _render_program(program, metric_form=form, status_code=400)
@@ -124,7 +131,8 @@ def add_metric(partnership_id, program_id):
                            target=form.target.data)
     record_audit("kirkpatrick_metric_added", partnership=current_partnership(), program=program.name,
                  metric=metric.name, level=metric.level)
-    flash(f"Level {metric.level} metric \u201c{metric.name}\u201d added.", "success")
+    flash(_("Level %(level)d metric \u201c%(name)s\u201d added.", level=metric.level,
+            name=metric.name), "success")
     return back_to_program(program)
 
 
@@ -143,7 +151,7 @@ def add_measurement(partnership_id, program_id):
                        note=(form.note.data or "").strip())
     record_audit("kirkpatrick_measurement_added", partnership=current_partnership(),
                  program=program.name, metric=metric.name, value=form.value.data)
-    flash(f"Measurement of \u201c{metric.name}\u201d saved.", "success")
+    flash(_("Measurement of \u201c%(name)s\u201d saved.", name=metric.name), "success")
     return back_to_program(program)
 
 
@@ -153,11 +161,11 @@ def import_csv(partnership_id, program_id):
     program = program_or_404(partnership_id, program_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _render_program(program, csv_errors=[(None, "Choose a CSV file to import.")],
+        return _render_program(program, csv_errors=[(None, _("Choose a CSV file to import."))],
                                status_code=400)
     data = upload.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
-        return _render_program(program, csv_errors=[(None, "The file is larger than 1 MB.")],
+        return _render_program(program, csv_errors=[(None, _("The file is larger than 1 MB."))],
                                status_code=400)
     rows, errors = parse_csv(program, data)
     if errors:
@@ -167,7 +175,8 @@ def import_csv(partnership_id, program_id):
             Measurement.create(**row)
     record_audit("kirkpatrick_measurements_imported", partnership=current_partnership(),
                  program=program.name, rows=len(rows), file=upload.filename)
-    flash(f"Imported {len(rows)} measurement{'s' if len(rows) != 1 else ''}.", "success")
+    flash(ngettext("Imported %(num)d measurement.", "Imported %(num)d measurements.", len(rows)),
+          "success")
     return back_to_program(program)
 
 
@@ -183,7 +192,7 @@ def add_benefit(partnership_id, program_id):
                              isolation=form.isolation.data.strip())
     record_audit("kirkpatrick_benefit_added", partnership=current_partnership(), program=program.name,
                  benefit=benefit.description, amount=str(benefit.amount))
-    flash("Benefit added.", "success")
+    flash(_("Benefit added."), "success")
     return back_to_program(program)
 
 
@@ -197,5 +206,5 @@ def follow_up_done(partnership_id, program_id, day):
         FollowUp.create(program=program, day=day)
         record_audit("kirkpatrick_follow_up_done", partnership=current_partnership(),
                      program=program.name, day=day)
-    flash(f"Day-{day} behavior follow-up marked as done.", "success")
+    flash(_("Day-%(day)d behavior follow-up marked as done.", day=day), "success")
     return back_to_program(program)

@@ -4,15 +4,16 @@ A built-in instrument written against the public API only. The seed scores one p
 answers; a run here collects several people's, so each item is first settled by majority
 and the seed's rule is then applied to the settled items.
 """
-import tomllib
 from pathlib import Path
 
-from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+from flask_babel import gettext as _, ngettext
+
+from portal import Flag, Interpretation, hookimpl, instrument_from_toml, load_toml
 
 __version__ = "1.0.0"
 
 DATA = Path(__file__).parent / "instrument.toml"
-ACTIONS = tomllib.loads(DATA.read_text(encoding="utf-8")).get("actions", {})
+ACTIONS = load_toml(DATA).get("actions", {})  # read in the request's language
 
 # Seed 003: "If you have three or more 'no' responses, you do not have a PRM program in place."
 NO_PROGRAM_AT = 3
@@ -34,35 +35,41 @@ def score(results):
     total, gaps = len(items), len(missing)
     answers = sum(item.yes + item.no for item in items)
     if not answers:
-        return Interpretation(headline="No answers yet", tone="neutral",
-                              notes=("Nobody has answered the questions in this run.",))
+        return Interpretation(headline=_("No answers yet"), tone="neutral",
+                              notes=(_("Nobody has answered the questions in this run."),))
     yes_share = 100 * sum(item.yes for item in items) / answers
 
     if gaps >= NO_PROGRAM_AT:
-        band, tone = "No program", "bad"
-        headline = f"No PRM program in place: {gaps} of {total} practices are missing"
+        band, tone = _("No program"), "bad"
+        headline = _("No PRM program in place: %(gaps)d of %(total)d practices are missing",
+                     gaps=gaps, total=total)
     elif gaps:
-        band, tone = "In place, with gaps", "good"
-        headline = (f"A PRM program is in place: {total - gaps} of {total} practices, "
-                    f"{gaps} still to add")
+        band, tone = _("In place, with gaps"), "good"
+        headline = _("A PRM program is in place: %(present)d of %(total)d practices, "
+                     "%(gaps)d still to add", present=total - gaps, total=total, gaps=gaps)
     else:
-        band, tone = "Complete", "good"
-        headline = f"A complete PRM program: all {total} practices are in place"
+        band, tone = _("Complete"), "good"
+        headline = _("A complete PRM program: all %(total)d practices are in place", total=total)
 
     flags = tuple(
-        Flag(title=f"Not in place: {item.question.text}",
+        Flag(title=_("Not in place: %(practice)s", practice=item.question.text),
              question_id=item.question.id,
              detail=item.question.guidance,
              suggested_action=ACTIONS.get(
-                 item.question.id, "Agree an owner and a date to put this practice in place."))
+                 item.question.id, _("Agree an owner and a date to put this practice in place.")))
         for item in missing)
 
-    notes = [f"Each item is settled by majority over {results.responses} response{'s' if results.responses != 1 else ''}; "
-             "a split vote counts as not in place."]
+    notes = [ngettext("Each item is settled by majority over %(num)d response; "
+                      "a split vote counts as not in place.",
+                      "Each item is settled by majority over %(num)d responses; "
+                      "a split vote counts as not in place.", results.responses)]
     split = [item for item in items if item.yes and item.yes == item.no]
     if split:
-        notes.append(f"The team was evenly split on {len(split)} item{'s' if len(split) != 1 else ''}; talking those "
-                     "through may show the practice exists but is not widely known.")
+        notes.append(ngettext("The team was evenly split on %(num)d item; talking those "
+                              "through may show the practice exists but is not widely known.",
+                              "The team was evenly split on %(num)d items; talking those "
+                              "through may show the practice exists but is not widely known.",
+                              len(split)))
 
     return Interpretation(
         headline=headline, band=band, tone=tone, flags=flags,

@@ -6,6 +6,8 @@ guide: low items go to the team for discussion, high items are studied for what 
 """
 from pathlib import Path
 
+from flask_babel import gettext as _, ngettext
+
 from portal import Flag, Interpretation, hookimpl, instrument_from_toml
 
 __version__ = "1.0.0"
@@ -33,23 +35,26 @@ def score(results):
     """Overall band from the mean of item means; one flag per item averaging 3 or less."""
     answered = [item for item in results.items.values() if item.mean is not None]
     if not answered:
-        return Interpretation(headline="No ratings yet", tone="neutral",
-                              notes=("Nobody has rated the items in this run.",))
+        return Interpretation(headline=_("No ratings yet"), tone="neutral",
+                              notes=(_("Nobody has rated the items in this run."),))
 
     overall = _mean(item.mean for item in answered)
     if round(overall, 2) >= 4:
-        band, tone, headline = "Strong", "good", "A strong working relationship"
+        band, tone, headline = _("Strong"), "good", _("A strong working relationship")
     elif not _at_or_below(overall, DISCUSS_AT):
-        band, tone, headline = "Developing", "warning", "A relationship with room to grow"
+        band, tone, headline = _("Developing"), "warning", _("A relationship with room to grow")
     else:
-        band, tone, headline = "At risk", "bad", "The relationship needs attention"
+        band, tone, headline = _("At risk"), "bad", _("The relationship needs attention")
 
     flags = tuple(
-        Flag(title=f"Discuss: {item.question.text}",
+        Flag(title=_("Discuss: %(item)s", item=item.question.text),
              question_id=item.question.id,
-             detail=(f"Averaged {item.mean:.2f} of 5 over {item.count} answers, at or below "
-                     "the level of 3 where the team should talk it through."),
-             suggested_action=item.question.guidance or (
+             detail=ngettext("Averaged %(mean).2f of 5 over %(num)d answer, at or below "
+                             "the level of 3 where the team should talk it through.",
+                             "Averaged %(mean).2f of 5 over %(num)d answers, at or below "
+                             "the level of 3 where the team should talk it through.",
+                             item.count, mean=item.mean),
+             suggested_action=item.question.guidance or _(
                  "Talk through why this item scored low and agree one change to try "
                  "before the next survey."))
         for item in answered if _at_or_below(item.mean, DISCUSS_AT))
@@ -60,10 +65,11 @@ def score(results):
 
     notes = []
     if flags:
-        notes.append("Start with the flagged items: look for the reasons behind each low "
-                     "score, then ask what makes the best-rated items work and whether "
-                     "that carries over.")
-    notes.append(f"Based on {results.responses} responses.")
+        notes.append(_("Start with the flagged items: look for the reasons behind each low "
+                       "score, then ask what makes the best-rated items work and whether "
+                       "that carries over."))
+    notes.append(ngettext("Based on %(num)d response.", "Based on %(num)d responses.",
+                          results.responses))
 
     metrics = {"Overall": round(overall, 2)}
     # Seed 003, item 1: "How well did we build trust between us?"
@@ -71,7 +77,8 @@ def score(results):
     if trust is not None and trust.mean is not None:
         metrics["Trust"] = round(trust.mean, 2)
 
-    return Interpretation(headline=f"{headline} (average {overall:.1f} of 5)", band=band,
+    return Interpretation(headline=_("%(headline)s (average %(average).1f of 5)",
+                                     headline=headline, average=overall), band=band,
                           tone=tone, flags=flags, strengths=strengths, notes=tuple(notes),
                           metrics=metrics)
 

@@ -9,6 +9,8 @@ the overall average is read.
 """
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from portal import Flag, Interpretation, hookimpl, instrument_from_toml
 
 __version__ = "1.0.0"
@@ -48,30 +50,32 @@ def score(results):
     """Mean per principle and overall; flag weak principles and diverging sides."""
     groups = principles(results.items)
     if not groups:
-        return Interpretation(headline="No ratings yet", tone="neutral",
-                              notes=("Nobody has rated the statements in this run.",))
+        return Interpretation(headline=_("No ratings yet"), tone="neutral",
+                              notes=(_("Nobody has rated the statements in this run."),))
     means = _means(groups)
     overall = _mean(means.values())  # each principle weighs the same
     lowest = min(means, key=means.get)
 
     if round(overall, 2) >= 4:
-        band, tone, phrase = "Strong", "good", "A healthy partnership"
+        band, tone, phrase = _("Strong"), "good", _("A healthy partnership")
     elif round(overall, 2) > WEAK_AT:
-        band, tone, phrase = "Developing", "warning", "A partnership with work to do"
+        band, tone, phrase = _("Developing"), "warning", _("A partnership with work to do")
     else:
-        band, tone, phrase = "At risk", "bad", "A partnership in trouble"
-    headline = f"{phrase} (average {overall:.1f} of 5)"
+        band, tone, phrase = _("At risk"), "bad", _("A partnership in trouble")
+    headline = _("%(headline)s (average %(average).1f of 5)", headline=phrase, average=overall)
     if round(means[lowest], 2) < round(max(means.values()), 2):
-        headline += f"; lowest-rated principle: {lowest}"
+        headline = _("%(headline)s; lowest-rated principle: %(principle)s",
+                     headline=headline, principle=lowest)
 
     flags = []
     for name, group in groups.items():
         if round(means[name], 2) <= WEAK_AT:
             worst = min(group, key=lambda item: item.mean)
             flags.append(Flag(
-                title=f"{name} is weak",
+                title=_("%(name)s is weak", name=name),
                 question_id=worst.question.id,
-                detail=f"{name} averages {means[name]:.2f} of 5 across both sides.",
+                detail=_("%(name)s averages %(mean).2f of 5 across both sides.",
+                         name=name, mean=means[name]),
                 suggested_action=worst.question.guidance))
 
     notes = []
@@ -82,22 +86,27 @@ def score(results):
     if gaps:
         for name, gap in gaps.items():
             if round(abs(gap), 2) >= DIVERGE_AT:
-                higher = "suppliers" if gap > 0 else "clients"
+                if gap > 0:
+                    detail = _("Client side %(client).2f, supplier side %(supplier).2f: "
+                               "suppliers rate it %(gap).2f points higher.",
+                               client=client[name], supplier=supplier[name], gap=abs(gap))
+                else:
+                    detail = _("Client side %(client).2f, supplier side %(supplier).2f: "
+                               "clients rate it %(gap).2f points higher.",
+                               client=client[name], supplier=supplier[name], gap=abs(gap))
                 flags.append(Flag(
-                    title=f"Views diverge on {name}",
+                    title=_("Views diverge on %(name)s", name=name),
                     question_id=groups[name][0].question.id if name in groups else None,
-                    detail=(f"Client side {client[name]:.2f}, supplier side "
-                            f"{supplier[name]:.2f}: {higher} rate it "
-                            f"{abs(gap):.2f} points higher."),
-                    suggested_action=(f"Hold a joint session where each side explains its "
-                                      f"rating of {name.lower()} with examples, and agree one "
-                                      "change both sides will notice.")))
+                    detail=detail,
+                    suggested_action=_("Hold a joint session where each side explains its "
+                                       "rating of %(name)s with examples, and agree one "
+                                       "change both sides will notice.", name=name.lower())))
         average_gap = _mean(gaps.values())
         metrics["Gap (supplier - client)"] = round(average_gap, 2)
         notes.append(_gap_note(average_gap))
     else:
-        notes.append("Client and supplier ratings cannot be compared for this run (sides "
-                     "are not shown when it is anonymous or one side has too few answers).")
+        notes.append(_("Client and supplier ratings cannot be compared for this run (sides "
+                       "are not shown when it is anonymous or one side has too few answers)."))
 
     strengths = tuple(item.question.id for item in
                       sorted((i for g in groups.values() for i in g if i.mean >= 4),
@@ -109,15 +118,16 @@ def score(results):
 def _gap_note(gap):
     """Say which side rates higher overall, set against the pattern seed 000 reports."""
     if round(gap, 1) > 0:
-        return (f"On average suppliers rate the partnership {gap:.2f} points higher than "
-                "clients. That matches the research behind the six principles, where "
-                "suppliers usually judged relationships more kindly than their clients "
-                "did, so ask what the client side sees that the supplier side does not.")
+        return _("On average suppliers rate the partnership %(gap).2f points higher than "
+                 "clients. That matches the research behind the six principles, where "
+                 "suppliers usually judged relationships more kindly than their clients "
+                 "did, so ask what the client side sees that the supplier side does not.",
+                 gap=gap)
     if round(gap, 1) < 0:
-        return (f"On average clients rate the partnership {-gap:.2f} points higher than "
-                "suppliers, the reverse of the usual pattern in which suppliers are the "
-                "more positive side; ask what is worrying the supplier side.")
-    return "On average both sides rate the partnership about the same."
+        return _("On average clients rate the partnership %(gap).2f points higher than "
+                 "suppliers, the reverse of the usual pattern in which suppliers are the "
+                 "more positive side; ask what is worrying the supplier side.", gap=-gap)
+    return _("On average both sides rate the partnership about the same.")
 
 
 INSTRUMENT = instrument_from_toml(Path(__file__).parent / "instrument.toml", score=score)

@@ -23,6 +23,7 @@ implementation is here; the rest lives in modules named after what they hold
 from pathlib import Path
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
 
 from portal import DashboardCard, NavItem, current_organization, hookimpl
 
@@ -56,7 +57,7 @@ def portal_blueprints():
 def portal_navigation_items(user):
     if user is None or client_org() is None:
         return None
-    return NavItem("Supplier selection", url_for("supplier_selection.index"), weight=30,
+    return NavItem(_("Supplier selection"), url_for("supplier_selection.index"), weight=30,
                    area="main", endpoint="supplier_selection.index")
 
 
@@ -68,6 +69,6 @@ def portal_dashboard_cards(partnership):
     org = current_organization()
     if org is None or org.id != selection.client_org_id:
         return None
-    return DashboardCard("Supplier selection",
+    return DashboardCard(_("Supplier selection"),
                          render_template("supplier_selection/card.html", selection=selection),
                          weight=20)

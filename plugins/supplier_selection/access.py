@@ -5,6 +5,7 @@ else), only its organization admins change it, and once someone has submitted sc
 its criteria and candidates are locked (weights can still change).
 """
 from flask import abort
+from flask_babel import gettext as _
 
 from portal import current_organization, logged_in_user
 
@@ -47,8 +48,8 @@ def edit_refusal(selection, structure=False):
     if not is_editor():
         abort(403)
     if selection.status == "decided":
-        return "The selection is decided; it can no longer change."
+        return _("The selection is decided; it can no longer change.")
     if structure and is_locked(selection):
-        return ("Scores have been submitted, so criteria and candidates are locked; "
-                "weights can still change.")
+        return _("Scores have been submitted, so criteria and candidates are locked; "
+                 "weights can still change.")
     return None

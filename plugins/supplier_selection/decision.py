@@ -12,6 +12,7 @@ Everything the choice makes is made in one transaction: a refusal leaves nothing
 made, and the selection, its scores and its candidates stay as they were.
 """
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 
 from portal import (InvitationError, create_organization, create_partnership, first_error,
                     invitation_problem, invite_person, logged_in_user, login_required,
@@ -24,7 +25,12 @@ from .models import Candidate, Selection
 from .state import render_selection, selection_state
 from .views import email_problem
 
-NOTHING_CHANGED = " Nothing was changed."
+NOTHING_CHANGED = " Nothing was changed."  # kept for callers; messages below say it whole
+
+
+def _nothing_changed(error):
+    """A refusal from the portal, followed by the reassurance that nothing changed."""
+    return _("%(error)s Nothing was changed.", error=error)
 
 
 def _members(state):
@@ -64,31 +70,34 @@ def decide(selection_id):
     state = selection_state(selection)
     if not state["all_submitted"] or not state["results"] or not state["results"]["totals"]:
         return render_selection(selection, 409,
-                                error="Decide once every evaluator has submitted scores.")
+                                error=_("Decide once every evaluator has submitted scores."))
     form = DecisionForm()
     candidate_id = form.candidate_id.data if form.validate_on_submit() else None
     candidate = next((k for k in state["candidates"] if k.id == candidate_id), None)
     if candidate is None:
-        return render_selection(selection, 400, error="Choose one of the candidates.")
+        return render_selection(selection, 400, error=_("Choose one of the candidates."))
     name = state["cand_names"][candidate.id]
     if candidate.is_outside and candidate.supplier_org_id is None:
         problem = invitation_problem(candidate.contact_email)
         if problem:
-            return render_selection(selection, 409, error=(
-                f"{candidate.contact_name} cannot be invited: {problem} Change the contact "
-                f"of {name} below, or choose another candidate." + NOTHING_CHANGED))
+            return render_selection(selection, 409, error=_(
+                "%(contact)s cannot be invited: %(problem)s Change the contact "
+                "of %(name)s below, or choose another candidate. Nothing was changed.",
+                contact=candidate.contact_name, problem=problem, name=name))
     try:
         pid, invitation = _choose(selection, candidate, name, _members(state))
     except InvitationError as exc:
-        return render_selection(selection, 409, error=str(exc) + NOTHING_CHANGED)
+        return render_selection(selection, 409, error=_nothing_changed(str(exc)))
     record_audit("supplier_selection_decided", selection_id=selection.id, supplier=name,
                  partnership_id=pid, invited=invitation.email if invitation else None)
     selection = Selection.get_by_id(selection.id)
     if invitation is None:
-        flash(f"{name} is chosen for a pilot; the partnership is in onboarding.", "success")
+        flash(_("%(name)s is chosen for a pilot; the partnership is in onboarding.", name=name),
+              "success")
         return redirect(url_for(".show", selection_id=selection.id))
-    flash(f"{name} is chosen for a pilot; the partnership is in onboarding. "
-          f"{invitation.name} is invited: the portal sends them the link below by e-mail.", "success")
+    flash(_("%(name)s is chosen for a pilot; the partnership is in onboarding. "
+            "%(contact)s is invited: the portal sends them the link below by e-mail.",
+            name=name, contact=invitation.name), "success")
     return render_selection(selection, invitation_link=invitation.link)
 
 
@@ -100,15 +109,15 @@ def new_link(selection_id):
     edit_refusal(selection)  # 403 unless an organization admin
     waiting = [i for i in selection_state(selection)["invitations"] if i.status != "accepted"]
     if not DecisionForm().validate_on_submit() or not waiting:
-        return render_selection(selection, 409, error="There is no invitation waiting to be "
-                                "accepted, so there is no link to renew.")
+        return render_selection(selection, 409, error=_("There is no invitation waiting to be "
+                                                        "accepted, so there is no link to renew."))
     try:
         with write_transaction():
             invitation = renew_invitation(waiting[0].id)
     except InvitationError as exc:
-        return render_selection(selection, 409, error=str(exc) + NOTHING_CHANGED)
-    flash(f"A new link is e-mailed to {invitation.name}; the earlier link no longer works.",
-          "success")
+        return render_selection(selection, 409, error=_nothing_changed(str(exc)))
+    flash(_("A new link is e-mailed to %(name)s; the earlier link no longer works.",
+            name=invitation.name), "success")
     return render_selection(selection, invitation_link=invitation.link)
 
 
@@ -124,16 +133,18 @@ def change_contact(selection_id, candidate_id):
     candidate = Candidate.get_or_none(Candidate.id == candidate_id,
                                       Candidate.selection == selection)
     if candidate is None or not candidate.is_outside:
-        return render_selection(selection, 404, error="That candidate has no contact to change.")
+        return render_selection(selection, 404, error=_("That candidate has no contact to change."))
     form = ContactForm()
     if form.validate_on_submit():
         email_problem(selection, form, candidate)
     if form.errors:
-        return render_selection(selection, 400, error=f"The contact of {candidate.name} was not "
-                                f"changed: {first_error(form)}")
+        return render_selection(selection, 400, error=_(
+            "The contact of %(name)s was not changed: %(problem)s",
+            name=candidate.name, problem=first_error(form)))
     Candidate.update(contact_name=form.contact_name.data,
                      contact_email=form.contact_email.data.lower()).where(
         Candidate.id == candidate.id).execute()
-    flash(f"{form.contact_name.data} is now the contact of {candidate.name}.", "success")
+    flash(_("%(contact)s is now the contact of %(name)s.", contact=form.contact_name.data,
+            name=candidate.name), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 

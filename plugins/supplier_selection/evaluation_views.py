@@ -2,6 +2,7 @@
 (a draft until submitted, then sealed), admins moderate scores; deciding is in
 `decision`."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext as _, ngettext
 from flask_wtf import FlaskForm
 
 from portal import first_error, logged_in_user, login_required, record_audit, write_transaction
@@ -19,13 +20,13 @@ def join(selection_id):
     selection = load_selection(selection_id)
     if selection.status == "decided":
         return render_selection(selection, 409,
-                                error="The selection is decided; it takes no more evaluators.")
+                                error=_("The selection is decided; it takes no more evaluators."))
     if is_locked(selection):
-        return render_selection(selection, 409, error="Scores have been submitted; the list of "
-                                "evaluators is closed.")
+        return render_selection(selection, 409, error=_("Scores have been submitted; the list of "
+                                                        "evaluators is closed."))
     Evaluator.get_or_create(selection=selection, user_id=logged_in_user().id,
                             defaults={"name": logged_in_user().name})
-    flash("You are an evaluator of this selection. Score every candidate on every criterion.",
+    flash(_("You are an evaluator of this selection. Score every candidate on every criterion."),
           "success")
     return redirect(url_for(".score", selection_id=selection.id))
 
@@ -48,15 +49,15 @@ def score(selection_id):
     selection = load_selection(selection_id)
     me = Evaluator.get_or_none(Evaluator.selection == selection, Evaluator.user_id == logged_in_user().id)
     if me is None:
-        flash("Join as an evaluator first.", "info")
+        flash(_("Join as an evaluator first."), "info")
         return redirect(url_for(".show", selection_id=selection.id))
     if request.method == "GET":
         return _score_page(selection, me)
     if me.submitted_at is not None:
-        return _score_page(selection, me, 409, error="You have already submitted your scores; "
-                           "they cannot be changed or submitted again.")
+        return _score_page(selection, me, 409, error=_("You have already submitted your scores; "
+                                                       "they cannot be changed or submitted again."))
     if selection.status == "decided":
-        return _score_page(selection, me, 409, error="The selection is decided.")
+        return _score_page(selection, me, 409, error=_("The selection is decided."))
     form = ScoreForm()
     if not form.validate_on_submit():
         return _score_page(selection, me, 400, error=first_error(form))
@@ -83,12 +84,13 @@ def score(selection_id):
             parsed[(k.id, c.id)] = (value, note)
     if invalid:
         return _score_page(selection, me, 400, values=typed,
-                           error="Scores are whole numbers from 1 to 5; check "
-                           + "; ".join(invalid) + ". Nothing was saved.")
+                           error=_("Scores are whole numbers from 1 to 5; check %(scores)s. "
+                                   "Nothing was saved.", scores="; ".join(invalid)))
     if bad_notes:
         return _score_page(selection, me, 400, values=typed,
-                           error=f"A note holds at most {MAX_TEXT:,} characters and no NUL "
-                           "character; check " + "; ".join(bad_notes) + ". Nothing was saved.")
+                           error=_("A note holds at most %(num)s characters and no NUL "
+                                   "character; check %(notes)s. Nothing was saved.",
+                                   num=format_number(MAX_TEXT), notes="; ".join(bad_notes)))
     with write_transaction():
         for (k, c), (value, note) in parsed.items():
             existing = Score.get_or_none(Score.evaluator == me, Score.candidate == k,
@@ -99,18 +101,21 @@ def score(selection_id):
             else:
                 Score.create(evaluator=me, candidate=k, criterion=c, value=value, note=note)
     if form.action.data != "submit":
-        flash("Your scores are saved as a draft; submit them when every one is given.", "success")
+        flash(_("Your scores are saved as a draft; submit them when every one is given."),
+              "success")
         return redirect(url_for(".score", selection_id=selection.id))
     if missing:
-        detail = "; ".join(f"{cand}: {len(crits)} criteri{'on' if len(crits) == 1 else 'a'} "
-                           f"({', '.join(crits)})" for cand, crits in missing.items())
+        detail = "; ".join(ngettext("%(candidate)s: %(num)d criterion (%(criteria)s)",
+                                    "%(candidate)s: %(num)d criteria (%(criteria)s)",
+                                    len(crits), candidate=cand, criteria=", ".join(crits))
+                           for cand, crits in missing.items())
         return _score_page(selection, me, 400, values=typed,
-                           error="Not submitted: some scores are missing — " + detail
-                           + ". What you entered is saved as a draft.")
+                           error=_("Not submitted: some scores are missing — %(detail)s. "
+                                   "What you entered is saved as a draft.", detail=detail))
     me.submitted_at = utc_now()
     me.save()
     record_audit("supplier_selection_scores_submitted", selection_id=selection.id)
-    flash("Your scores are submitted.", "success")
+    flash(_("Your scores are submitted."), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
 
@@ -123,8 +128,8 @@ def moderate(selection_id):
         return render_selection(selection, 409, error=refused)
     state = selection_state(selection)
     if not state["all_submitted"]:
-        return render_selection(selection, 409, error="Scores stay sealed until every evaluator "
-                                "has submitted; moderate after that.")
+        return render_selection(selection, 409, error=_("Scores stay sealed until every evaluator "
+                                                        "has submitted; moderate after that."))
     if not FlaskForm().validate_on_submit():
         abort(400)
     new, bad = {}, []
@@ -139,12 +144,13 @@ def moderate(selection_id):
                 bad.append(f"{state['cand_names'][k.id]} / {c.name}")
             new[(k.id, c.id)] = value
     if bad:
-        return render_selection(selection, 400, error="Moderated scores are numbers from 1 to 5; "
-                                "check " + "; ".join(bad) + ". Nothing was changed.")
+        return render_selection(selection, 400, error=_(
+            "Moderated scores are numbers from 1 to 5; check %(scores)s. Nothing was changed.",
+            scores="; ".join(bad)))
     with write_transaction():
         for (k, c), value in new.items():
             Moderated.delete().where(Moderated.candidate == k, Moderated.criterion == c).execute()
             if value is not None:
                 Moderated.create(candidate=k, criterion=c, value=value, by_user_id=logged_in_user().id)
-    flash("Moderated scores saved; the individual scores are kept.", "success")
+    flash(_("Moderated scores saved; the individual scores are kept."), "success")
     return redirect(url_for(".show", selection_id=selection.id))

@@ -11,14 +11,18 @@ finite, text holds no NUL character (PostgreSQL cannot store one) and no more th
 maximum.
 """
 from flask import request
+from flask_babel import LazyString, format_number, gettext as _, lazy_gettext as _l
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal import Form, database_id, finite_number
 
 MAX_TEXT = 5_000  # needs, gaps, a candidate's notes, a score's note
-CRITERION_MESSAGE = "Give the criterion a name (up to 160 characters)."
-TOO_LONG = f"Keep this under {MAX_TEXT:,} characters."
+CRITERION_MESSAGE = _l("Give the criterion a name (up to 160 characters).")
+TOO_LONG = LazyString(lambda: _("Keep this under %(num)s characters.",
+                                num=format_number(MAX_TEXT)))
+NOTES_TOO_LONG = LazyString(lambda: _("Keep the notes under %(num)s characters.",
+                                      num=format_number(MAX_TEXT)))
 
 
 # Parsing one value -------------------------------------------------------------------
@@ -64,52 +68,52 @@ class IdField(HiddenField):
 
 def _weight(form, field):
     if parse_weight(field.data) is None:
-        raise ValidationError("A weight is a number of 0 or more.")
+        raise ValidationError(_("A weight is a number of 0 or more."))
 
 
 class SelectionForm(Form):
-    name = StringField("Name", filters=[_stripped], validators=[
-        DataRequired("Give the selection a name."),
-        Length(max=160, message="Keep the name under 160 characters.")])
-    needs = TextAreaField("Strategic needs for the next 12–36 months", filters=[_stripped],
+    name = StringField(_l("Name"), filters=[_stripped], validators=[
+        DataRequired(_l("Give the selection a name.")),
+        Length(max=160, message=_l("Keep the name under 160 characters."))])
+    needs = TextAreaField(_l("Strategic needs for the next 12–36 months"), filters=[_stripped],
                           validators=[Length(max=MAX_TEXT, message=TOO_LONG)])
-    gaps = TextAreaField("Capability gaps to fill", filters=[_stripped],
+    gaps = TextAreaField(_l("Capability gaps to fill"), filters=[_stripped],
                          validators=[Length(max=MAX_TEXT, message=TOO_LONG)])
 
 
 class CriterionForm(Form):
-    name = StringField("Criterion", filters=[_stripped], validators=[
+    name = StringField(_l("Criterion"), filters=[_stripped], validators=[
         DataRequired(CRITERION_MESSAGE), Length(max=160, message=CRITERION_MESSAGE)])
-    weight = StringField("Weight", default="10", validators=[_weight])
+    weight = StringField(_l("Weight"), default="10", validators=[_weight])
 
 
 class CandidateForm(Form):
     supplier_org_id = IdField()
-    notes = StringField("Notes", filters=[_stripped], validators=[
-        Length(max=MAX_TEXT, message=f"Keep the notes under {MAX_TEXT:,} characters.")])
+    notes = StringField(_l("Notes"), filters=[_stripped], validators=[
+        Length(max=MAX_TEXT, message=NOTES_TOO_LONG)])
 
 
 def _contact_fields():
     return (
-        StringField("Contact person", filters=[_stripped], validators=[
-            DataRequired("Name the person to invite if this supplier is chosen."),
-            Length(max=120, message="Keep the name under 120 characters.")]),
-        EmailField("Contact's e-mail", filters=[_stripped], validators=[
-            DataRequired("Give the contact's e-mail address: the invitation goes there."),
-            Email("That does not look like an e-mail address.", check_deliverability=False),
-            Length(max=254, message="An e-mail address has at most 254 characters.")]))
+        StringField(_l("Contact person"), filters=[_stripped], validators=[
+            DataRequired(_l("Name the person to invite if this supplier is chosen.")),
+            Length(max=120, message=_l("Keep the name under 120 characters."))]),
+        EmailField(_l("Contact's e-mail"), filters=[_stripped], validators=[
+            DataRequired(_l("Give the contact's e-mail address: the invitation goes there.")),
+            Email(_l("That does not look like an e-mail address."), check_deliverability=False),
+            Length(max=254, message=_l("An e-mail address has at most 254 characters."))]))
 
 
 class OutsideCandidateForm(Form):
     """A candidate not yet in the portal: its organization is created, and its contact
     invited, only if it is chosen."""
 
-    name = StringField("Supplier's name", filters=[_stripped], validators=[
-        DataRequired("Give the supplier's name."),
-        Length(max=120, message="Keep the name under 120 characters.")])
+    name = StringField(_l("Supplier's name"), filters=[_stripped], validators=[
+        DataRequired(_l("Give the supplier's name.")),
+        Length(max=120, message=_l("Keep the name under 120 characters."))])
     contact_name, contact_email = _contact_fields()
-    notes = StringField("Notes about them", filters=[_stripped], validators=[
-        Length(max=MAX_TEXT, message=f"Keep the notes under {MAX_TEXT:,} characters.")])
+    notes = StringField(_l("Notes about them"), filters=[_stripped], validators=[
+        Length(max=MAX_TEXT, message=NOTES_TOO_LONG)])
 
 
 class ContactForm(Form):

@@ -5,6 +5,7 @@ each cell's scores, mean and spread (flagged at SPREAD_FLAG or more), the modera
 value used instead of the mean where there is one, and the ranking and sensitivity.
 """
 from flask import render_template
+from flask_babel import gettext
 
 from portal import logged_in_user, organizations, partnership_invitations
 
@@ -26,7 +27,7 @@ def selection_state(selection):
     candidates = list(selection.candidates.order_by(Candidate.id))
     evaluators = list(selection.evaluators.order_by(Evaluator.id))
     names = _supplier_names()
-    cand_names = {k.id: names.get(k.supplier_org_id, k.name or f"Organization {k.supplier_org_id}")
+    cand_names = {k.id: names.get(k.supplier_org_id, k.name or gettext("Organization %(id)s", id=k.supplier_org_id))
                   for k in candidates}
     me = next((e for e in evaluators if e.user_id == logged_in_user().id), None)
     all_submitted = bool(evaluators) and all(e.submitted_at for e in evaluators)

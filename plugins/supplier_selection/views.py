@@ -2,6 +2,7 @@
 pairwise judgements), and its candidate suppliers."""
 import peewee
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_wtf import FlaskForm
 
 from portal import (first_error, invitation_problem, logged_in_user, login_required,
@@ -34,8 +35,8 @@ def index():
                 Criterion.create(selection=selection, name=name, weight=DEFAULT_WEIGHT)
             record_audit("supplier_selection_created", selection_id=selection.id,
                          name=selection.name)
-            flash("Selection created with the default criteria. Add candidate suppliers "
-                  "and adjust the criteria and weights.", "success")
+            flash(_("Selection created with the default criteria. Add candidate suppliers "
+                    "and adjust the criteria and weights."), "success")
             return redirect(url_for(".show", selection_id=selection.id))
     selections = list(Selection.select().where(Selection.client_org_id == org.id)
                       .order_by(Selection.created_at.desc(), Selection.id.desc()))
@@ -62,10 +63,10 @@ def add_criterion(selection_id):
         return render_selection(selection, 400, error=first_error(form), criterion_form=form)
     name, weight = form.name.data, parse_weight(form.weight.data)
     if selection.criteria.where(peewee.fn.LOWER(Criterion.name) == name.lower()).exists():
-        return render_selection(selection, 400, error=f"There is already a criterion “{name}”.",
+        return render_selection(selection, 400, error=_("There is already a criterion “%(name)s”.", name=name),
                                 criterion_form=form)
     Criterion.create(selection=selection, name=name, weight=weight)
-    flash(f"Criterion “{name}” added.", "success")
+    flash(_("Criterion “%(name)s” added.", name=name), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
 
@@ -73,7 +74,7 @@ def add_criterion(selection_id):
 @login_required
 def delete_criterion(selection_id, criterion_id):
     return _remove(selection_id, Criterion, criterion_id,
-                   lambda criterion: f"Criterion “{criterion.name}” removed.")
+                   lambda criterion: _("Criterion “%(name)s” removed.", name=criterion.name))
 
 
 def _remove(selection_id, model, row_id, message):
@@ -109,19 +110,19 @@ def set_weights(selection_id):
         new[c.id] = weight
     if bad:
         return render_selection(selection, 400, weight_form=typed,
-                                error="Weights are numbers of 0 or more; check: " + ", ".join(bad)
-                                + ". Nothing was changed.")
+                                error=_("Weights are numbers of 0 or more; check: %(criteria)s. "
+                                        "Nothing was changed.", criteria=", ".join(bad)))
     total = sum(new.values())
     if criteria and total <= 0:
         return render_selection(selection, 400, weight_form=typed,
-                                error="At least one criterion needs a weight above 0. "
-                                      "Nothing was changed.")
+                                error=_("At least one criterion needs a weight above 0. "
+                                        "Nothing was changed."))
     for c in criteria:
         Criterion.update(weight=new[c.id]).where(Criterion.id == c.id).execute()
-    message = "Weights saved."
+    message = _("Weights saved.")
     if abs(total - 100) > 1e-9:
-        message += (f" They add up to {total:g}, not 100, so each is divided by {total:g}: "
-                    "the shares shown are normalized to 100 %.")
+        message = _("Weights saved. They add up to %(total)g, not 100, so each is divided by "
+                    "%(total)g: the shares shown are normalized to 100 %%.", total=total)
     flash(message, "success" if abs(total - 100) <= 1e-9 else "warning")
     return redirect(url_for(".show", selection_id=selection.id))
 
@@ -157,20 +158,24 @@ def pairwise(selection_id):
             else:
                 judgements[(i, j)] = value
         if missing or len(criteria) < 2:
-            error = (f"Compare every pair: {missing} of {len(pairs)} judgments are missing. "
-                     "Nothing was changed.")
+            error = ngettext("Compare every pair: %(num)d of %(total)d judgments is missing. "
+                             "Nothing was changed.",
+                             "Compare every pair: %(num)d of %(total)d judgments are missing. "
+                             "Nothing was changed.", missing, total=len(pairs))
         else:
             found, cr, worst = ahp.weigh(len(criteria), judgements)
             if cr >= ahp.MAX_CR:
                 strays = [(criteria[i].name, criteria[j].name) for i, j in worst]
-                error = (f"These judgments contradict each other too much (consistency ratio "
-                         f"{cr:.2f}; it must stay below {ahp.MAX_CR:.2f}). Revise them, starting "
-                         "with the pairs listed below. Nothing was changed.")
+                error = _("These judgments contradict each other too much (consistency ratio "
+                          "%(cr).2f; it must stay below %(max).2f). Revise them, starting "
+                          "with the pairs listed below. Nothing was changed.",
+                          cr=cr, max=ahp.MAX_CR)
             else:
                 for c, weight in zip(criteria, ahp.percentages(found)):
                     Criterion.update(weight=weight).where(Criterion.id == c.id).execute()
                 record_audit("supplier_selection_pairwise", selection=selection.id, cr=round(cr, 3))
-                flash(f"Weights set from your pairwise judgments (consistency ratio {cr:.2f}).", "success")
+                flash(_("Weights set from your pairwise judgments (consistency ratio %(cr).2f).",
+                        cr=cr), "success")
                 return redirect(url_for(".show", selection_id=selection.id))
     return render_template("supplier_selection/pairwise.html", selection=selection,
                            criteria=criteria, pairs=pairs, values=values, error=error,
@@ -191,12 +196,12 @@ def add_candidate(selection_id):
         return render_selection(selection, 400, error=first_error(form))
     org_id = form.supplier_org_id.data
     if org_id not in suppliers:
-        return render_selection(selection, 400, error="Choose a supplier organization.")
+        return render_selection(selection, 400, error=_("Choose a supplier organization."))
     if selection.candidates.where(Candidate.supplier_org_id == org_id).exists():
         return render_selection(selection, 400,
-                                error=f"{suppliers[org_id]} is already a candidate.")
+                                error=_("%(name)s is already a candidate.", name=suppliers[org_id]))
     Candidate.create(selection=selection, supplier_org_id=org_id, notes=form.notes.data or "")
-    flash(f"{suppliers[org_id]} added as a candidate.", "success")
+    flash(_("%(name)s added as a candidate.", name=suppliers[org_id]), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
 
@@ -215,13 +220,13 @@ def add_outside_candidate(selection_id):
             email_problem(selection, form)
     if form.errors:
         return render_selection(selection, 400, outside_form=form,
-                                error="The candidate was not added: see the notes beside "
-                                      "the fields below.")
+                                error=_("The candidate was not added: see the notes beside "
+                                        "the fields below."))
     name = " ".join(form.name.data.split())
     Candidate.create(selection=selection, name=name, contact_name=form.contact_name.data,
                      contact_email=form.contact_email.data.lower(), notes=form.notes.data or "")
-    flash(f"{name} added as a candidate. If they are chosen, {form.contact_name.data} is "
-          "invited to the portal.", "success")
+    flash(_("%(name)s added as a candidate. If they are chosen, %(contact)s is "
+            "invited to the portal.", name=name, contact=form.contact_name.data), "success")
     return redirect(url_for(".show", selection_id=selection.id))
 
 
@@ -230,13 +235,15 @@ def name_problem(selection, form):
     name = " ".join(form.name.data.split())
     taken = {o.name.lower(): o for o in organizations()}
     if selection.candidates.where(peewee.fn.LOWER(Candidate.name) == name.lower()).exists():
-        form.name.errors.append(f"{name} is already a candidate.")
+        form.name.errors.append(_("%(name)s is already a candidate.", name=name))
     elif name.lower() in taken and taken[name.lower()].kind in ("supplier", "both"):
-        form.name.errors.append(f"{taken[name.lower()].name} is already in the portal: choose "
-                                "it in “Supplier organization” above.")
+        form.name.errors.append(_("%(name)s is already in the portal: choose "
+                                  "it in “Supplier organization” above.",
+                                  name=taken[name.lower()].name))
     elif name.lower() in taken:
-        form.name.errors.append(f"An organization named {taken[name.lower()].name} is already "
-                                "in the portal; add a word that tells this supplier apart.")
+        form.name.errors.append(_("An organization named %(name)s is already "
+                                  "in the portal; add a word that tells this supplier apart.",
+                                  name=taken[name.lower()].name))
 
 
 def email_problem(selection, form, candidate=None):
@@ -246,7 +253,8 @@ def email_problem(selection, form, candidate=None):
     if candidate is not None:
         others = others.where(Candidate.id != candidate.id)
     if others.exists():
-        form.contact_email.errors.append("This address is already the contact of another candidate.")
+        form.contact_email.errors.append(
+            _("This address is already the contact of another candidate."))
         return
     problem = invitation_problem(email)
     if problem:
@@ -256,4 +264,4 @@ def email_problem(selection, form, candidate=None):
 @bp.route("/selections/<int:selection_id>/candidates/<int:candidate_id>/delete", methods=["POST"])
 @login_required
 def delete_candidate(selection_id, candidate_id):
-    return _remove(selection_id, Candidate, candidate_id, lambda candidate: "Candidate removed.")
+    return _remove(selection_id, Candidate, candidate_id, lambda candidate: _("Candidate removed."))

@@ -7,6 +7,8 @@ contract expires, so the step turns into a dated reminder once that window is op
 import datetime
 from pathlib import Path
 
+from flask_babel import gettext as _, ngettext
+
 from portal import Flag, Interpretation, hookimpl, instrument_from_toml
 
 __version__ = "1.0.0"
@@ -30,39 +32,40 @@ def _day(value):
     return f"{value.day} {value:%B %Y}"
 
 
-def _days(count):
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
 def contract_review(item, context):
     """(flag or None, tone or None, note or None) for the contract-review rule."""
     end = _as_date(context.get("contract_end"))
     if end is None:
-        return None, None, ("No contract end date is recorded for this partnership, so no "
-                            "contract review reminder can be given.")
+        return None, None, _("No contract end date is recorded for this partnership, so no "
+                             "contract review reminder can be given.")
     today = _as_date(context.get("today")) or datetime.date.today()
     days_left = (end - today).days
     opens = end - datetime.timedelta(days=REVIEW_WINDOW_DAYS)
     if days_left > REVIEW_WINDOW_DAYS:
-        return None, None, (f"The contract ends on {_day(end)}; its review window opens on "
-                            f"{_day(opens)}.")
+        return None, None, _("The contract ends on %(end)s; its review window opens on "
+                             "%(opens)s.", end=_day(end), opens=_day(opens))
     if is_done(item):
-        return None, None, f"The contract review is done; the contract ends on {_day(end)}."
+        return None, None, _("The contract review is done; the contract ends on %(end)s.",
+                             end=_day(end))
     if days_left < 0:
-        title = f"Contract review due: the contract ended {_days(-days_left)} ago"
+        title = ngettext("Contract review due: the contract ended %(num)d day ago",
+                         "Contract review due: the contract ended %(num)d days ago",
+                         -days_left)
         tone = "bad"
     elif days_left == 0:
-        title, tone = "Contract review due: the contract ends today", "warning"
+        title, tone = _("Contract review due: the contract ends today"), "warning"
     else:
-        title = f"Contract review due: {_days(days_left)} left before the contract ends"
+        title = ngettext("Contract review due: %(num)d day left before the contract ends",
+                         "Contract review due: %(num)d days left before the contract ends",
+                         days_left)
         tone = "warning"
     flag = Flag(
         title=title,
         question_id=item.question.id if item is not None else CONTRACT_STEP,
-        detail=(f"The contract ends on {_day(end)} and the review, due from {_day(opens)}, "
-                "is not marked done."),
-        suggested_action=("Meet with the vendor this month to review the contract and "
-                          "agree whether to renew, change or end it before it expires."))
+        detail=_("The contract ends on %(end)s and the review, due from %(opens)s, "
+                 "is not marked done.", end=_day(end), opens=_day(opens)),
+        suggested_action=_("Meet with the vendor this month to review the contract and "
+                           "agree whether to renew, change or end it before it expires."))
     return flag, tone, None
 
 
@@ -77,16 +80,19 @@ def score(results):
     for number, item in enumerate(steps, start=1):
         if is_done(item) or (review_flag and item.question.id == CONTRACT_STEP):
             continue
-        flags.append(Flag(title=f"Step {number} not done: {item.question.text}",
+        flags.append(Flag(title=_("Step %(number)d not done: %(step)s",
+                                  number=number, step=item.question.text),
                           question_id=item.question.id,
-                          detail=item.question.help or "Not marked done in the shared record yet.",
+                          detail=item.question.help or _("Not marked done in the shared "
+                                                         "record yet."),
                           suggested_action=item.question.guidance))
 
     complete = len(done) == len(steps)
     tone = review_tone or ("good" if complete else "neutral")
     return Interpretation(
-        headline=f"{len(done)} of {len(steps)} steps done",
-        band="Complete" if complete else "In progress",
+        headline=ngettext("%(done)d of %(num)d step done", "%(done)d of %(num)d steps done",
+                          len(steps), done=len(done)),
+        band=_("Complete") if complete else _("In progress"),
         tone=tone, flags=tuple(flags),
         notes=(review_note,) if review_note else (),
         metrics={"Steps done": len(done)})

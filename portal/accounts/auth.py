@@ -3,6 +3,7 @@ organization."""
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,11 +18,14 @@ from portal.errors import error_page
 from portal.forms import database_id
 from portal.prepared import Prepared
 from portal.rendering import render
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see that page."
+login_manager.login_message = _l("Please log in to see that page.")
+#: Flask-Login flashes the message as given: in the visitor's language, as a plain str.
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
@@ -93,7 +97,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")) or url_for("partnerships.index"))
         record_failure(email, device, current_app.config)
         # The same message for an unknown email and a wrong password.
-        form.password.errors.append("That email and password do not match an account.")
+        form.password.errors.append(gettext("That email and password do not match an account."))
         return render("accounts/login.html", form=form, status=401)
     return render("accounts/login.html", form=form, status=400 if form.errors else 200)
 
@@ -102,7 +106,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -113,8 +117,8 @@ def logout_everywhere():
     current_user.end_sessions()
     audit.record("logged_out_everywhere")
     logout_user()
-    flash("You are logged out everywhere: every browser, this one included, needs your "
-          "password again.", "info")
+    flash(gettext("You are logged out everywhere: every browser, this one included, needs "
+                  "your password again."), "info")
     return redirect(url_for("auth.login"))
 
 

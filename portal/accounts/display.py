@@ -9,20 +9,22 @@ Without any setting, the browser's own `prefers-contrast: more` and
 `prefers-reduced-motion: reduce` are followed (portal.css and base.html).
 """
 from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import BooleanField
 
 from portal.accounts.models import User
 from portal.forms import Form
 from portal.rendering import render
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("display", __name__)
 
 #: Each setting: its key (stored, in the cookie and as the class `display-<key>` on
 #: <html>) and its words.
-SETTINGS = (("contrast", "High contrast", "Black on white, strong outlines and underlined links."),
-            ("large", "Larger text", "Every page a quarter larger."),
-            ("still", "Less motion", "No animations or smooth scrolling."))
+SETTINGS = (("contrast", _l("High contrast"), _l("Black on white, strong outlines and underlined links.")),
+            ("large", _l("Larger text"), _l("Every page a quarter larger.")),
+            ("still", _l("Less motion"), _l("No animations or smooth scrolling.")))
 COOKIE = "portal_display"
 YEAR = 365 * 24 * 3600
 
@@ -68,8 +70,8 @@ def settings():
         g.display = parse(chosen)
         if current_user.is_authenticated:
             User.update(display=chosen).where(User.id == current_user.id).execute()
-        flash("Your display settings are saved." if current_user.is_authenticated else
-              "Your display settings are saved in this browser.", "success")
+        flash(_("Your display settings are saved.") if current_user.is_authenticated else
+              _("Your display settings are saved in this browser."), "success")
         response = redirect(_back())
         _remember(response, chosen)
         return response

@@ -1,6 +1,7 @@
 """Accounts as a feature of the portal: login, profile, the organization's page and
 its people, registered through the same hooks plugins use."""
 from flask import url_for
+from flask_babel import gettext as _
 
 from portal import NavItem, hookimpl
 from portal.accounts import auth, display, views
@@ -26,5 +27,5 @@ def portal_models():
 def portal_navigation_items(user):
     if user is None or not user.is_org_admin:
         return None
-    return NavItem("My organization", url_for("accounts.organization"), weight=80,
+    return NavItem(_("My organization"), url_for("accounts.organization"), weight=80,
                    endpoint="accounts.organization")

@@ -11,6 +11,7 @@ to, to the holder of its link.
 import datetime as dt
 
 from flask import Blueprint, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -25,6 +26,7 @@ from portal.forms import Form
 from portal.plugins.hookspecs import hookimpl
 from portal.rendering import render
 from portal.security import client_ip
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("invitations", __name__, template_folder="templates")
 
@@ -34,11 +36,12 @@ LINK_FAILURE = "invitation link"
 
 
 class AcceptForm(Form):
-    name = StringField("Your name", validators=[
-        DataRequired("Enter your name."), Length(max=120, message="Keep the name under 120 characters.")])
-    password = PasswordField("Choose a password", validators=[DataRequired("Choose a password.")])
-    repeat = PasswordField("Type the password again", validators=[
-        DataRequired("Type the password again.")])
+    name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Enter your name.")),
+        Length(max=120, message=_l("Keep the name under 120 characters."))])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired(_l("Choose a password."))])
+    repeat = PasswordField(_l("Type the password again"), validators=[
+        DataRequired(_l("Type the password again."))])
 
     def __init__(self, *args, invitation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +52,7 @@ class AcceptForm(Form):
 
     def validate_repeat(self, field):
         if field.data != self.password.data:
-            field.errors.append("The two passwords differ; type the same one twice.")
+            field.errors.append(_("The two passwords differ; type the same one twice."))
 
 
 def _wait():
@@ -82,15 +85,15 @@ def accept_page(token):
         window = dt.timedelta(seconds=current_app.config["PORTAL_LOGIN_WINDOW_SECONDS"])
         LoginAttempt.delete().where(LoginAttempt.at <= now - window).execute()
         LoginAttempt.create(email=LINK_FAILURE, ip=client_ip(), device=None, at=now)
-        return _page(None, status=404, message=(
+        return _page(None, status=404, message=_(
             "This invitation link does not work. Check that you copied the whole link from "
             "the invitation, or ask the person who invited you for a new one."))
     if invitation.status() != "waiting":
         return _page(invitation, message=refusal(invitation), status=410)
     if current_user.is_authenticated:
-        return _page(invitation, status=409, message=(
-            f"You are logged in as {current_user.name}. This invitation makes a new account: "
-            "log out first, then open the link again."))
+        return _page(invitation, status=409, message=_(
+            "You are logged in as %(name)s. This invitation makes a new account: "
+            "log out first, then open the link again.", name=current_user.name))
     form = AcceptForm(invitation=invitation, data={"name": invitation.name})
     if not form.validate_on_submit():
         return _page(invitation, form, status=422 if form.errors else 200)
@@ -103,10 +106,10 @@ def accept_page(token):
     trust_device(user)
     audit.record("login", actor=user)
     if invitation.partnership_id:
-        flash(f"Welcome, {user.name}. You are in the partnership “{invitation.partnership.name}”.",
-              "success")
+        flash(_("Welcome, %(name)s. You are in the partnership “%(partnership)s”.",
+                name=user.name, partnership=invitation.partnership.name), "success")
         return redirect(url_for("partnerships.show", partnership_id=invitation.partnership_id))
-    flash(f"Welcome, {user.name}.", "success")
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(url_for("partnerships.index"))
 
 

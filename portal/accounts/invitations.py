@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import peewee
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit
@@ -28,13 +29,22 @@ from portal.db import BaseModel, is_sqlite
 from portal.mail import Mail
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.vocabulary import ROLE_LABELS
+from portal.layout import dated
 
 EXPIRY_DAYS = 14
 #: What the refusals of an admin are counted by (with accounts/views.py's own).
 REFUSALS = ("account_not_created", "invitation_not_sent")
-NOT_INVITED = ("No invitation can be sent to this address. Check it with the person; if "
-               "their organization is already in the portal, choose the organization "
-               "instead of inviting someone.")
+
+
+def N_(text):
+    """Marks `text` for translation without translating it: it is translated where shown."""
+    return text
+
+
+#: In English, as callers compare it; invitation_problem returns it translated.
+NOT_INVITED = N_("No invitation can be sent to this address. Check it with the person; if "
+                 "their organization is already in the portal, choose the organization "
+                 "instead of inviting someone.")
 
 
 class InvitationError(ValueError):
@@ -103,10 +113,10 @@ def create_organization(name, kind="supplier"):
         raise ValueError(f"unknown organization kind {kind!r}")
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
-        raise InvitationError("Give the organization a name of up to 120 characters.")
+        raise InvitationError(_("Give the organization a name of up to 120 characters."))
     if Organization.select().where(peewee.fn.LOWER(Organization.name) == name.lower()).exists():
-        raise InvitationError(f"An organization named “{name}” is already in the portal; "
-                              "choose it instead of adding it again.")
+        raise InvitationError(_("An organization named “%(name)s” is already in the portal; "
+                                "choose it instead of adding it again.", name=name))
     org = Organization.create(name=name, kind=kind)
     audit.record("organization_created", organization=name, kind=kind)
     return OrganizationInfo.from_row(org)
@@ -143,14 +153,15 @@ def invitation_problem(email):
     holder = User.get_or_none(User.email == email)
     inviter = current_user if current_user.is_authenticated else None
     if holder is not None and inviter is not None and holder.organization_id == inviter.organization_id:
-        return (f"Someone in {inviter.organization.name} already has an account with this "
-                "address; invite someone of the other organization.")
+        return _("Someone in %(organization)s already has an account with this "
+                 "address; invite someone of the other organization.",
+                 organization=inviter.organization.name)
     limited = inviter is not None and (
         refused_lately(inviter.id) >= current_app.config["PORTAL_LOGIN_MAX_FAILURES"])
     if holder is None and not limited:
         return None
     audit.record("invitation_not_sent", email=email)
-    return NOT_INVITED
+    return _(NOT_INVITED)
 
 
 def _link(token):
@@ -203,7 +214,7 @@ def renew(invitation_id, days=EXPIRY_DAYS):
     """A new link for an invitation not yet accepted; the earlier link stops working."""
     old = Invitation.get_or_none(Invitation.id == invitation_id)
     if old is None or old.accepted_at is not None:
-        raise InvitationError("This invitation has been accepted; there is nothing to renew.")
+        raise InvitationError(_("This invitation has been accepted; there is nothing to renew."))
     Invitation.update(withdrawn_at=utcnow()).where(Invitation.id == old.id,
                                                    Invitation.withdrawn_at.is_null()).execute()
     return invite(old.email, old.name, old.organization_id, old.partnership_id, old.role,
@@ -237,9 +248,10 @@ def accept(invitation, name, password):
         user = create_account(row.email, name, password, row.organization_id,
                               org_role=row.org_role)
     except EmailTaken as exc:
-        raise InvitationError("This invitation can no longer create an account. If you have "
-                              "an account already, log in; otherwise ask "
-                              f"{_inviter_name(invitation)} for a new invitation.") from exc
+        raise InvitationError(_("This invitation can no longer create an account. If you have "
+                                "an account already, log in; otherwise ask "
+                                "%(inviter)s for a new invitation.",
+                                inviter=_inviter_name(invitation))) from exc
     if row.partnership_id:
         PartnershipMember.get_or_create(partnership=row.partnership_id, user=user.id,
                                         defaults={"role": row.role})
@@ -254,17 +266,20 @@ def accept(invitation, name, password):
 
 def _inviter_name(invitation):
     inviter = invitation.invited_by if invitation.invited_by_id else None
-    return f"{inviter.name} ({inviter.organization.name})" if inviter else "the person who invited you"
+    return (f"{inviter.name} ({inviter.organization.name})" if inviter
+            else _("the person who invited you"))
 
 
 def refusal(invitation):
     """What the holder of a link that no longer works is told."""
     status = invitation.status()
     if status == "accepted":
-        return ("This invitation has already been used to create an account. Log in with the "
-                "email address and password chosen then.")
+        return _("This invitation has already been used to create an account. Log in with the "
+                 "email address and password chosen then.")
     if status == "withdrawn":
-        return ("A newer invitation replaced this link. Use the link in the most recent "
-                f"invitation, or ask {_inviter_name(invitation)} for a new one.")
-    return (f"This invitation expired on {invitation.expires_at:%d %B %Y}. Ask "
-            f"{_inviter_name(invitation)} for a new one.")
+        return _("A newer invitation replaced this link. Use the link in the most recent "
+                 "invitation, or ask %(inviter)s for a new one.",
+                 inviter=_inviter_name(invitation))
+    expired = dated(invitation.expires_at, "%d %B %Y")
+    return _("This invitation expired on %(date)s. Ask %(inviter)s for a new one.",
+             date=expired, inviter=_inviter_name(invitation))

@@ -47,6 +47,8 @@ class User(UserMixin, BaseModel):
     calendar_feed_version = peewee.IntegerField(default=1)
     # Display settings that follow the person: "contrast large still" (accounts/display.py).
     display = peewee.CharField(max_length=32, default="")
+    # The language the portal speaks to them (portal/i18n.py); empty: the browser's.
+    language = peewee.CharField(max_length=16, default="")
 
     @property
     def is_active(self):

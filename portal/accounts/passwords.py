@@ -10,6 +10,8 @@ the organization and site admin pages, and `portal create-user`.
 """
 from functools import lru_cache
 
+from flask_babel import gettext as _
+
 MIN_LENGTH = 10
 #: NIST asks for at least 64; a longer password only costs hashing time.
 MAX_LENGTH = 200
@@ -33,15 +35,15 @@ def password_problem(password, email="", name=""):
     """What is wrong with `password` for the account of `email` and `name`, or None."""
     password = password or ""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_LENGTH)
     squeezed = _squeezed(password)
     if password.lower() in common_passwords() or squeezed in common_passwords():
-        return ("This is one of the most common passwords, which attackers try first. "
-                "Choose another: a few unrelated words make a good one.")
+        return _("This is one of the most common passwords, which attackers try first. "
+                 "Choose another: a few unrelated words make a good one.")
     own = {_squeezed(email), _squeezed(email.partition("@")[0]), _squeezed(name), *SITE_WORDS}
     if squeezed in own - {""}:
-        return ("Do not use the email address or name of the account, nor the site name, "
-                "as its password.")
+        return _("Do not use the email address or name of the account, nor the site name, "
+                 "as its password.")
     return None

@@ -19,6 +19,7 @@ import secrets
 import time
 
 from flask import after_this_request, current_app, request
+from flask_babel import ngettext
 from itsdangerous import BadData, URLSafeSerializer
 
 from portal.accounts.models import LoginAttempt, utcnow
@@ -128,5 +129,16 @@ def clear_failures(email, device):
 
 
 def wait_message(seconds, what="failed logins"):
+    """`what`: "failed logins", "wrong passwords" or "invitation links that did not work"
+    (each a whole sentence of its own, for translation)."""
     minutes = max(1, round(seconds / 60))
-    return f"Too many {what}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    if what == "wrong passwords":
+        return ngettext("Too many wrong passwords. Try again in about %(num)d minute.",
+                        "Too many wrong passwords. Try again in about %(num)d minutes.", minutes)
+    if what == "invitation links that did not work":
+        return ngettext("Too many invitation links that did not work. Try again in about "
+                        "%(num)d minute.",
+                        "Too many invitation links that did not work. Try again in about "
+                        "%(num)d minutes.", minutes)
+    return ngettext("Too many failed logins. Try again in about %(num)d minute.",
+                    "Too many failed logins. Try again in about %(num)d minutes.", minutes)

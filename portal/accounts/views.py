@@ -1,7 +1,8 @@
 """A user's own profile, and the organization admin's page for people and theme."""
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_remembered, login_required, login_user
 from werkzeug.security import generate_password_hash
 
@@ -12,6 +13,7 @@ from portal.accounts.throttle import (clear_failures, record_failure, trust_devi
                                       trusted_device, wait_before_login, wait_message)
 from portal.forms import options
 from portal.rendering import render
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -19,8 +21,8 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 #: outside their organization: the address has an account elsewhere, or they have been
 #: refused too often lately. The same words, status and page for each, so the answer
 #: says nothing about other organizations' people.
-NOT_CREATED = ("No account was created for this address. Check the address with the "
-               "person; if it is right, ask a site admin to add them.")
+NOT_CREATED = _l("No account was created for this address. Check the address with the "
+                 "person; if it is right, ask a site admin to add them.")
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -32,9 +34,11 @@ def profile():
         current_user.name = form.name.data.strip()
         current_user.timezone = form.timezone.data
         current_user.mail_frequency = form.mail_frequency.data or current_user.mail_frequency
+        if "language" in request.form:  # a form from before languages keeps the choice made
+            current_user.language = form.language.data or ""
         # Only these: a whole-row save could put back a session version raised meanwhile.
-        current_user.save(only=[User.name, User.timezone, User.mail_frequency])
-        flash("Your profile is saved.", "success")
+        current_user.save(only=[User.name, User.timezone, User.mail_frequency, User.language])
+        flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     status = 422 if form.errors else 200
     return render("accounts/profile.html", form=form, password_form=password_form,
@@ -60,12 +64,12 @@ def change_password():
             login_user(user, remember=login_remembered())
             trust_device(user)
             audit.record("password_changed", actor=user)
-            flash("Your password is changed. Every other browser logged in as you needs the "
-                  "new password now.", "success")
+            flash(_("Your password is changed. Every other browser logged in as you needs the "
+                    "new password now."), "success")
             return redirect(url_for("accounts.profile"))
         else:
             record_failure(email, device, current_app.config)
-            password_form.current.errors.append("That is not your current password.")
+            password_form.current.errors.append(_("That is not your current password."))
     return render("accounts/profile.html", form=form, password_form=password_form,
                   status=status)
 
@@ -111,8 +115,8 @@ def create_user():
         except EmailTaken:
             holder = User.get_or_none(User.email == normalize_email(form.email.data))
             if holder is not None and holder.organization_id == org.id:
-                form.email.errors.append(f"Someone in {org.name} already has an account "
-                                         "with this email.")
+                form.email.errors.append(_("Someone in %(organization)s already has an account "
+                                           "with this email.", organization=org.name))
                 return _organization_page(user_form=form, status=409)
     else:
         generate_password_hash(form.password.data)  # the work an attempt would do
@@ -139,7 +143,7 @@ def create_account_from(form, organization):
     user = create_account(form.email.data, form.name.data, form.password.data,
                           organization, org_role=form.org_role.data)
     audit.record("user_created", email=user.email, organization=user.organization.name)
-    flash(f"{user.name} can now log in as {user.email}.", "success")
+    flash(_("%(name)s can now log in as %(email)s.", name=user.name, email=user.email), "success")
     return user
 
 
@@ -154,6 +158,7 @@ def set_theme():
         org.theme = form.theme.data
         org.save()
         audit.record("theme_changed", organization=org.name, theme=org.theme)
-        flash(f"{org.name} now uses the {current_app.themes[org.theme].title} theme.", "success")
+        flash(_("%(organization)s now uses the %(theme)s theme.", organization=org.name,
+                theme=current_app.themes[org.theme].title), "success")
         return redirect(url_for("accounts.organization"))
     return _organization_page(theme_form=form, status=422)

@@ -1,6 +1,7 @@
 """The site admin's pages (organizations, plugins, audit log) as a feature, with the two
 records only they read: the audit log and the errors plugins met while serving."""
 from flask import url_for
+from flask_babel import gettext as _
 
 from portal import NavItem, hookimpl
 from portal.admin import views
@@ -22,4 +23,4 @@ def portal_models():
 def portal_navigation_items(user):
     if user is None or not user.is_site_admin:
         return None
-    return NavItem("Site admin", url_for("admin.index"), weight=90, endpoint="admin.index")
+    return NavItem(_("Site admin"), url_for("admin.index"), weight=90, endpoint="admin.index")

@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from peewee import JOIN, IntegrityError
 
@@ -66,10 +67,10 @@ def create_organization():
                 org = Organization.create(name=form.name.data.strip(), kind=form.kind.data,
                                           theme=current_app.config["PORTAL_DEFAULT_THEME"])
         except IntegrityError:
-            form.name.errors.append("An organization with this name already exists.")
+            form.name.errors.append(_("An organization with this name already exists."))
             return _admin_page(org_form=form, status=409)
         audit.record("organization_created", organization=org.name, kind=org.kind)
-        flash(f"{org.name} is created. Add its first admin below.", "success")
+        flash(_("%(name)s is created. Add its first admin below.", name=org.name), "success")
         return redirect(url_for("admin.index"))
     return _admin_page(org_form=form, status=422)
 
@@ -86,8 +87,8 @@ def create_partnership():
             notice_days=form.notice_days.data,
             description=(form.description.data or "").strip())
         audit.record("partnership_created", partnership=partnership, name=partnership.name)
-        flash(f"The partnership {partnership.name} is created. Organization admins can "
-              "now add their people.", "success")
+        flash(_("The partnership %(name)s is created. Organization admins can "
+                "now add their people.", name=partnership.name), "success")
         return redirect(url_for("admin.index"))
     return _admin_page(partnership_form=form, status=422)
 
@@ -102,7 +103,7 @@ def create_user():
             create_account_from(form, Organization.get_by_id(form.organization.data))
         except EmailTaken:
             # The site admin sees every account anyway.
-            form.email.errors.append("Someone already has an account with this email.")
+            form.email.errors.append(_("Someone already has an account with this email."))
             return _admin_page(user_form=form, status=409)
         return redirect(url_for("admin.index"))
     return _admin_page(user_form=form, status=422)

@@ -10,6 +10,7 @@ the conflict view.
 import datetime as dt
 
 import peewee
+from flask_babel import gettext
 
 from portal import audit
 from portal.accounts.models import utcnow
@@ -110,10 +111,11 @@ _HEADS = Prepared(_heads)
 def check_body(body):
     body = (body or "").replace("\r\n", "\n")
     if not body.strip():
-        raise SaveError("A section cannot be empty. Write something, or remove the section.")
+        raise SaveError(gettext("A section cannot be empty. Write something, or remove the section."))
     if len(body) > MAX_BODY:
-        raise SaveError(f"This text is {len(body):,} characters long; a section holds at most "
-                        f"{MAX_BODY:,}. Split it into several sections.")
+        raise SaveError(gettext("This text is %(length)s characters long; a section holds at most "
+                                "%(max)s. Split it into several sections.",
+                                length=format(len(body), ","), max=format(MAX_BODY, ",")))
     return body
 
 
@@ -141,8 +143,9 @@ def save(section, user, base_id, body, summary=""):
         if base_id is not None:
             base = _BASE.first(base_id, section.id)
             if base is None:
-                raise SaveError("The revision this edit was based on does not exist in this "
-                                "section. Reload the editor; your text is kept as a draft.")
+                raise SaveError(gettext("The revision this edit was based on does not exist in "
+                                        "this section. Reload the editor; your text is kept as a "
+                                        "draft."))
         head = head_of(section)
         merged_with = None
         if head is not None and (base is None or base.id != head.id):
@@ -177,7 +180,8 @@ def save_draft(section, user, base_id, body):
     """Keep what is being typed; the caller says "saved" only after this returns."""
     body = (body or "").replace("\r\n", "\n")
     if len(body) > MAX_BODY:
-        raise SaveError(f"The draft is longer than {MAX_BODY:,} characters and was not saved.")
+        raise SaveError(gettext("The draft is longer than %(max)s characters and was not saved.",
+                                max=format(MAX_BODY, ",")))
     if base_id is not None and not SectionRevision.select().where(
             SectionRevision.id == base_id, SectionRevision.section == section.id).exists():
         base_id = None  # a base from elsewhere: keep the text, not the bad reference

@@ -1,4 +1,5 @@
 """The jointly written agreement as a feature: its pages and its tab."""
+from flask_babel import gettext as _
 
 from portal import NavItem, hookimpl
 from portal.agreements import blueprint
@@ -19,4 +20,4 @@ def portal_models():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem.tab("Agreement", "agreements.show", partnership, weight=15)
+    return NavItem.tab(_("Agreement"), "agreements.show", partnership, weight=15)

@@ -13,6 +13,8 @@ row is locked), so a sign-off never lands on a version a proposal has just super
 """
 import json
 
+from flask_babel import gettext
+
 from portal import audit
 from portal.accounts.models import Organization, User, utcnow
 from portal.agreements.editing import heads_of, sections_of
@@ -97,20 +99,20 @@ def ratify(version, user, side, seen_hash, url):
     """Record one sponsor's sign-off; the version is in force once both sides signed, and
     then every member hears of it (`url`: the version's page)."""
     if side not in SIDES:
-        raise RatificationError("Only sponsors of the two organizations can ratify.")
+        raise RatificationError(gettext("Only sponsors of the two organizations can ratify."))
     if seen_hash != version.content_hash:
-        raise RatificationError(
+        raise RatificationError(gettext(
             "The text you signed is not the text of this version. Reload the version, "
-            "read it again and sign what is shown.")
+            "read it again and sign what is shown."))
     try:
         with write_transaction():
             _take_agreement(version.agreement_id)
             newer = newer_version(version)
             if is_superseded(version, newer):
-                raise RatificationError(
-                    f"Version {version.number} was superseded by version {newer.number}, "
-                    "proposed after it, and can no longer be ratified. Read version "
-                    f"{newer.number} and ratify that one.")
+                raise RatificationError(gettext(
+                    "Version %(number)s was superseded by version %(newer)s, proposed after "
+                    "it, and can no longer be ratified. Read version %(newer)s and ratify "
+                    "that one.", number=version.number, newer=newer.number))
             Ratification.create(version=version, user=user.id, organization=user.organization_id,
                                 side=side, content_hash=seen_hash)
             settled(url, [m.user_id for m in _members(version.agreement.partnership_id, "sponsor")
@@ -125,8 +127,13 @@ def ratify(version, user, side, seen_hash, url):
                                "force: both organizations ratified it.", url,
                                partnership=version.agreement.partnership_id)
     except IntegrityError as exc:
-        raise RatificationError(f"The {side} side has already ratified version "
-                                f"{version.number}.") from exc
+        if side == "client":
+            message = gettext("The client side has already ratified version %(number)s.",
+                              number=version.number)
+        else:
+            message = gettext("The supplier side has already ratified version %(number)s.",
+                              number=version.number)
+        raise RatificationError(message) from exc
     audit.record("version_ratified", partnership=version.agreement.partnership_id,
                  version=version.number, side=side, content_hash=seen_hash)
     return version

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from flask import g
+from flask_babel import gettext as _
 from peewee import SQL, Case, Select, Value, fn
 
 from portal.exports import csv_response
@@ -342,14 +343,14 @@ bp = partnership_blueprint("enablement", __name__, template_folder="templates")
 
 
 def _series(weeks, with_posts):
-    interaction = {"Views": [w.counts.get("views", 0) for w in weeks],
-                   "Completions": [w.counts.get("completions", 0) for w in weeks],
-                   "Reviews": [w.counts.get("reviews", 0) for w in weeks]}
+    interaction = {_("Views"): [w.counts.get("views", 0) for w in weeks],
+                   _("Completions"): [w.counts.get("completions", 0) for w in weeks],
+                   _("Reviews"): [w.counts.get("reviews", 0) for w in weeks]}
     if with_posts:
-        interaction["Cohort posts"] = [w.counts.get("posts", 0) for w in weeks]
-    engagement = {"Active members": [w.active for w in weeks],
-                  "Helpful": [w.counts.get("helpful", 0) for w in weeks],
-                  "Not helpful": [w.counts.get("not_helpful", 0) for w in weeks]}
+        interaction[_("Cohort posts")] = [w.counts.get("posts", 0) for w in weeks]
+    engagement = {_("Active members"): [w.active for w in weeks],
+                  _("Helpful"): [w.counts.get("helpful", 0) for w in weeks],
+                  _("Not helpful"): [w.counts.get("not_helpful", 0) for w in weeks]}
     return interaction, engagement
 
 
@@ -365,9 +366,9 @@ def index(partnership_id):
         "enablement/index.html", partnership=g.partnership, kpis=kpis(partnership_id, at),
         weeks=weeks, with_posts=with_posts, window=WINDOW_DAYS,
         interaction_chart=charts.trend_lines(
-            labels, interaction, f"Views, completions and reviews per week, last {WEEKS} weeks", low=0),
+            labels, interaction, _("Views, completions and reviews per week, last %(num)s weeks", num=WEEKS), low=0),
         engagement_chart=charts.trend_lines(
-            labels, engagement, f"Active members and feedback per week, last {WEEKS} weeks", low=0),
+            labels, engagement, _("Active members and feedback per week, last %(num)s weeks", num=WEEKS), low=0),
         items=[row for row in item_rows(g.partnership) if row.active][:20],
         comments=latest_comments(partnership_id))
 

@@ -3,6 +3,7 @@ the enablement dashboard, with their tabs and the overview card, through the hoo
 plugins use."""
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from portal import DashboardCard, NavItem, hookimpl, role_at_least
 from portal.content import cohorts, enablement, library_files, models, reflections, reviews, views
@@ -29,9 +30,9 @@ def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
     return [
-        NavItem.tab("Library", "content.index", partnership, weight=35),
-        NavItem.tab("Enablement", "enablement.index", partnership, weight=52),
-        NavItem.tab("Cohorts", "cohorts.index", partnership, weight=55),
+        NavItem.tab(_("Library"), "content.index", partnership, weight=35),
+        NavItem.tab(_("Enablement"), "enablement.index", partnership, weight=52),
+        NavItem.tab(_("Cohorts"), "cohorts.index", partnership, weight=55),
     ]
 
 
@@ -44,4 +45,4 @@ def portal_dashboard_cards(partnership, membership, user):
         partnership.id, user.id, role_at_least(membership, "member"), enablement.now())
     body = render_template("enablement/_card.html", partnership=partnership, due=due,
                            active=active, completions=completions, window=enablement.WINDOW_DAYS)
-    return DashboardCard("Enablement", body, weight=35, tone="warning" if due else "neutral")
+    return DashboardCard(_("Enablement"), body, weight=35, tone="warning" if due else "neutral")

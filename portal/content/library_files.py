@@ -1,6 +1,7 @@
 """The library's files outside any partnership: the images its items show, and the site
 admin's page of files that could not be loaded (with a button to read content/ again)."""
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
@@ -30,7 +31,9 @@ def problems():
             abort(400)
         loaded, found = library.sync()
         current_app.extensions["content_synced"] = True
-        flash(f"Reloaded: {len(loaded)} files in the library, {len(found)} with problems.", "success")
+        flash(ngettext("Reloaded: %(num)d file in the library, %(problems)s with problems.",
+                       "Reloaded: %(num)d files in the library, %(problems)s with problems.",
+                       len(loaded), problems=len(found)), "success")
         return redirect(url_for("library_files.problems"))
     ensure_synced()
     return render("content/problems.html", problems=list(ContentProblem.select().order_by(ContentProblem.path)),

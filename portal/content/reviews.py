@@ -14,6 +14,7 @@ import datetime as dt
 
 import peewee
 from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -26,6 +27,7 @@ from portal.db import BaseModel, is_sqlite, write_transaction
 from portal.forms import first_error
 from portal.partnerships.models import Partnership, PartnershipMember
 from portal.rendering import render
+from portal.layout import dated
 
 INTERVALS = (1, 3, 7, 16, 35, 90)  # days until the next review, by step
 OUTCOMES = {"remembered": True, "forgot": False}
@@ -242,15 +244,16 @@ def answer(partnership_id, item_id):
     item = schedule.item
     moved = record_review(current_user, g.partnership, item, OUTCOMES[outcome])
     if moved is None:
-        flash(f"“{item.title}” is not due for review until "
-              f"{schedule.due_on.strftime('%d %b %Y')}; nothing was recorded.", "error")
+        flash(_("“%(title)s” is not due for review until %(date)s; nothing was recorded.",
+                title=item.title, date=dated(schedule.due_on)), "error")
         return redirect(url_for("reviews.index", partnership_id=partnership_id))
-    when = moved.due_on.strftime("%d %b %Y")
+    when = dated(moved.due_on)
     if OUTCOMES[outcome]:
-        flash(f"Well done. “{item.title}” comes back in {moved.interval} days ({when}).",
-              "success")
+        flash(ngettext("Well done. “%(title)s” comes back in %(num)d day (%(date)s).",
+                       "Well done. “%(title)s” comes back in %(num)d days (%(date)s).",
+                       moved.interval, title=item.title, date=when), "success")
         return redirect(url_for("reviews.index", partnership_id=partnership_id))
-    flash(f"“{item.title}” comes back tomorrow ({when}). Re-reading it now helps it stay.",
-          "success")
+    flash(_("“%(title)s” comes back tomorrow (%(date)s). Re-reading it now helps it stay.",
+            title=item.title, date=when), "success")
     return redirect(item_url(g.partnership, item)
                     or url_for("reviews.index", partnership_id=partnership_id))

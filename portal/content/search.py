@@ -6,6 +6,7 @@ quoted (and prefix-matched, so results come as you type).
 """
 import re
 
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from portal.db import database, is_sqlite
@@ -22,7 +23,7 @@ def words_of(query):
     found = WORD.findall(text.lower())
     note = ""
     if len(query or "") > MAX_QUERY or len(found) > MAX_WORDS:
-        note = f"Only the first {MAX_WORDS} words of your search were used."
+        note = gettext("Only the first %(num)s words of your search were used.", num=MAX_WORDS)
     return found[:MAX_WORDS], note
 
 

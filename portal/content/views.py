@@ -1,6 +1,7 @@
 """The library of a partnership: tailored list, search, reading, pins and notes, and
 the organization's own items written in the portal."""
 from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -116,7 +117,7 @@ def index(partnership_id):
             results = [by_id[item_id] for item_id, _ in found if item_id in by_id]
             snippets = dict(found)
         else:
-            note = "Type a word to search: your search had no letters or digits."
+            note = gettext("Type a word to search: your search had no letters or digits.")
             results = []
         facets = _facet_values(results)
         results = [item for item in results if _matches(item, chosen)]
@@ -191,9 +192,9 @@ def complete(partnership_id, slug):
         from portal.content import reviews
 
         reviews.schedule_after_completion(current_user, g.partnership, item)
-        flash("Marked as read. It will come back for a short review, so it stays with you.", "success")
+        flash(gettext("Marked as read. It will come back for a short review, so it stays with you."), "success")
     except ImportError:  # pragma: no cover
-        flash("Marked as read.", "success")
+        flash(gettext("Marked as read."), "success")
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
 
 
@@ -209,7 +210,7 @@ def feedback(partnership_id, slug):
                                  Feedback.item == item).execute())
         Feedback.create(user=current_user.id, partnership=g.partnership, item=item,
                         helpful=form.helpful.data == "1", comment=form.comment.data)
-    flash("Thank you for your feedback.", "success")
+    flash(gettext("Thank you for your feedback."), "success")
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug) + "#feedback")
 
 
@@ -221,10 +222,10 @@ def pin(partnership_id, slug):
     existing = Pin.get_or_none(Pin.partnership == g.partnership, Pin.item == item)
     if existing:
         existing.delete_instance()
-        flash(f"“{item.title}” is no longer pinned.", "success")
+        flash(gettext("“%(title)s” is no longer pinned.", title=item.title), "success")
     else:
         Pin.create(partnership=g.partnership, item=item, pinned_by=current_user.id)
-        flash(f"“{item.title}” is pinned: everyone in the partnership sees it first.", "success")
+        flash(gettext("“%(title)s” is pinned: everyone in the partnership sees it first.", title=item.title), "success")
     audit.record("content_pinned" if not existing else "content_unpinned", partnership=g.partnership, item=slug)
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
 
@@ -245,7 +246,7 @@ def note(partnership_id, slug):
             PartnershipNote.create(partnership=g.partnership, item=item, body=body,
                                    html=render_markdown(body), author=current_user.id)
     audit.record("content_note", partnership=g.partnership, item=slug)
-    flash("The note for this partnership is saved." if body else "The note is removed.", "success")
+    flash(gettext("The note for this partnership is saved.") if body else gettext("The note is removed."), "success")
     return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
 
 
@@ -277,7 +278,7 @@ def new(partnership_id):
     if form.validate_on_submit():
         slug = form.slug.data
         if ContentItem.select().where(ContentItem.slug == slug).exists():
-            form.slug.errors.append("Another item already uses this address; choose another.")
+            form.slug.errors.append(gettext("Another item already uses this address; choose another."))
             return _author_page(form, status=409)
         try:
             fields = _fields(form)
@@ -289,7 +290,8 @@ def new(partnership_id):
                                  organization=current_user.organization_id)
             ContentRevision.create(item=item, fields=fields, body=item.body, author=current_user.id)
         audit.record("content_created", partnership=g.partnership, item=slug)
-        flash(f"“{item.title}” is in the library of {current_user.organization.name}'s partnerships.", "success")
+        flash(gettext("“%(title)s” is in the library of %(organization)s's partnerships.",
+                      title=item.title, organization=current_user.organization.name), "success")
         return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
     return _author_page(form, status=422 if form.errors else 200)
 
@@ -317,7 +319,7 @@ def edit(partnership_id, slug):
                                  organization=item.organization_id)
             ContentRevision.create(item=item, fields=fields, body=item.body, author=current_user.id)
         audit.record("content_edited", partnership=g.partnership, item=slug)
-        flash("The item is saved as a new revision.", "success")
+        flash(gettext("The item is saved as a new revision."), "success")
         return redirect(url_for("content.item", partnership_id=partnership_id, slug=slug))
     revisions = list(ContentRevision.select().where(ContentRevision.item == item)
                      .order_by(ContentRevision.created_at.desc()))

@@ -1,6 +1,7 @@
 """The expectation form; its messages say what to do, next to the field concerned."""
 import datetime as dt
 
+from flask_babel import gettext, lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -9,7 +10,7 @@ from portal.expectations.models import MAX_TEXT
 from portal.expectations.vocabulary import DIRECTIONS, PRINCIPLES
 from portal.forms import Form, IdField, option_id, options
 
-NO_OWNER = (0, "No owner yet")
+NO_OWNER = (0, _l("No owner yet"))
 
 
 class ReviewDateField(DateField):
@@ -19,28 +20,29 @@ class ReviewDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            message = "Enter a date like 2027-03-31, or pick one from the calendar."
+            message = gettext("Enter a date like 2027-03-31, or pick one from the calendar.")
             raise ValueError(message) from exc
 
 
 class ExpectationForm(Form):
     direction = SelectField(
-        "Who expects this of whom", choices=options(DIRECTIONS),
-        invalid_choice_message="Choose who expects this of whom.")
+        _l("Who expects this of whom"), choices=options(DIRECTIONS),
+        invalid_choice_message=_l("Choose who expects this of whom."))
     text = TextAreaField(
-        "What is expected",
-        validators=[DataRequired("Write down what is expected."),
-                    Length(max=MAX_TEXT, message=f"Keep it under {MAX_TEXT} characters; "
-                                                 "split a long expectation into several.")])
+        _l("What is expected"),
+        validators=[DataRequired(_l("Write down what is expected.")),
+                    # WTForms fills in %(max)d.
+                    Length(max=MAX_TEXT, message=_l("Keep it under %(max)d characters; "
+                                                    "split a long expectation into several."))])
     principle = SelectField(
-        "Principle or partnering attribute",
+        _l("Principle or partnering attribute"),
         choices=[SelectChoice(key, label, optgroup=group) for key, label, _, group in PRINCIPLES],
-        invalid_choice_message="Choose one of the six principles or the six partnering "
-                               "attributes.")
-    owner = SelectField("Owner", coerce=option_id,
-                        invalid_choice_message="Choose a member of this partnership.",
-                        invalid_value_message="Choose a member of this partnership.")
-    review_on = ReviewDateField("Review on", validators=[Optional()])
+        invalid_choice_message=_l("Choose one of the six principles or the six partnering "
+                                  "attributes."))
+    owner = SelectField(_l("Owner"), coerce=option_id,
+                        invalid_choice_message=_l("Choose a member of this partnership."),
+                        invalid_value_message=_l("Choose a member of this partnership."))
+    review_on = ReviewDateField(_l("Review on"), validators=[Optional()])
     # The saved state the edit form was opened on (changes.stamp); empty when creating.
     base = HiddenField()
 
@@ -48,7 +50,7 @@ class ExpectationForm(Form):
         super().__init__(*args, **kwargs)
         people = [(m.user_id, f"{m.user.name} ({m.user.organization.name})") for m in members]
         if former_owner is not None:
-            people.append((former_owner.id, f"{former_owner.name} (no longer a member)"))
+            people.append((former_owner.id, gettext("%(name)s (no longer a member)", name=former_owner.name)))
         self.owner.choices = options([NO_OWNER] + people)
         self._saved_review_on = saved_review_on
 
@@ -56,7 +58,7 @@ class ExpectationForm(Form):
         # An overdue date already saved may stay while the text is edited; a new date
         # must lie ahead, or the expectation would be overdue the moment it is saved.
         if field.data and field.data < dt.date.today() and field.data != self._saved_review_on:
-            raise ValidationError("Choose a review date from today on.")
+            raise ValidationError(gettext("Choose a review date from today on."))
 
 
 class AcknowledgeForm(Form):

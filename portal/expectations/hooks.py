@@ -7,6 +7,7 @@ members "must be briefed on the partnership's culture"). Editors, sponsors and o
 admins get a card naming who has not acknowledged the current wording yet.
 """
 from flask import render_template
+from flask_babel import gettext as _
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.expectations import views
@@ -29,7 +30,7 @@ def portal_models():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem.tab("Expectations", "expectations.index", partnership, weight=30)
+    return NavItem.tab(_("Expectations"), "expectations.index", partnership, weight=30)
 
 
 @hookimpl
@@ -41,7 +42,7 @@ def portal_dashboard_cards(partnership, membership, user):
     mine = current.pending_for(user.id)
     if mine:
         cards.append(DashboardCard(
-            "Expectations for you to acknowledge",
+            _("Expectations for you to acknowledge"),
             render_template("expectations/_card_mine.html", partnership=partnership,
                             items=mine, total=len(current.items), user_id=user.id),
             weight=1, tone="warning"))
@@ -51,7 +52,7 @@ def portal_dashboard_cards(partnership, membership, user):
         # No expectations at all is a warning too: seed 003 (PRM aspect #4) asks for them.
         tone = "good" if current.items and current.everyone_done else "warning"
         cards.append(DashboardCard(
-            "Relational expectations",
+            _("Relational expectations"),
             render_template("expectations/_card_everyone.html", partnership=partnership,
                             board=current, outstanding=current.outstanding_by_member()),
             weight=25, tone=tone))

@@ -7,6 +7,7 @@ the partnership shares (seed 003, PRM aspect #4: every new member is briefed).
 import datetime as dt
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN
@@ -72,21 +73,24 @@ def _history(partnership, limit=10):
     rows = []
     for entry in entries:
         detail = entry.details
+        who = entry.actor.name if entry.actor_id else _("The portal")
         if entry.action == "expectation_created":
-            what = f"added: “{_short(detail.get('text'))}”"
+            what = _("%(name)s added: “%(text)s”", name=who, text=_short(detail.get("text")))
         elif entry.action == "expectation_archived":
-            what = f"archived: “{_short(detail.get('text'))}”"
+            what = _("%(name)s archived: “%(text)s”", name=who, text=_short(detail.get("text")))
         else:
             fields = ", ".join(_field_name(name) for name in sorted(detail.get("after", {})))
             text = detail.get("after", {}).get("text") or _current_text(detail.get("expectation"))
-            what = f"changed the {fields} of “{_short(text)}” (version {detail.get('version')})"
+            what = _("%(name)s changed the %(fields)s of “%(text)s” (version %(version)s)",
+                     name=who, fields=fields, text=_short(text), version=detail.get("version"))
         rows.append((entry, what))
     return rows
 
 
 def _field_name(name):
-    return {"review_on": "review date", "principle": "principle",
-            "direction": "direction", "text": "wording", "owner": "owner"}.get(name, name)
+    labels = {"review_on": _("review date"), "principle": _("principle"),
+              "direction": _("direction"), "text": _("wording"), "owner": _("owner")}
+    return labels.get(name, name)
 
 
 def _current_text(expectation_id):
@@ -126,7 +130,7 @@ def create(partnership_id):
     expectation = changes.create(
         g.partnership, _me(), form.direction.data, form.text.data, form.principle.data,
         form.owner.data, form.review_on.data)
-    flash("The expectation is added. Every member is asked to acknowledge it.", "success")
+    flash(_("The expectation is added. Every member is asked to acknowledge it."), "success")
     return redirect(_index_url(f"expectation-{expectation.id}"))
 
 
@@ -136,8 +140,8 @@ def edit(partnership_id, expectation_id):
     expectation = _expectation_or_404(expectation_id)
     _require_editor()
     if expectation.archived:
-        return error_page(409, "This expectation is archived, so it can no longer be changed. "
-                               "Add a new one instead.", title="Archived")
+        return error_page(409, _("This expectation is archived, so it can no longer be changed. "
+                                 "Add a new one instead."), title=_("Archived"))
     members = members_of(g.partnership)
     form = ExpectationForm(members=members, saved_review_on=expectation.review_on,
                            former_owner=_former_owner(expectation, members))
@@ -171,12 +175,13 @@ def _former_owner(expectation, members):
 
 def _saved_message(outcome):
     if not outcome.changed:
-        return "Nothing was changed."
+        return _("Nothing was changed.")
     if outcome.reworded:
-        return (f"The expectation is saved as version {outcome.expectation.version}. "
-                "Every member is asked to acknowledge the new wording.")
-    return ("The expectation is saved. Its wording did not change, so the acknowledgements "
-            "given still count.")
+        return _("The expectation is saved as version %(number)s. "
+                 "Every member is asked to acknowledge the new wording.",
+                 number=outcome.expectation.version)
+    return _("The expectation is saved. Its wording did not change, so the acknowledgements "
+             "given still count.")
 
 
 @bp.route("/<int:expectation_id>/archive", methods=["POST"])
@@ -187,10 +192,10 @@ def archive(partnership_id, expectation_id):
     if not FlaskForm().validate_on_submit():
         abort(400)
     if changes.archive(g.partnership, expectation, _me()):
-        flash(f"“{_short(expectation.text)}” is archived. It no longer asks anyone for an "
-              "acknowledgement; the audit log keeps it.", "success")
+        flash(_("“%(text)s” is archived. It no longer asks anyone for an "
+                "acknowledgement; the audit log keeps it.", text=_short(expectation.text)), "success")
     else:
-        flash("That expectation was already archived.", "info")
+        flash(_("That expectation was already archived."), "info")
     return redirect(_index_url())
 
 
@@ -201,8 +206,8 @@ def archive(partnership_id, expectation_id):
 def acknowledge(partnership_id, expectation_id):
     expectation = _expectation_or_404(expectation_id)
     if expectation.archived:
-        return error_page(409, "This expectation is archived; it needs no acknowledgement.",
-                          title="Archived")
+        return error_page(409, _("This expectation is archived; it needs no acknowledgement."),
+                          title=_("Archived"))
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         abort(400)
@@ -225,12 +230,13 @@ def _acknowledged(seen):
         audit.record("expectations_acknowledged", partnership=g.partnership,
                      expectations=[{"id": e.id, "version": e.version} for e in done])
         count = len(done)
-        flash(f"You acknowledged {count} expectation{'s' if count != 1 else ''}.", "success")
+        flash(ngettext("You acknowledged %(num)d expectation.",
+                       "You acknowledged %(num)d expectations.", count), "success")
     for expectation in stale:
-        flash(f"“{_short(expectation.text, 60)}” changed after you opened the page. Read the "
-              "new wording and acknowledge it again.", "warning")
+        flash(_("“%(text)s” changed after you opened the page. Read the "
+                "new wording and acknowledge it again.", text=_short(expectation.text, 60)), "warning")
     if not done and not stale:
-        flash("There was nothing to acknowledge.", "info")
+        flash(_("There was nothing to acknowledge."), "info")
     if is_htmx():
         return _list_page()
     return redirect(_index_url())

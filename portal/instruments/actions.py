@@ -8,6 +8,7 @@ Its owners may change its status.
 import datetime as dt
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN
@@ -26,7 +27,7 @@ from portal.rendering import render
 from portal.vocabulary import role_at_least
 
 bp = partnership_blueprint("actions", __name__, template_folder="templates")
-UNASSIGNED = (0, "Not assigned yet")
+UNASSIGNED = (0, _l("Not assigned yet"))
 
 
 def _members_by_side(partnership):
@@ -50,8 +51,8 @@ def _owners(pairs, current=None):
     """The members of one side who may own an action; `current`, the owner it has, stays
     a choice after leaving the partnership, so correcting the text does not unassign it."""
     pairs = list(pairs)
-    if current is not None and current.id not in {user_id for user_id, _ in pairs}:
-        pairs.append((current.id, f"{current.name} (no longer a member)"))
+    if current is not None and current.id not in {user_id for user_id, _name in pairs}:
+        pairs.append((current.id, _("%(name)s (no longer a member)", name=current.name)))
     return options([UNASSIGNED] + pairs)
 
 
@@ -188,7 +189,7 @@ def create(partnership_id):
         supplier_owner=form.supplier_owner.data or None,
         created_by=current_user.id)
     audit.record("action_created", partnership=g.partnership, action_item=item.id, text=item.text)
-    flash("The action is added to the partnership's action plan.", "success")
+    flash(_("The action is added to the partnership's action plan."), "success")
     if run is not None:
         return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
     return redirect(url_for("actions.index", partnership_id=partnership_id))
@@ -221,7 +222,7 @@ def edit(partnership_id, action_id):
     item.save()
     audit.record("action_edited", partnership=g.partnership, action_item=item.id, text=item.text,
                  changed=changed)
-    flash("The action is corrected.", "success")
+    flash(_("The action is corrected."), "success")
     return redirect(url_for("actions.index", partnership_id=partnership_id))
 
 
@@ -233,7 +234,7 @@ def remove(partnership_id, action_id):
         item.delete_instance()
         audit.record("action_removed", partnership=g.partnership, action_item=item.id,
                      text=item.text, status=item.status)
-        flash("The action is removed from the action plan.", "success")
+        flash(_("The action is removed from the action plan."), "success")
     return redirect(url_for("actions.index", partnership_id=partnership_id))
 
 
@@ -249,9 +250,11 @@ def set_status(partnership_id, action_id):
         item.save()
         audit.record("action_status", partnership=g.partnership, action_item=item.id,
                      before=before, after=item.status)
-        flash(f"The action is now {item.status_label.lower()}.", "success")
+        flash({"open": _("The action is now open."),
+               "in_progress": _("The action is now in progress."),
+               "done": _("The action is now done.")}[item.status], "success")
     else:
-        flash("Choose open, in progress or done.", "error")
+        flash(_("Choose open, in progress or done."), "error")
     back = form.back.data or ""
     return redirect(back if back.startswith("/partnerships/") and not form.back.errors
                     else url_for("actions.index", partnership_id=partnership_id))

@@ -2,6 +2,7 @@
 import datetime as dt
 import json
 
+from flask_babel import gettext as _
 from peewee import IntegrityError
 
 from portal.accounts.models import utcnow
@@ -52,14 +53,14 @@ def validate(questions, raw, today=None):
                 try:
                     done_on = dt.date.fromisoformat(value["date"])
                 except ValueError:
-                    errors[q.id] = "Enter the date as YYYY-MM-DD."
+                    errors[q.id] = _("Enter the date as YYYY-MM-DD.")
                     continue
                 if done_on > today:
-                    errors[q.id] = "The date a step was done cannot be in the future."
+                    errors[q.id] = _("The date a step was done cannot be in the future.")
                     continue
             try:
                 note = clean_text(value.get("note"), MAX_TEXT,
-                                  too_long="Keep the note under 5,000 characters.")
+                                  too_long=_("Keep the note under 5,000 characters."))
             except BadValue as exc:
                 errors[q.id] = str(exc)
                 continue
@@ -68,18 +69,19 @@ def validate(questions, raw, today=None):
         value = (value or "").strip() if isinstance(value, str) else ""
         if value == "":
             if q.required:
-                errors[q.id] = "Answer this question."
+                errors[q.id] = _("Answer this question.")
             continue
         if q.type == "scale":
             # Exactly the text of a point of the declared range ("7", "-2"): no other
             # spelling of a number ("٧", "7.0", "+7") is an answer.
             if choice(value, {str(point) for point in q.points}) is None:
-                errors[q.id] = f"Choose a value from {q.points[0]} to {q.points[-1]}."
+                errors[q.id] = _("Choose a value from %(low)s to %(high)s.", low=q.points[0],
+                                   high=q.points[-1])
             else:
                 answers[q.id] = (float(value), None, None)
         elif q.type == "yesno":
             if choice(value, {"0", "1"}) is None:
-                errors[q.id] = "Answer yes or no."
+                errors[q.id] = _("Answer yes or no.")
             else:
                 answers[q.id] = (float(value), None, None)
         elif q.type == "number":
@@ -87,23 +89,25 @@ def validate(questions, raw, today=None):
             low = q.minimum if q.minimum is not None else float("-inf")
             high = q.maximum if q.maximum is not None else float("inf")
             if number is None:
-                errors[q.id] = "Enter a number, for example 12 or 3.5."
+                errors[q.id] = _("Enter a number, for example 12 or 3.5.")
             elif not low <= number <= high:
-                errors[q.id] = f"Enter a number from {q.minimum:g} to {q.maximum:g}." if (
+                errors[q.id] = _("Enter a number from %(low)s to %(high)s.",
+                                 low=format(q.minimum, "g"), high=format(q.maximum, "g")) if (
                     q.minimum is not None and q.maximum is not None) else (
-                    f"Enter a number of at least {q.minimum:g}." if q.minimum is not None
-                    else f"Enter a number of at most {q.maximum:g}.")
+                    _("Enter a number of at least %(low)s.", low=format(q.minimum, "g"))
+                    if q.minimum is not None
+                    else _("Enter a number of at most %(high)s.", high=format(q.maximum, "g")))
             else:
                 answers[q.id] = (number, None, None)
         elif q.type == "choice":
-            if choice(value, {str(v) for v, _ in q.options}) is None:
-                errors[q.id] = "Choose one of the options."
+            if choice(value, {str(v) for v, _label in q.options}) is None:
+                errors[q.id] = _("Choose one of the options.")
             else:
                 answers[q.id] = (None, value, None)
         elif q.type == "text":
             try:
                 answers[q.id] = (None, clean_text(value, MAX_TEXT,
-                                                  too_long="Keep the answer under 5,000 characters."), None)
+                                                  too_long=_("Keep the answer under 5,000 characters.")), None)
             except BadValue as exc:
                 errors[q.id] = str(exc)
     return answers, errors

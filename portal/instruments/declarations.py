@@ -9,11 +9,25 @@ import math
 from dataclasses import dataclass, fields
 from typing import Callable
 
+from portal.instruments.translated_text import CatalogText, localized
+
 QUESTION_TYPES = ("scale", "yesno", "number", "choice", "text", "step")
 SCALE_RANGE = (1, 5)  # a scale's minimum and maximum when it declares none
 MAX_SCALE_POINTS = 11  # 0 to 10: every point is a button; wider ranges are numbers
 MIN_RESPONSES = 3  # never below: fewer would let a member identify colleagues' answers
 _TEXT_FIELDS = ("text", "section", "help", "low_label", "high_label", "unit", "guidance")
+#: An instrument's texts a person reads (its `source` is a citation, kept as written).
+_INSTRUMENT_TEXT_FIELDS = ("title", "summary", "cadence_label")
+
+
+def N_(message):
+    """Marks a message for the catalog (pybabel's N_); CatalogText translates it."""
+    return message
+
+
+# The answers of yes/no questions and of checklist steps, in the portal's catalog.
+_YES, _NO = CatalogText(N_("Yes")), CatalogText(N_("No"))
+_DONE, _NOT_YET = CatalogText(N_("Done")), CatalogText(N_("Not yet"))
 
 
 class InstrumentError(ValueError):
@@ -89,6 +103,23 @@ class Question:
         elif self.type == "choice":
             self._check_choices()
         object.__setattr__(self, "choices", tuple(tuple(c) for c in self.choices))
+        self._localize()
+
+    def _localize(self):
+        """Each text as a LocalizedText: the English, shown translated in a request
+        (portal/instruments/translated_text.py) when a translation of that very English
+        is known for this question id."""
+        for name in _TEXT_FIELDS:
+            object.__setattr__(self, name,
+                               localized(getattr(self, name), ("question", self.id, name)))
+        choices = []
+        for choice in self.choices:
+            if isinstance(choice, tuple) and len(choice) == 2:
+                value, label = choice
+                choice = (value, localized(label, ("question", self.id, "choices", str(value))))
+            choices.append(choice)
+        choices = tuple(choices)
+        object.__setattr__(self, "choices", choices)
 
     def _refuse(self, message, key=None):
         raise InstrumentError(f"question {self.id!r}: {message}", question_id=self.id, key=key)
@@ -188,6 +219,8 @@ class Question:
                 object.__setattr__(question, f.name, value)
             object.__setattr__(question, "choices",
                                tuple(tuple(c) for c in question.choices or ()))
+            if _valid_id(question.id):
+                question._localize()
             return question
 
     @property
@@ -216,9 +249,9 @@ class Question:
         if self.type == "scale":
             return tuple((p, str(p)) for p in self.points)
         if self.type == "yesno":
-            return ((0, "No"), (1, "Yes"))
+            return ((0, _NO), (1, _YES))
         if self.type == "step":
-            return ((0, "Not yet"), (1, "Done"))
+            return ((0, _NOT_YET), (1, _DONE))
         if self.type == "choice":
             typed = self.numeric_choices
             return tuple((v if typed else str(v), label) for v, label in self.choices)
@@ -301,6 +334,9 @@ class Instrument:
         if not callable(self.score):
             self._refuse("score must be a function", "score")
         object.__setattr__(self, "questions", questions)
+        for name in _INSTRUMENT_TEXT_FIELDS:  # shown translated, English underneath
+            object.__setattr__(self, name, localized(getattr(self, name),
+                                                     ("instrument", self.id, name)))
 
     def _refuse(self, message, key=None):
         raise InstrumentError(f"instrument {self.id!r}: {message}", key=key)

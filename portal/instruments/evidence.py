@@ -12,6 +12,7 @@ results are read from stored tallies, never from answer rows.
 import datetime as dt
 
 from flask import current_app, has_app_context, has_request_context, url_for
+from flask_babel import force_locale
 from peewee import fn
 
 from portal.plugins.api import FOUR_IS, Evidence
@@ -121,9 +122,10 @@ def _reviews(partnership_id, start, end):
         Meeting.partnership == partnership_id, Meeting.status == "closed",
         Meeting.scheduled_at >= dt.datetime.combine(start, dt.time.min),
         Meeting.scheduled_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
-    kinds = [f"{sum(m.kind == key for m in held)} {label.lower()}"
-             + ("" if sum(m.kind == key for m in held) == 1 else "s")
-             for key, label in KINDS if any(m.kind == key for m in held)]
+    with force_locale("en"):  # the evidence is kept as written, in English
+        kinds = [f"{sum(m.kind == key for m in held)} {str(label).lower()}"
+                 + ("" if sum(m.kind == key for m in held) == 1 else "s")
+                 for key, label in KINDS if any(m.kind == key for m in held)]
     text = (f"{_plural(len(held), 'review')} held in the last 12 months"
             + (f" ({', '.join(kinds)})." if kinds else "."))
     return Evidence("Integration", text, _url("meetings.index", partnership_id),

@@ -2,6 +2,7 @@
 one field per question, are read by answers.py)."""
 import datetime as dt
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -12,33 +13,33 @@ from portal.instruments.runs import MIN_RESPONSES
 
 
 class RunForm(Form):
-    title = StringField("Title", validators=[DataRequired("Give the run a title."), Length(max=160)])
-    opens_on = DateField("Opens on", validators=[DataRequired("Enter the opening date.")])
-    closes_on = DateField("Closes on", validators=[Optional()])
-    audience = SelectField("Who is invited", choices=options(AUDIENCES),
-                           invalid_choice_message="Choose who is invited.")
-    named = SelectMultipleField("Named members", coerce=int, validate_choice=False)
-    anonymous = BooleanField("Anonymous answers")
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the run a title.")), Length(max=160)])
+    opens_on = DateField(_l("Opens on"), validators=[DataRequired(_l("Enter the opening date."))])
+    closes_on = DateField(_l("Closes on"), validators=[Optional()])
+    audience = SelectField(_l("Who is invited"), choices=options(AUDIENCES),
+                           invalid_choice_message=_l("Choose who is invited."))
+    named = SelectMultipleField(_l("Named members"), coerce=int, validate_choice=False)
+    anonymous = BooleanField(_l("Anonymous answers"))
     min_responses = IntegerField(
-        "Minimum responses before results are shown",
-        validators=[DataRequired("Enter a number."),
+        _l("Minimum responses before results are shown"),
+        validators=[DataRequired(_l("Enter a number.")),
                     NumberRange(min=MIN_RESPONSES, max=1000,
-                                message=f"Use at least {MIN_RESPONSES}: fewer would let people "
-                                        "work out who answered what.")])
+                                message=_l("Use at least %(minimum)s: fewer would let people "
+                                           "work out who answered what.", minimum=MIN_RESPONSES))])
 
     def validate_closes_on(self, field):
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
-            raise ValidationError("The closing date must be on or after the opening date.")
+            raise ValidationError(_("The closing date must be on or after the opening date."))
         if field.data and field.data < dt.date.today():
-            raise ValidationError("The closing date is already past.")
+            raise ValidationError(_("The closing date is already past."))
 
     def validate_named(self, field):
         if self.audience.data == "named":
             allowed = {c.value for c in field.choices}
             if not field.data:
-                raise ValidationError("Choose at least one member.")
+                raise ValidationError(_("Choose at least one member."))
             if not set(field.data) <= allowed:
-                raise ValidationError("Choose members of this partnership.")
+                raise ValidationError(_("Choose members of this partnership."))
 
 
 class AnswersForm(Form):
@@ -51,12 +52,12 @@ class ActionEditForm(Form):
     """What can be corrected of an action once it is on the plan: its text, owners and due
     date (where it came from and the result then stay as they were)."""
 
-    text = TextAreaField("Action", validators=[DataRequired("Describe the action."), Length(max=2000)])
-    client_owner = SelectField("Owner on the client side", coerce=int,
-                               invalid_choice_message="Choose a member of the client side.")
-    supplier_owner = SelectField("Owner on the supplier side", coerce=int,
-                                 invalid_choice_message="Choose a member of the supplier side.")
-    due_on = DateField("Due on", validators=[Optional()])
+    text = TextAreaField(_l("Action"), validators=[DataRequired(_l("Describe the action.")), Length(max=2000)])
+    client_owner = SelectField(_l("Owner on the client side"), coerce=int,
+                               invalid_choice_message=_l("Choose a member of the client side."))
+    supplier_owner = SelectField(_l("Owner on the supplier side"), coerce=int,
+                                 invalid_choice_message=_l("Choose a member of the supplier side."))
+    due_on = DateField(_l("Due on"), validators=[Optional()])
 
 
 class ActionForm(ActionEditForm):
@@ -68,6 +69,6 @@ class ActionForm(ActionEditForm):
 
 
 class ActionStatusForm(Form):
-    status = SelectField("Status", choices=options(ACTION_STATUSES),
-                         invalid_choice_message="Choose open, in progress or done.")
+    status = SelectField(_l("Status"), choices=options(ACTION_STATUSES),
+                         invalid_choice_message=_l("Choose open, in progress or done."))
     back = HiddenField()  # the page to return to, when it is one of the portal's

@@ -3,6 +3,7 @@ hooks plugins use."""
 import datetime as dt
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.instruments import actions, registry, runs as run_ops, tallies, views
@@ -26,8 +27,8 @@ def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
     return [
-        NavItem.tab("Instruments", "instruments.index", partnership, weight=40),
-        NavItem.tab("Action plan", "actions.index", partnership, weight=45),
+        NavItem.tab(_("Instruments"), "instruments.index", partnership, weight=40),
+        NavItem.tab(_("Action plan"), "actions.index", partnership, weight=45),
     ]
 
 
@@ -41,12 +42,12 @@ def portal_dashboard_cards(partnership, membership, user):
     waiting = run_ops.waiting_for(user, partnership.id, today, runs=runs, role=membership.role)
     if waiting:
         cards.append(DashboardCard(
-            "Waiting for your answer",
+            _("Waiting for your answer"),
             render_template("instruments/_card_waiting.html", partnership=partnership, runs=waiting),
             weight=5, tone="warning"))
     actions = open_actions(partnership.id)
     cards.append(DashboardCard(
-        "Action plan",
+        _("Action plan"),
         render_template("instruments/_card_actions.html", partnership=partnership,
                         actions=actions, today=today),
         weight=30, tone="bad" if any(a.overdue(today) for a in actions) else "neutral"))
@@ -72,7 +73,7 @@ def _latest_results(partnership, runs):
         title = run.meta["title"]
         if rr.score_error:
             cards.append(DashboardCard(
-                f"{title}: this result could not be computed",
+                _("%(title)s: this result could not be computed", title=title),
                 render_template("instruments/_card_error.html", partnership=partnership, run=run,
                                 error=rr.score_error),
                 weight=50, tone="warning"))

@@ -12,18 +12,19 @@ import json
 import uuid
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
 
 AUDIENCES = (
-    ("both", "Everyone in both organizations"),
-    ("client", "The client side only"),
-    ("supplier", "The supplier side only"),
-    ("named", "Named members"),
+    ("both", _l("Everyone in both organizations")),
+    ("client", _l("The client side only")),
+    ("supplier", _l("The supplier side only")),
+    ("named", _l("Named members")),
 )
-ACTION_STATUSES = (("open", "Open"), ("in_progress", "In progress"), ("done", "Done"))
+ACTION_STATUSES = (("open", _l("Open")), ("in_progress", _l("In progress")), ("done", _l("Done")))
 
 
 class Run(BaseModel):
@@ -47,8 +48,15 @@ class Run(BaseModel):
 
     @property
     def meta(self):
-        """The instrument as the run keeps it (read-only: parsed once per snapshot)."""
-        return _parsed(self.snapshot)
+        """The instrument as the run keeps it; its title and summary read in the request's
+        language while the English kept is the one declared now (translated_text.py)."""
+        from portal.instruments.translated_text import localized
+
+        meta = _parsed(self.snapshot)
+        for field in ("title", "summary", "cadence_label"):
+            if field in meta:
+                meta[field] = localized(meta[field], ("instrument", self.instrument_id, field))
+        return meta
 
     def accepting(self, today=None):
         today = today or dt.date.today()

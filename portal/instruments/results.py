@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from flask import current_app, g, has_request_context
+from flask_babel import lazy_gettext as _l
 
 from portal.instruments import aggregate, registry, sealing, tallies
 from portal.instruments.api import Interpretation, Results
@@ -110,16 +111,16 @@ def run_results(run, today=None, score=True, stored=None):
         counts = [out.side_counts.get(side, 0) for side in SIDES]
         if run.anonymous and run.state(today) != "closed":
             # A side's share of each step could be one person: compared once, at the end.
-            out.sides_hidden_reason = ("The comparison of sides appears when the run "
-                                       "closes, so no update reveals one side's newest "
-                                       "answers.")
+            out.sides_hidden_reason = _l("The comparison of sides appears when the run "
+                                        "closes, so no update reveals one side's newest "
+                                        "answers.")
         elif run.anonymous and min(counts) < run.min_responses:
             # Showing one side would reveal the other by subtraction from the total.
-            out.sides_hidden_reason = (
-                f"The comparison of sides appears once each side has at least "
-                f"{run.min_responses} responses.")
+            out.sides_hidden_reason = _l(
+                "The comparison of sides appears once each side has at least "
+                "%(minimum)s responses.", minimum=run.min_responses)
         elif min(counts) == 0:
-            out.sides_hidden_reason = "Only one side has answered so far."
+            out.sides_hidden_reason = _l("Only one side has answered so far.")
         else:
             by_side = {side: Results(instrument_id=run.instrument_id,
                                      responses=out.side_counts[side],
@@ -127,7 +128,7 @@ def run_results(run, today=None, score=True, stored=None):
                                      context=context, side=side)
                        for side in SIDES}
     elif not shared:
-        out.sides_hidden_reason = "This run does not record which side answered."
+        out.sides_hidden_reason = _l("This run does not record which side answered.")
     out.results = Results(instrument_id=run.instrument_id, responses=responses,
                           items=overall, by_side=by_side, context=context)
     if instrument is not None and score:

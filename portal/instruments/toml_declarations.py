@@ -14,6 +14,8 @@ from dataclasses import fields
 from pathlib import Path
 
 from portal.instruments.declarations import Instrument, InstrumentError, Question
+from portal.instruments.translated_text import (TranslationError,
+                                                register_instrument_translations)
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*[=.]""")
@@ -119,6 +121,10 @@ def instrument_from_toml(path, score, **overrides):
     cadence_label, anonymous, shared, min_responses; each question's fields as in
     Question); the code supplies `score`. Other top-level tables are the plugin's own.
     A mistake raises InstrumentError as `path:LINE: question 'x': message`.
+
+    Translations of its texts shipped beside it (`translations/<language>/<file name>`,
+    portal/instruments/translated_text.py) are checked and registered, so that its
+    texts read in the request's language; a mistake in one is refused the same way.
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -171,10 +177,15 @@ def instrument_from_toml(path, score, **overrides):
         if key not in meta:
             refuse(lines.line("instrument"), f"{name}: {key!r} is missing")
     try:
-        return Instrument(questions=tuple(questions), score=score, **meta)
+        instrument = Instrument(questions=tuple(questions), score=score, **meta)
     except InstrumentError as exc:
         line = (lines.line("instrument", None, exc.key) if exc.key not in overrides
                 else lines.line("instrument"))
         refuse(line, str(exc), exc)
     except TypeError as exc:
         refuse(lines.line("instrument"), f"{name}: {exc}", exc)
+    try:
+        register_instrument_translations(path, instrument.id, data)
+    except TranslationError as exc:
+        raise InstrumentError(str(exc)) from exc
+    return instrument

@@ -6,6 +6,8 @@ values stay inside the instrument's rating scale (averages such as "Overall" or
 "Trust") on an axis from the scale's minimum to its maximum; anything else (a count, a
 gap between the sides) on its own chart. Two units never share one axis.
 """
+from flask_babel import gettext as _
+
 from portal import charts
 
 
@@ -17,7 +19,8 @@ def scale_of(questions):
 
 
 def groups(series_by_name, scale):
-    """[(title suffix, low, high, unit, {name: values})] in a stable order."""
+    """[(what, low, high, unit, {name: values})] in a stable order; `what` names the
+    chart: ("scale", None), ("shares", None) or ("metric", name)."""
     shares, on_scale, own = {}, {}, []
     for name, values in series_by_name.items():
         known = [v for v in values if v is not None]
@@ -27,21 +30,32 @@ def groups(series_by_name, scale):
                 and not name.lower().startswith("gap"):
             on_scale[name] = values
         else:
-            own.append((f": {name}", None, None, "", {name: values}))
+            own.append((("metric", name), None, None, "", {name: values}))
     out = []
     if on_scale:
-        out.append(("", scale[0], scale[1], f"score, {scale[0]:g} to {scale[1]:g}", on_scale))
+        out.append((("scale", None), scale[0], scale[1],
+                    _("score, %(low)s to %(high)s", low=format(scale[0], "g"), high=format(scale[1], "g")),
+                    on_scale))
     if shares:
-        out.append((": shares", 0, 100, "%", shares))
+        out.append((("shares", None), 0, 100, "%", shares))
     return out + own
 
 
 def across_runs(title, series, questions):
     """The charts for `series` ([(run, results)] oldest first)."""
-    names = sorted({k for _, r in series if r.interpretation for k in r.interpretation.metrics})
-    by_name = {n: [(r.interpretation.metrics.get(n) if r.interpretation else None) for _, r in series]
+    names = sorted({k for _run, r in series if r.interpretation for k in r.interpretation.metrics})
+    by_name = {n: [(r.interpretation.metrics.get(n) if r.interpretation else None) for _run, r in series]
                for n in names}
-    labels = [run.title for run, _ in series]
-    return [charts.trend_lines(labels, values, f"Trends across runs of {title}{suffix}",
+    labels = [run.title for run, _results in series]
+    return [charts.trend_lines(labels, values, _chart_title(title, what),
                                low=low, high=high, unit=unit)
-            for suffix, low, high, unit, values in groups(by_name, scale_of(questions))]
+            for what, low, high, unit, values in groups(by_name, scale_of(questions))]
+
+
+def _chart_title(title, what):
+    kind, name = what
+    if kind == "shares":
+        return _("Trends across runs of %(title)s: shares", title=title)
+    if kind == "metric":
+        return _("Trends across runs of %(title)s: %(metric)s", title=title, metric=name)
+    return _("Trends across runs of %(title)s", title=title)

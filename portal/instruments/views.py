@@ -3,6 +3,7 @@ import datetime as dt
 import logging
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -67,8 +68,16 @@ def index(partnership_id):
 
 def _member_options(partnership):
     members = run_ops.invited_members(Run(partnership=partnership, audience="both"))
-    return options((m.user_id, f"{m.user.name} ({partnership.side_of(m.user.organization_id)})")
+    return options((m.user_id, _member_label(m.user.name, partnership.side_of(m.user.organization_id)))
                    for m in members)
+
+
+def _member_label(name, side):
+    if side == "client":
+        return _("%(name)s (client)", name=name)
+    if side == "supplier":
+        return _("%(name)s (supplier)", name=name)
+    return f"{name} ({side})"
 
 
 @bp.route("/instruments/<instrument_id>/runs/new", methods=["GET", "POST"])
@@ -94,7 +103,7 @@ def new_run(partnership_id, instrument_id):
             g.partnership, instrument, form.title.data.strip(), form.opens_on.data,
             form.closes_on.data, form.audience.data, form.anonymous.data,
             form.min_responses.data, named_users=named, creator=current_user.id)
-        flash(f"{run.title} is open.", "success")
+        flash(_("%(title)s is open.", title=run.title), "success")
         return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
     return render("instruments/new_run.html", partnership=g.partnership, instrument=instrument,
                   form=form, status=422 if form.errors else 200)
@@ -106,7 +115,7 @@ def close(partnership_id, run_id):
     run = _run_or_404(run_id)
     if FlaskForm().validate_on_submit() and run.status == "open":
         run_ops.close_run(run)
-        flash(f"{run.title} is closed; no more answers are accepted.", "success")
+        flash(_("%(title)s is closed; no more answers are accepted.", title=run.title), "success")
     return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
 
 
@@ -125,9 +134,9 @@ def respond(partnership_id, run_id):
     if registry.live_instrument(run) is None:
         from portal.errors import error_page
 
-        return error_page(409, "The instrument of this run is not installed any more, so it "
-                               "takes no answers; its results stay readable.",
-                          title="Instrument not installed")
+        return error_page(409, _("The instrument of this run is not installed any more, so it "
+                                 "takes no answers; its results stay readable."),
+                          title=_("Instrument not installed"))
     questions = registry.questions_of(run)
     shared = run.meta.get("shared")
     if shared:
@@ -135,7 +144,7 @@ def respond(partnership_id, run_id):
     if not run_ops.is_invited(run, current_user):
         abort(403)
     if run_ops.has_responded(run, current_user):
-        flash("You have already answered this run. Thank you!", "info")
+        flash(_("You have already answered this run. Thank you!"), "info")
         return redirect(url_for("instruments.run", partnership_id=partnership_id, run_id=run.id))
     if not run.accepting():
         return _refuse_closed(run)
@@ -160,8 +169,8 @@ def respond(partnership_id, run_id):
             answer_store.save_draft(run, current_user, raw)
             if is_htmx():
                 return render("instruments/_draft_status.html", saved_at=dt.datetime.now())
-            flash("Your answers are saved. Come back any time before the run closes to "
-                  "finish and submit.", "success")
+            flash(_("Your answers are saved. Come back any time before the run closes to "
+                    "finish and submit."), "success")
             return redirect(url_for("instruments.respond", partnership_id=partnership_id,
                                     run_id=run.id))
     return render("instruments/respond.html", partnership=g.partnership, run=run,
@@ -172,7 +181,7 @@ def respond(partnership_id, run_id):
 def _prefilled(run):
     """{question id: value} plugins pre-fill for the person (never for an anonymous run)."""
     known = {q.id for q in registry.questions_of(run)}
-    return {answer.question_id: str(answer.value)[:20000] for _, answer in call_hook(
+    return {answer.question_id: str(answer.value)[:20000] for _plugin, answer in call_hook(
         current_app.extensions["portal_plugins"], "portal_prefilled_answers",
         run=RunInfo.from_row(run), partnership=current_partnership(), user=logged_in_user())
         if answer.question_id in known}
@@ -181,9 +190,9 @@ def _prefilled(run):
 def _refuse_closed(run):
     from portal.errors import error_page
 
-    message = ("This run is not open for answers yet." if run.state() == "scheduled"
-               else "This run is closed and no longer accepts answers.")
-    return error_page(409, message, title="Not accepting answers")
+    message = (_("This run is not open for answers yet.") if run.state() == "scheduled"
+               else _("This run is closed and no longer accepts answers."))
+    return error_page(409, message, title=_("Not accepting answers"))
 
 
 def response_summary(run, response):
@@ -204,15 +213,18 @@ def _submit(run, answers):
     try:
         response = answer_store.submit(run, current_user, side, answers)
     except answer_store.AlreadySubmitted:
-        flash("You have already answered this run; the first submission counts.", "info")
+        flash(_("You have already answered this run; the first submission counts."), "info")
         return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
     call_hook(current_app.extensions["portal_plugins"], "portal_response_submitted",
               run=RunInfo.from_row(run), response=response_summary(run, response),
               partnership=current_partnership(),
               respondent=None if run.anonymous else logged_in_user())
-    flash("Thank you — your response is submitted." + (
-        f" It is stored without your name and reaches the results together with at least "
-        f"{run.min_responses - 1} others." if run.anonymous else ""), "success")
+    if run.anonymous:
+        flash(_("Thank you — your response is submitted. It is stored without your name and "
+                "reaches the results together with at least %(others)s others.",
+                others=run.min_responses - 1), "success")
+    else:
+        flash(_("Thank you — your response is submitted."), "success")
     return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
 
 
@@ -232,7 +244,7 @@ def _respond_shared(run, questions):
         if not errors:
             answer_store.save_shared(run, current_user, answers)
             audit.record("checklist_updated", partnership=g.partnership, run=run.id)
-            flash("The checklist is saved.", "success")
+            flash(_("The checklist is saved."), "success")
             return redirect(url_for("instruments.run", partnership_id=g.partnership.id, run_id=run.id))
         status = 422
     return render("instruments/respond.html", partnership=g.partnership, run=run,
@@ -274,7 +286,7 @@ def _results_panels(run, rr):
     if not rr.visible or rr.results is None or instrument is None:
         return [], []
     errors = []
-    panels = [panel for _, panel in call_hook(
+    panels = [panel for _plugin, panel in call_hook(
         current_app.extensions["portal_plugins"], "portal_results_panels", errors=errors,
         instrument=instrument, run=RunInfo.from_row(run), partnership=current_partnership(),
         results=rr.results)]
@@ -301,13 +313,14 @@ def _item_charts(rr):
     for (low, high), scales in ranges.items():
         means.append(charts.mean_bars(
             [(q.text, items[q.id].mean, q.id in flagged) for q in scales],
-            f"Average answer per item, {low} to {high}", low=low, high=high,
+            _("Average answer per item, %(low)s to %(high)s", low=low, high=high), low=low, high=high,
             threshold=DISCUSS_LINE.get((low, high))))
         if by_side:
             sides.append(charts.side_bars(
                 [(q.text, by_side["client"].items[q.id].mean,
                   by_side["supplier"].items[q.id].mean) for q in scales],
-                f"Average per item, client side and supplier side, {low} to {high}",
+                _("Average per item, client side and supplier side, %(low)s to %(high)s",
+                  low=low, high=high),
                 low=low, high=high))
     return Markup("").join(means), Markup("").join(sides)
 

@@ -2,6 +2,7 @@
 is in progress the outcomes, minutes and attendance (its organizers). A closed review
 refuses every change: its record is what was decided."""
 from flask import flash, g, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -27,13 +28,13 @@ def _back(meeting, anchor=""):
 def _refused(meeting, need=None):
     """A 409 page when the review is not in a state that takes this change."""
     if meeting.status == "closed":
-        return error_page(409, "This review is closed: its record is read-only. Add the point "
-                          "to the next review instead.", title="Review closed")
+        return error_page(409, _("This review is closed: its record is read-only. Add the point "
+                                 "to the next review instead."), title=_("Review closed"))
     if need and meeting.status != need:
-        return error_page(409, "Outcomes, minutes and attendance are recorded while the review "
-                          "is in progress. Start it first.", title="Not in progress")
+        return error_page(409, _("Outcomes, minutes and attendance are recorded while the review "
+                                 "is in progress. Start it first."), title=_("Not in progress"))
     if need and not may_run():
-        return error_page(403, "The organizers (editors and sponsors) record the review.")
+        return error_page(403, _("The organizers (editors and sponsors) record the review."))
     return None
 
 
@@ -55,8 +56,8 @@ def add_point(partnership_id, meeting_id):
     if refused:
         return refused
     if meeting.status == "draft" and not may_run():
-        return error_page(409, "The organizers are still preparing this review; you can add "
-                          "your points once it is open.", title="Not open yet")
+        return error_page(409, _("The organizers are still preparing this review; you can add "
+                                 "your points once it is open."), title=_("Not open yet"))
     form = AgendaForm(people=people())
     invalid = _invalid(meeting, form, "agenda_form")
     if invalid:
@@ -73,7 +74,7 @@ def add_point(partnership_id, meeting_id):
     notify_mentioned(item.notes, g.partnership, current_user.id,
                      f"{current_user.name} mentioned you in an agenda point of “{meeting.title}”.",
                      f"{url}#point-{item.id}")
-    flash("Your point is on the agenda.", "success")
+    flash(_("Your point is on the agenda."), "success")
     return _back(meeting, f"#point-{item.id}")
 
 
@@ -86,10 +87,10 @@ def point_done(partnership_id, meeting_id, item_id):
     if refused:
         return refused
     if not FlaskForm().validate_on_submit():
-        return error_page(400, "The form was incomplete; reload the page and try again.")
+        return error_page(400, _("The form was incomplete; reload the page and try again."))
     item = AgendaItem.get_or_none(AgendaItem.id == item_id, AgendaItem.meeting == meeting.id)
     if item is None:
-        return error_page(404, "No such point in this review.")
+        return error_page(404, _("No such point in this review."))
     with write_transaction():
         (AgendaItem.update(status="open" if item.status == "done" else "done")
          .where(AgendaItem.id == item.id).execute())
@@ -113,7 +114,7 @@ def add_outcome(partnership_id, meeting_id):
         item = AgendaItem.get_or_none(AgendaItem.id == form.agenda_item.data,
                                       AgendaItem.meeting == meeting.id)
         if item is None:
-            return error_page(400, "That point is not on this review's agenda.")
+            return error_page(400, _("That point is not on this review's agenda."))
     text = form.text.data.strip()
     with write_transaction():
         action = None
@@ -129,8 +130,9 @@ def add_outcome(partnership_id, meeting_id):
                      f"{current_user.name} mentioned you in the record of “{meeting.title}”.", url)
     audit.record("review_outcome", partnership=g.partnership, review=meeting.title,
                  kind=form.kind.data, text=text)
-    flash("The action is recorded and added to the joint action plan." if action else
-          f"The {form.kind.data} is recorded.", "success")
+    flash(_("The action is recorded and added to the joint action plan.") if action else
+          _("The decision is recorded.") if form.kind.data == "decision" else
+          _("The information is recorded."), "success")
     return _back(meeting, f"#point-{item.id}" if item else "#outcomes")
 
 
@@ -153,7 +155,7 @@ def save_minutes(partnership_id, meeting_id):
                      f"{current_user.name} mentioned you in the minutes of “{meeting.title}”.",
                      url_for("meetings.show", partnership_id=partnership_id,
                              meeting_id=meeting.id) + "#review-minutes", already=meeting.minutes)
-    flash("The minutes are saved.", "success")
+    flash(_("The minutes are saved."), "success")
     return _back(meeting, "#review-minutes")
 
 
@@ -166,11 +168,11 @@ def save_attendance(partnership_id, meeting_id):
         return refused
     form = AttendanceForm()
     if not form.validate_on_submit():
-        return error_page(400, damaged(form) or "Choose people from the list.")
+        return error_page(400, damaged(form) or _("Choose people from the list."))
     came = set(form.attended.data or ())
     members = {m.user_id for m in people()}
     if came - members:
-        return error_page(400, "Choose people from the list: members of the partnership.")
+        return error_page(400, _("Choose people from the list: members of the partnership."))
     with write_transaction():
         invited = {a.user_id for a in MeetingAttendee.select().where(MeetingAttendee.meeting == meeting.id)}
         for user_id in came - invited:  # came without an invitation
@@ -178,7 +180,7 @@ def save_attendance(partnership_id, meeting_id):
         for user_id in invited:
             (MeetingAttendee.update(attended=user_id in came)
              .where(MeetingAttendee.meeting == meeting.id, MeetingAttendee.user == user_id).execute())
-    flash("Attendance is recorded.", "success")
+    flash(_("Attendance is recorded."), "success")
     return _back(meeting, "#attendance")
 
 
@@ -188,10 +190,10 @@ def refresh(partnership_id, meeting_id):
     """The pre-filled points, written again from the partnership's data as it is now."""
     meeting = meeting_or_404(meeting_id)
     if meeting.status not in ("draft", "open"):
-        return error_page(409, "The agenda's figures are kept as they were once the review has "
-                          "started.", title="Not refreshed")
+        return error_page(409, _("The agenda's figures are kept as they were once the review has "
+                                 "started."), title=_("Not refreshed"))
     if not FlaskForm().validate_on_submit():
-        return error_page(400, "The form was incomplete; reload the page and try again.")
+        return error_page(400, _("The form was incomplete; reload the page and try again."))
     agenda.refresh(meeting, g.partnership, current_user)
-    flash("The pre-filled points show the partnership's data as it is now.", "success")
+    flash(_("The pre-filled points show the partnership's data as it is now."), "success")
     return _back(meeting)

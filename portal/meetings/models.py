@@ -1,17 +1,19 @@
 """A review (meeting), who is invited and came, its agenda and what it decided."""
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.instruments.models import ActionItem
 from portal.partnerships.models import Partnership
 
-KINDS = (("sponsor", "Sponsor review"), ("business", "Business review"))
+KINDS = (("sponsor", _l("Sponsor review")), ("business", _l("Business review")))
 #: draft: being prepared by the organizers; open: both sides add points; in progress:
 #: the meeting is on, minutes and outcomes are taken; closed: read-only.
-STATUSES = (("draft", "Draft"), ("open", "Open for agenda points"),
-            ("in_progress", "In progress"), ("closed", "Closed"))
-OUTCOME_KINDS = (("information", "Information"), ("decision", "Decision"), ("action", "Action"))
+STATUSES = (("draft", _l("Draft")), ("open", _l("Open for agenda points")),
+            ("in_progress", _l("In progress")), ("closed", _l("Closed")))
+OUTCOME_KINDS = (("information", _l("Information")), ("decision", _l("Decision")),
+                 ("action", _l("Action")))
 
 
 class Meeting(BaseModel):

@@ -4,6 +4,7 @@ in `changes.py`."""
 import datetime as dt
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -72,7 +73,7 @@ def _default_form():
     day = max(due_by, dt.date.today() + dt.timedelta(days=14)) if last else (
         dt.date.today() + dt.timedelta(days=14))
     invited = [m.user_id for m in people() if m.role == "sponsor"] or [m.user_id for m in people()]
-    return _schedule_form(data={"kind": "sponsor", "title": "Sponsor review", "day": day,
+    return _schedule_form(data={"kind": "sponsor", "title": _("Sponsor review"), "day": day,
                                 "time": dt.time(10, 0), "minutes_planned": 60,
                                 "attendees": invited})
 
@@ -108,8 +109,11 @@ def create(partnership_id):
         agenda.build(meeting, g.partnership, current_user)
     audit.record("review_scheduled", partnership=g.partnership, review=meeting.title,
                  at=meeting.scheduled_at.isoformat(timespec="minutes"))
-    flash(f"The {meeting.kind_label.lower()} is scheduled as a draft, with an agenda from the "
-          "partnership's data. Open it when the agenda is ready for both sides to add their points.",
+    flash(_("The business review is scheduled as a draft, with an agenda from the partnership's "
+            "data. Open it when the agenda is ready for both sides to add their points.")
+          if meeting.kind == "business" else
+          _("The sponsor review is scheduled as a draft, with an agenda from the partnership's "
+            "data. Open it when the agenda is ready for both sides to add their points."),
           "success")
     return redirect(url_for("meetings.show", partnership_id=partnership_id, meeting_id=meeting.id))
 
@@ -168,8 +172,14 @@ def advance(partnership_id, meeting_id):
         abort(400)
     wanted = request.form.get("to")
     if NEXT.get(meeting.status) != wanted:
-        return error_page(409, f"This review is {meeting.status_label.lower()}; reload the page "
-                          "to see what can be done with it now.", title="Not changed")
+        return error_page(409, {
+            "draft": _("This review is draft; reload the page to see what can be done with it now."),
+            "open": _("This review is open for agenda points; reload the page to see what can be "
+                      "done with it now."),
+            "in_progress": _("This review is in progress; reload the page to see what can be done "
+                             "with it now."),
+            "closed": _("This review is closed; reload the page to see what can be done with it "
+                        "now.")}.get(meeting.status), title=_("Not changed"))
     with write_transaction():
         fields = {"status": wanted}
         if wanted == "closed":
@@ -184,13 +194,15 @@ def advance(partnership_id, meeting_id):
             url = url_for("meetings.show", partnership_id=partnership_id, meeting_id=meeting.id)
             for attendee in MeetingAttendee.select().where(MeetingAttendee.meeting == meeting.id):
                 if attendee.user_id != current_user.id:
-                    notify(attendee.user_id, f"You are invited to the {meeting.kind_label.lower()} "
+                    with force_locale("en"):  # stored as written, in English
+                        kind = str(meeting.kind_label).lower()
+                    notify(attendee.user_id, f"You are invited to the {kind} "
                            f"“{meeting.title}”: add your points to the agenda.", url,
                            partnership=partnership_id)
     if changed:
         audit.record("review_" + wanted, partnership=g.partnership, review=meeting.title)
-        flash({"open": "The review is open: both sides can add points to the agenda.",
-               "in_progress": "The review is in progress: take the minutes and record outcomes.",
-               "closed": "The review is closed and its record is read-only. Unfinished points "
-                         "move to the next review of this kind."}[wanted], "success")
+        flash({"open": _("The review is open: both sides can add points to the agenda."),
+               "in_progress": _("The review is in progress: take the minutes and record outcomes."),
+               "closed": _("The review is closed and its record is read-only. Unfinished points "
+                           "move to the next review of this kind.")}[wanted], "success")
     return redirect(url_for("meetings.show", partnership_id=partnership_id, meeting_id=meeting.id))

@@ -17,6 +17,7 @@ import hmac
 from itertools import groupby
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import force_locale, gettext as _, ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from icalendar import Calendar, Event
@@ -45,7 +46,7 @@ def events(partnership, user, start, end):
                       partnership=PartnershipInfo.from_row(partnership),
                       user=UserInfo.from_row(user), start=start, end=end)
     return sorted((event for _, event in found if start <= event.day < end),
-                  key=lambda e: (e.day, e.title.lower()))
+                  key=lambda e: (e.day, str(e.title).lower()))
 
 
 def contract_dates(partnership):
@@ -55,10 +56,12 @@ def contract_dates(partnership):
         return []
     notice = getattr(partnership, "notice_days", None)
     deadline = end - dt.timedelta(days=notice) if notice else None
-    dates = [((deadline or end) - REVIEW_BEFORE, "Contract review")]
+    dates = [((deadline or end) - REVIEW_BEFORE, _("Contract review"))]
     if deadline:
-        dates.append((deadline, f"Last day to give notice ({notice} days before the end)"))
-    return dates + [(end, "Contract ends")]
+        dates.append((deadline, ngettext("Last day to give notice (%(num)d day before the end)",
+                                         "Last day to give notice (%(num)d days before the end)",
+                                         notice)))
+    return dates + [(end, _("Contract ends"))]
 
 
 # The portal's own events -------------------------------------------------------------------
@@ -83,31 +86,31 @@ def portal_calendar_events(partnership, user, start, end):
         due = runs.next_due(pid, instrument, today, runs=opened.get(instrument.id, []))
         if due is not None:
             found.append(CalendarEvent(
-                max(due, today), f"{instrument.title}: next run due", url_for(
+                max(due, today), _("%(instrument)s: next run due", instrument=instrument.title), url_for(
                     "instruments.new_run", partnership_id=pid, instrument_id=instrument.id),
                 kind="instrument", note=instrument.cadence_label,
                 uid=f"instrument-{pid}-{instrument.id}"))
     for run in Run.select().where(Run.partnership == pid, Run.status == "open",
                                   Run.closes_on >= today):
-        found.append(CalendarEvent(run.closes_on, f"“{run.title}” closes", url_for(
+        found.append(CalendarEvent(run.closes_on, _("“%(title)s” closes", title=run.title), url_for(
             "instruments.run", partnership_id=pid, run_id=run.id), kind="survey",
             uid=f"run-{run.id}"))
     for expectation in RelationalExpectation.select().where(
             RelationalExpectation.partnership == pid, RelationalExpectation.archived == False,  # noqa: E712
             RelationalExpectation.review_on.is_null(False)):
-        found.append(CalendarEvent(expectation.review_on, f"Review the expectation “{_short(expectation.text)}”",
+        found.append(CalendarEvent(expectation.review_on, _("Review the expectation “%(text)s”", text=_short(expectation.text)),
                                    url_for("expectations.index", partnership_id=pid),
                                    kind="expectation", uid=f"expectation-{expectation.id}"))
     for action in ActionItem.select().where(ActionItem.partnership == pid,
                                             ActionItem.status != "done",
                                             ActionItem.due_on.is_null(False)):
-        found.append(CalendarEvent(action.due_on, f"Action due: {_short(action.text)}",
+        found.append(CalendarEvent(action.due_on, _("Action due: %(text)s", text=_short(action.text)),
                                    url_for("actions.index", partnership_id=pid),
                                    kind="action", uid=f"action-{action.id}"))
     for schedule in (ReviewSchedule.select(ReviewSchedule, ContentItem).join(ContentItem)
                      .where(ReviewSchedule.partnership == pid, ReviewSchedule.user == user.id,
                             ContentItem.removed == False)):  # noqa: E712
-        found.append(CalendarEvent(max(schedule.due_on, today), f"Review “{schedule.item.title}”",
+        found.append(CalendarEvent(max(schedule.due_on, today), _("Review “%(title)s”", title=schedule.item.title),
                                    url_for("reviews.index", partnership_id=pid),
                                    kind="content-review", uid=f"content-review-{schedule.id}"))
     return found
@@ -155,11 +158,19 @@ def feed(user_id, token):
     if (user is None or not user.is_active_account
             or not hmac.compare_digest(token, _token(user.id, user.calendar_feed_version))):
         abort(404)
+    from portal.i18n import LANGUAGES
+
+    # A calendar server sends no language: the person's own, else English.
+    with force_locale(user.language if user.language in LANGUAGES else "en"):
+        return _feed(user)
+
+
+def _feed(user):
     today = dt.date.today()
     calendar = Calendar()
     calendar.add("prodid", "-//Partnership Portal//calendar feed//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Partnership Portal: {user.name}")
+    calendar.add("x-wr-calname", _("Partnership Portal: %(name)s", name=user.name))
     root = request.url_root.rstrip("/")
     stamp = dt.datetime.now(dt.timezone.utc)
     for partnership in (Partnership.select().join(PartnershipMember)
@@ -189,8 +200,8 @@ def reset():
     with write_transaction():
         (User.update(calendar_feed_version=User.calendar_feed_version + 1)
          .where(User.id == current_user.id).execute())
-    flash("Your calendar feed has a new address. Calendars subscribed to the old one no "
-          "longer receive updates: subscribe again with the address below.", "success")
+    flash(_("Your calendar feed has a new address. Calendars subscribed to the old one no "
+            "longer receive updates: subscribe again with the address below."), "success")
     return redirect(url_for("accounts.profile") + "#calendar-feed")
 
 
@@ -203,4 +214,4 @@ def portal_blueprints():
 def portal_navigation_items(user, partnership, membership):
     if user is None or membership is None:
         return None
-    return NavItem.tab("Calendar", "calendar.index", partnership, weight=15)
+    return NavItem.tab(_("Calendar"), "calendar.index", partnership, weight=15)

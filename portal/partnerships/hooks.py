@@ -1,5 +1,6 @@
 """Partnerships as a feature: the list, the overview page and its members."""
 from flask import url_for
+from flask_babel import gettext as _
 
 from portal import NavItem, hookimpl
 from portal.partnerships import views
@@ -20,11 +21,11 @@ def portal_models():
 def portal_navigation_items(user, partnership, membership):
     if user is None:
         return None
-    items = [NavItem("Partnerships", url_for("partnerships.index"), weight=10,
+    items = [NavItem(_("Partnerships"), url_for("partnerships.index"), weight=10,
                      endpoint="partnerships.index")]
     if membership is not None:
         items += [
-            NavItem.tab("Overview", "partnerships.show", partnership, weight=10),
-            NavItem.tab("Members", "partnerships.members", partnership, weight=20),
+            NavItem.tab(_("Overview"), "partnerships.show", partnership, weight=10),
+            NavItem.tab(_("Members"), "partnerships.members", partnership, weight=20),
         ]
     return items

@@ -20,7 +20,7 @@ class Partnership(BaseModel):
 
     @property
     def stage_label(self):
-        return STAGE_LABELS.get(self.stage, self.stage)
+        return str(STAGE_LABELS.get(self.stage, self.stage))  # in the current language
 
     def side_of(self, organization_id):
         """'client' or 'supplier' for one of the two organizations, else None."""
@@ -47,4 +47,4 @@ class PartnershipMember(BaseModel):
 
     @property
     def role_label(self):
-        return ROLE_LABELS.get(self.role, self.role)
+        return str(ROLE_LABELS.get(self.role, self.role))  # in the current language

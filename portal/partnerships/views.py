@@ -1,5 +1,6 @@
 """Partnership pages: the list of one's partnerships, the overview and the members."""
 from flask import Blueprint, abort, current_app, flash, g, redirect, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from markupsafe import Markup
@@ -66,11 +67,12 @@ def dashboard_cards(partnership):
         current_app.extensions["portal_plugins"], "portal_dashboard_cards", errors=errors,
         partnership=current_partnership(), membership=current_membership(),
         user=logged_in_user())]
-    cards += [DashboardCard(f"{name}: this card could not be shown",
-                            Markup("<p>It is left out for now; the site admin can see why on "
-                                   "the plugins page. Nothing you saved is affected.</p>"),
+    cards += [DashboardCard(gettext("%(name)s: this card could not be shown", name=name),
+                            Markup("<p>%s</p>") % gettext(
+                                "It is left out for now; the site admin can see why on "
+                                "the plugins page. Nothing you saved is affected."),
                             weight=1000, tone="warning") for name, _ in errors]
-    return sorted(cards, key=lambda card: (card.weight, card.title))
+    return sorted(cards, key=lambda card: (card.weight, str(card.title)))
 
 
 @bp.route("/partnerships/<int:partnership_id>/stage", methods=["POST"])
@@ -84,9 +86,9 @@ def set_stage(partnership_id):
         partnership.save()
         audit.record("stage_changed", partnership=partnership,
                      before=before, after=partnership.stage)
-        flash(f"The partnership is now in {partnership.stage_label}.", "success")
+        flash(gettext("The partnership is now in %(stage)s.", stage=partnership.stage_label), "success")
     else:
-        flash("Pick one of the four lifecycle stages.", "error")
+        flash(gettext("Pick one of the four lifecycle stages."), "error")
     return redirect(url_for("partnerships.show", partnership_id=partnership.id))
 
 
@@ -140,7 +142,7 @@ def add_member(partnership_id):
                                       role=form.role.data)
     audit.record("member_added", partnership=g.partnership, user=member.user.email,
                  role=member.role)
-    flash(f"{member.user.name} joined as {member.role_label}.", "success")
+    flash(gettext("%(name)s joined as %(role)s.", name=member.user.name, role=member.role_label), "success")
     return _after_change()
 
 
@@ -155,9 +157,9 @@ def change_role(partnership_id, member_id):
         member.save()
         audit.record("member_role_changed", partnership=g.partnership,
                      user=member.user.email, before=before, after=member.role)
-        flash(f"{member.user.name} is now {member.role_label}.", "success")
+        flash(gettext("%(name)s is now %(role)s.", name=member.user.name, role=member.role_label), "success")
     else:
-        flash("Pick one of the four roles.", "error")
+        flash(gettext("Pick one of the four roles."), "error")
     return _after_change()
 
 
@@ -168,7 +170,7 @@ def remove_member(partnership_id, member_id):
     _manageable(member)
     member.delete_instance()
     audit.record("member_removed", partnership=g.partnership, user=member.user.email)
-    flash(f"{member.user.name} no longer belongs to this partnership.", "success")
+    flash(gettext("%(name)s no longer belongs to this partnership.", name=member.user.name), "success")
     return _after_change()
 
 

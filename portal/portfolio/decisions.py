@@ -11,12 +11,14 @@ import datetime as dt
 import json
 
 from flask import abort
+from flask_babel import gettext as _, ngettext
 from peewee import JOIN, IntegrityError, fn
 
 from portal.accounts.models import User, utcnow
 from portal.db import is_sqlite, write_transaction
 from portal.partnerships.models import Partnership
 from portal.portfolio.models import Decision, Reevaluation
+from portal.layout import dated
 
 
 class Refused(Exception):
@@ -73,7 +75,7 @@ def start(organization_id, user):
     year = this_year()
     if not Partnership.select().where((Partnership.client == organization_id)
                                       | (Partnership.supplier == organization_id)).exists():
-        raise Refused("Your organization has no partnership to re-evaluate yet.")
+        raise Refused(_("Your organization has no partnership to re-evaluate yet."))
     try:
         with write_transaction():
             return Reevaluation.create(organization=organization_id, year=year,
@@ -86,19 +88,19 @@ def start(organization_id, user):
 def snapshot(row):
     """The facts of a Row as the decider saw them, as words, kept with the decision."""
     def day(value):
-        return value.strftime("%d %b %Y") if value else None
+        return dated(value) if value else None
 
     health = row.health
     return {
         "partner": row.partner.name,
         "side": row.side,
-        "stage": row.partnership.stage_label,
-        "health": (None if health is None else health.band_label if health.score is None
+        "stage": str(row.partnership.stage_label),
+        "health": (None if health is None else str(health.band_label) if health.score is None
                    else f"{health.score:.0f} · {health.band_label}"),
         "contract_end": day(row.partnership.contract_end),
         "last_review": day(row.last_review),
         "last_audit": day(row.last_audit),
-        "flags": [flag.title for flag in row.flags],
+        "flags": [str(flag.title) for flag in row.flags],
     }
 
 
@@ -108,8 +110,8 @@ def record(reevaluation, row, decision, reason, user):
         current = Reevaluation.select(Reevaluation.finished_at).where(
             Reevaluation.id == reevaluation.id)
         if _locked(current).scalar() is not None:
-            raise Refused(f"The {reevaluation.year} re-evaluation is finished: its decisions "
-                          "are a record and no longer change.")
+            raise Refused(_("The %(year)s re-evaluation is finished: its decisions are a "
+                            "record and no longer change.", year=reevaluation.year))
         fields = {"decision": decision, "reason": reason, "facts": json.dumps(snapshot(row)),
                   "decided_by": user.id, "decided_at": utcnow()}
         changed = (Decision.update(fields)
@@ -134,13 +136,14 @@ def finish(reevaluation, user):
         _locked(Reevaluation.select().where(Reevaluation.id == reevaluation.id)).execute()
         left = undecided(reevaluation)
         if left:
-            raise Refused(f"{len(left)} partnership{'s' if len(left) != 1 else ''} still "
-                          f"need{'s' if len(left) == 1 else ''} a decision: {', '.join(left)}.")
+            raise Refused(ngettext("%(num)d partnership still needs a decision: %(names)s.",
+                                   "%(num)d partnerships still need a decision: %(names)s.",
+                                   len(left), names=", ".join(left)))
         changed = (Reevaluation.update(finished_at=utcnow(), finished_by=user.id)
                    .where(Reevaluation.id == reevaluation.id,
                           Reevaluation.finished_at.is_null()).execute())
         if not changed:
-            raise Refused(f"The {reevaluation.year} re-evaluation was already finished.")
+            raise Refused(_("The %(year)s re-evaluation was already finished.", year=reevaluation.year))
 
 
 def _locked(query):

@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _, ngettext
 
 from portal.instruments import registry
 from portal.instruments.runs import next_due
 from portal.meetings.views import SPONSOR_EVERY
 from portal.portfolio.facts import AUDIT
+from portal.layout import dated
 
 
 @dataclass(frozen=True)
@@ -47,29 +49,29 @@ def flags_of(row, today):
     found = []
     end = partnership.contract_end
     if end is not None and end < today:
-        found.append(Fact(f"Contract ended on {end:%d %b %Y}", link("partnerships.show"), "bad"))
+        found.append(Fact(_("Contract ended on %(date)s", date=dated(end)),
+                          link("partnerships.show"), "bad"))
     elif row.contract_review is not None and row.contract_review <= today:
-        found.append(Fact(f"Contract review due: it ends on {end:%d %b %Y}",
+        found.append(Fact(_("Contract review due: it ends on %(date)s", date=dated(end)),
                           link("calendar.index")))
     if row.overdue_actions:
-        found.append(Fact(f"{_count(row.overdue_actions, 'action')} past due",
+        found.append(Fact(ngettext("%(num)d action past due", "%(num)d actions past due",
+                                   row.overdue_actions),
                           link("actions.index"), "bad"))
     for run, count in row.flagged:
-        found.append(Fact(f"{_count(count, 'item')} flagged in {run.meta['title']}",
+        found.append(Fact(ngettext("%(num)d item flagged in %(title)s", "%(num)d items flagged in %(title)s",
+                                   count, title=run.meta["title"]),
                           link("instruments.run", run_id=run.id)))
     sponsor_by = (row.last_sponsor or partnership.created_at.date()) + SPONSOR_EVERY
     if sponsor_by < today and not row.sponsor_planned:
-        found.append(Fact("Sponsor review overdue" if row.last_sponsor else
-                          "No sponsor review yet", link("meetings.index")))
+        found.append(Fact(_("Sponsor review overdue") if row.last_sponsor else
+                          _("No sponsor review yet"), link("meetings.index")))
     audit = registry.get(AUDIT)
     if audit is not None and audit.cadence_days:
         due = (next_due(pid, audit, today, runs=row.audit_runs) if row.audit_runs
                else partnership.created_at.date() + dt.timedelta(days=audit.cadence_days))
         if due <= today:
-            found.append(Fact(f"{audit.title} due", link("instruments.new_run",
-                                                         instrument_id=AUDIT)))
+            found.append(Fact(_("%(title)s due", title=audit.title),
+                              link("instruments.new_run", instrument_id=AUDIT)))
     return sorted(found, key=lambda fact: fact.tone != "bad")
 
-
-def _count(number, noun):
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,5 +1,6 @@
 """The portfolio as a feature: its pages, its tables and the "Portfolio" header link."""
 from flask import url_for
+from flask_babel import gettext as _
 
 from portal import NavItem, hookimpl
 from portal.portfolio import reevaluation_views  # noqa: F401 - registers its routes on `bp`
@@ -21,4 +22,4 @@ def portal_models():
 def portal_navigation_items(user):
     if user is None:
         return None
-    return NavItem("Portfolio", url_for("portfolio.index"), weight=12, endpoint="portfolio.index")
+    return NavItem(_("Portfolio"), url_for("portfolio.index"), weight=12, endpoint="portfolio.index")

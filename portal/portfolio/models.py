@@ -7,18 +7,20 @@ the decider saw, so a finished re-evaluation reads as it was decided, years late
 import json
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import Organization, User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
 
 #: Seed 001, practice 9: re-evaluate the partner ecosystem annually and make changes.
-DECISIONS = (("keep", "Keep"), ("grow", "Grow"), ("re_tender", "Re-tender"), ("exit", "Exit"))
+DECISIONS = (("keep", _l("Keep")), ("grow", _l("Grow")), ("re_tender", _l("Re-tender")),
+             ("exit", _l("Exit")))
 DECISION_HINTS = {
-    "keep": "Continue as it is.",
-    "grow": "Invest more: a wider scope, more programs or people.",
-    "re_tender": "Ask the market again when the contract allows: the partner may bid.",
-    "exit": "End the partnership when the contract allows.",
+    "keep": _l("Continue as it is."),
+    "grow": _l("Invest more: a wider scope, more programs or people."),
+    "re_tender": _l("Ask the market again when the contract allows: the partner may bid."),
+    "exit": _l("End the partnership when the contract allows."),
 }
 
 

@@ -6,6 +6,7 @@ organization's re-evaluation cannot be reached (404, as for a year that has none
 A partnership is shown to whoever sees it in the portfolio (its members, the admins).
 """
 from flask import abort, flash, make_response, redirect, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
@@ -20,8 +21,8 @@ from portal.portfolio.models import DECISION_HINTS, DECISIONS
 from portal.portfolio.views import bp, columns, selection_url
 from portal.rendering import render
 
-DECIDERS_ONLY = ("The re-evaluation is for your organization's admins and the sponsors of "
-                 "its partnerships.")
+DECIDERS_ONLY = _l("The re-evaluation is for your organization's admins and the sponsors of "
+                   "its partnerships.")
 
 
 def refuse(status, message):
@@ -33,7 +34,7 @@ def _run(year, only=None):
     """(re-evaluation, other years, rows the reader sees) for a decider, else 403."""
     rows = rows_for(current_user, only=only)
     if not decisions.is_decider(current_user, rows):
-        refuse(403, DECIDERS_ONLY)
+        refuse(403, str(DECIDERS_ONLY))
     reevaluation, others = decisions.of_year(current_user.organization_id, year)
     return reevaluation, others, with_flags(rows)
 
@@ -44,7 +45,7 @@ def start():
     if not FlaskForm().validate_on_submit():
         abort(400)
     if not current_user.is_org_admin:
-        refuse(403, "Only your organization's admins start the re-evaluation.")
+        refuse(403, _("Only your organization's admins start the re-evaluation."))
     try:
         reevaluation, started = decisions.start(current_user.organization_id, current_user)
     except Refused as refused:
@@ -52,8 +53,8 @@ def start():
         return redirect(url_for("portfolio.index"))
     if started:
         audit.record("reevaluation_started", year=reevaluation.year)
-        flash(f"The {reevaluation.year} re-evaluation is open: decide on each partnership in "
-              "turn, then finish it.", "success")
+        flash(_("The %(year)s re-evaluation is open: decide on each partnership in turn, "
+                "then finish it.", year=reevaluation.year), "success")
     return redirect(url_for("portfolio.reevaluation", year=reevaluation.year))
 
 
@@ -81,7 +82,7 @@ def _next_undecided(rows, decided, after=None):
 
 
 def _step(year, pid, form=None, status=200):
-    reevaluation, _, rows = _run(year, only={pid})
+    reevaluation, _others, rows = _run(year, only={pid})
     position = next((n for n, row in enumerate(rows) if row.partnership.id == pid), None)
     if position is None:
         abort(404)
@@ -106,13 +107,13 @@ def step(year, pid):
 @bp.route("/re-evaluation/<int:year>/partnerships/<int:pid>", methods=["POST"])
 @login_required
 def decide(year, pid):
-    reevaluation, _, rows = _run(year, only={pid})
+    reevaluation, _others, rows = _run(year, only={pid})
     row = next((row for row in rows if row.partnership.id == pid), None)
     if row is None:
         abort(404)
     if not decisions.may_decide(current_user, row):
-        refuse(403, "Only your organization's admins and this partnership's sponsors decide "
-                    "on it.")
+        refuse(403, _("Only your organization's admins and this partnership's sponsors "
+                      "decide on it."))
     form = DecisionForm()
     if not form.validate_on_submit():
         return _step(year, pid, form=form, status=422)
@@ -120,12 +121,13 @@ def decide(year, pid):
         decisions.record(reevaluation, row, form.decision.data, form.reason.data.strip(),
                          current_user)
     except Refused as refused:
-        return error_page(409, str(refused), title="Not changed")
+        return error_page(409, str(refused), title=_("Not changed"))
     audit.record("reevaluation_decided", partnership=row.partnership, year=year,
                  decision=form.decision.data)
     decided = decisions.decisions_of(reevaluation)
-    flash(f"{row.partnership.name}: {dict(DECISIONS)[form.decision.data].lower()}. "
-          f"{len(decided)} of {reevaluation.total} decided.", "success")
+    flash(_("%(name)s: %(decision)s. %(decided)s of %(total)s decided.",
+            name=row.partnership.name, decision=str(dict(DECISIONS)[form.decision.data]).lower(),
+            decided=len(decided), total=reevaluation.total), "success")
     following = _next_undecided(rows, decided, after=pid)
     if following is not None:
         return redirect(url_for("portfolio.step", year=year, pid=following.partnership.id))
@@ -137,15 +139,15 @@ def decide(year, pid):
 def finish(year):
     if not FlaskForm().validate_on_submit():
         abort(400)
-    reevaluation, _, _ = _run(year, only=set())
+    reevaluation, _others, _rows = _run(year, only=set())
     if not current_user.is_org_admin:
-        refuse(403, "Only your organization's admins finish the re-evaluation.")
+        refuse(403, _("Only your organization's admins finish the re-evaluation."))
     try:
         decisions.finish(reevaluation, current_user)
     except Refused as refused:
         flash(str(refused), "error")
         return redirect(url_for("portfolio.reevaluation", year=year))
     audit.record("reevaluation_finished", year=year)
-    flash(f"The {year} re-evaluation is finished. Its decisions are kept as a record, "
-          "visible to your organization only.", "success")
+    flash(_("The %(year)s re-evaluation is finished. Its decisions are kept as a record, "
+            "visible to your organization only.", year=year), "success")
     return redirect(url_for("portfolio.reevaluation", year=year))

@@ -3,20 +3,22 @@
 button returns to it. Plain links: no script needed."""
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from portal.vocabulary import LIFECYCLE_STAGES
 
 STAGE_ORDER = {key: n for n, (key, _) in enumerate(LIFECYCLE_STAGES)}
 
 #: column key -> (heading, the value it sorts by; None sorts last either way)
 COLUMNS = {
-    "name": ("Partnership", lambda row: row.partnership.name.casefold()),
-    "partner": ("Partner", lambda row: row.partner.name.casefold()),
-    "stage": ("Stage", lambda row: STAGE_ORDER.get(row.partnership.stage, len(STAGE_ORDER))),
-    "health": ("Health", lambda row: row.health.score if row.health is not None else None),
-    "contract": ("Contract end", lambda row: row.partnership.contract_end),
-    "review": ("Last review", lambda row: row.last_review),
-    "audit": ("Last audit", lambda row: row.last_audit),
-    "flags": ("Needs attention", lambda row: len(row.flags)),
+    "name": (_l("Partnership"), lambda row: row.partnership.name.casefold()),
+    "partner": (_l("Partner"), lambda row: row.partner.name.casefold()),
+    "stage": (_l("Stage"), lambda row: STAGE_ORDER.get(row.partnership.stage, len(STAGE_ORDER))),
+    "health": (_l("Health"), lambda row: row.health.score if row.health is not None else None),
+    "contract": (_l("Contract end"), lambda row: row.partnership.contract_end),
+    "review": (_l("Last review"), lambda row: row.last_review),
+    "audit": (_l("Last audit"), lambda row: row.last_audit),
+    "flags": (_l("Needs attention"), lambda row: len(row.flags)),
 }
 DEFAULT = "name"
 

@@ -2,25 +2,30 @@
 the score and the page's "How this score is made" read, so the page cannot drift."""
 import math
 
+from flask_babel import lazy_gettext as _l
+
 #: (lowest score in the band, key, words for users), best band first.
-BANDS = ((70.0, "healthy", "Healthy"), (50.0, "watch", "Watch"), (0.0, "at_risk", "At risk"))
-NO_DATA = ("no_data", "No data")
+BANDS = ((70.0, "healthy", _l("Healthy")), (50.0, "watch", _l("Watch")),
+         (0.0, "at_risk", _l("At risk")))
+NO_DATA = ("no_data", _l("No data"))
 TONES = {"healthy": "good", "watch": "warning", "at_risk": "bad", "no_data": "neutral"}
 
 #: The portal's own measures: key -> (label, weight, what it is). A plugin's measures
 #: (`portal_health_measures`) bring their own weight.
 WEIGHTS = {
-    "trust": ("Trust", 25, "the trust indicator below"),
-    "survey": ("Relational survey", 20, "the average of all fifteen items of the latest "
-               "relational survey"),
-    "benefits": ("Benefits against target", 20, "how far each benefit with a target has "
-                 "got towards it, both parties' benefits together"),
-    "ratings": ("Both sides' ratings", 15, "the ratings of the partnership and of the "
-                "other party given on this page by people of both sides"),
-    "actions": ("Actions on time", 10, "the share of open joint actions that are not "
-                "overdue"),
-    "enablement": ("Enablement", 5, "the share of members who used the library or a "
-                   "cohort in the last 30 days"),
+    "trust": (_l("Trust"), 25, _l("the trust indicator below")),
+    "survey": (_l("Relational survey"), 20, _l("the average of all fifteen items of the latest "
+                                               "relational survey")),
+    "benefits": (_l("Benefits against target"), 20, _l("how far each benefit with a target has "
+                                                       "got towards it, both parties' benefits "
+                                                       "together")),
+    "ratings": (_l("Both sides' ratings"), 15, _l("the ratings of the partnership and of the "
+                                                  "other party given on this page by people of "
+                                                  "both sides")),
+    "actions": (_l("Actions on time"), 10, _l("the share of open joint actions that are not "
+                                              "overdue")),
+    "enablement": (_l("Enablement"), 5, _l("the share of members who used the library or a "
+                                           "cohort in the last 30 days")),
 }
 
 

@@ -3,6 +3,7 @@
 another partnership is a 404; the other party's benefits are read-only (403). Members
 reach these views; `may_manage` and `may_record` say who of them may change what."""
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -25,7 +26,7 @@ def benefit_or_404(benefit_id):
 
 def _owner_ok(form):
     if form.owner.data not in {m.user_id for m in people()}:
-        form.owner.errors = [*form.owner.errors, "Choose a member of the partnership."]
+        form.owner.errors = [*form.owner.errors, _("Choose a member of the partnership.")]
         return False
     return True
 
@@ -53,7 +54,8 @@ def add_benefit(partnership_id):
         benefit = Benefit.create(partnership=partnership_id, side=side, created_by=current_user.id,
                                  **_fields(form))
     audit.record("benefit_added", partnership=g.partnership, benefit=benefit.name, side=side)
-    flash(f"“{benefit.name}” is one of your side's benefits. Record its first value below.", "success")
+    flash(_("“%(name)s” is one of your side's benefits. Record its first value below.",
+            name=benefit.name), "success")
     return _back(partnership_id, f"benefit-{benefit.id}")
 
 
@@ -76,7 +78,7 @@ def edit_benefit(partnership_id, benefit_id):
             with write_transaction():
                 Benefit.update(_fields(form)).where(Benefit.id == benefit.id).execute()
             audit.record("benefit_changed", partnership=g.partnership, benefit=form.name.data.strip())
-            flash("The benefit is saved.", "success")
+            flash(_("The benefit is saved."), "success")
             return _back(partnership_id, f"benefit-{benefit.id}")
         status = 422
     return render("scorecard/edit_benefit.html", partnership=g.partnership, benefit=benefit,
@@ -90,11 +92,11 @@ def delete_benefit(partnership_id, benefit_id):
     if not may_manage(benefit.side):
         abort(403)
     if not FlaskForm().validate_on_submit():
-        return error_page(400, "This form is damaged: reload the page and try again.")
+        return error_page(400, _("This form is damaged: reload the page and try again."))
     with write_transaction():
         Benefit.delete().where(Benefit.id == benefit.id).execute()
     audit.record("benefit_removed", partnership=g.partnership, benefit=benefit.name)
-    flash(f"“{benefit.name}” and its values are removed.", "success")
+    flash(_("“%(name)s” and its values are removed.", name=benefit.name), "success")
     return _back(partnership_id)
 
 
@@ -112,5 +114,6 @@ def add_value(partnership_id, benefit_id):
                             note=(form.note.data or "").strip(), recorded_by=current_user.id)
     audit.record("benefit_value_recorded", partnership=g.partnership, benefit=benefit.name,
                  value=form.value.data, on=form.measured_on.data.isoformat())
-    flash(f"Recorded {form.value.data:g} {benefit.unit} for “{benefit.name}”.".replace("  ", " "), "success")
+    flash(_("Recorded %(value)s %(unit)s for “%(name)s”.", value=format(form.value.data, "g"),
+            unit=benefit.unit, name=benefit.name).replace("  ", " "), "success")
     return _back(partnership_id, f"benefit-{benefit.id}")

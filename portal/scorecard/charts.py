@@ -6,10 +6,12 @@ the line, never a point at 0. Colours are presentation attributes (the CSP forbi
 inline style); every chart has a <title> and an aria-label, and the page carries the
 same values in a visually hidden table.
 """
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from portal.charts import PALETTE
 from portal.scorecard.bands import BANDS
+from portal.layout import dated
 
 TICKS = (0, 25, 50, 75, 100)
 
@@ -23,7 +25,7 @@ def _svg(width, height, label, body, css="chart", size="100%"):
 
 
 def month_label(period):
-    return period.strftime("%b %Y")
+    return dated(period, "%b %Y")
 
 
 def runs_of(values):
@@ -61,9 +63,10 @@ def month_trend(periods, values, label, colour=None):
                      f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
                      f'fill="{PALETTE["muted"]}" data-tick="{tick}">{tick}</text>')
     for lowest, _key, band in BANDS[:-1]:  # where each band starts, dashed
+        title = _("%(band)s from %(score)s", band=band, score=format(lowest, "g"))
         parts.append(f'<line x1="{left}" y1="{y(lowest):.1f}" x2="{left + plot_w}" y2="{y(lowest):.1f}" '
-                     f'stroke="{PALETTE["muted"]}" stroke-dasharray="4 4"><title>{escape(band)} from '
-                     f'{lowest:g}</title></line>')
+                     f'stroke="{PALETTE["muted"]}" stroke-dasharray="4 4"><title>{escape(title)}'
+                     '</title></line>')
     for i, period in enumerate(periods):
         parts.append(f'<text x="{x(i):.1f}" y="{height - 20}" text-anchor="middle" '
                      f'fill="{PALETTE["muted"]}" font-size="11">{period:%b}</text>')

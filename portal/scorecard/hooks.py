@@ -3,6 +3,7 @@ of the month, its band and which way it moved since the month before."""
 import datetime as dt
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from portal import DashboardCard, NavItem, hookimpl
 from portal.partnerships.models import Partnership
@@ -27,7 +28,7 @@ def portal_models():
 def portal_navigation_items(partnership, membership):
     if membership is None:
         return None
-    return NavItem.tab("Health", "scorecard.index", partnership, weight=13)
+    return NavItem.tab(_("Health"), "scorecard.index", partnership, weight=13)
 
 
 @hookimpl
@@ -46,7 +47,7 @@ def portal_dashboard_cards(partnership, membership):
     if score is not None and earlier is not None:
         move = "up" if score - earlier >= 1 else "down" if earlier - score >= 1 else "level"
     band, label = band_of(score)
-    return DashboardCard("Health", render_template(
+    return DashboardCard(_("Health"), render_template(
         "scorecard/_card.html", partnership=partnership, row=current, score=score,
         band=band, band_label=label, move=move, before=before, earlier=earlier),
         weight=11, tone=TONES[band])

@@ -1,17 +1,18 @@
 """What the Health tab stores: the benefits each party expects and their values, each
 person's ratings, and the health score worked out per month (with any override)."""
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
 
-SIDES = (("client", "Client"), ("supplier", "Supplier"))
+SIDES = (("client", _l("Client")), ("supplier", _l("Supplier")))
 #: Seed 003 #7: relational components are measured alongside the economic benefits.
-KINDS = (("economic", "Economic"), ("relational", "Relational"))
-DIRECTIONS = (("higher", "Higher is better"), ("lower", "Lower is better"))
+KINDS = (("economic", _l("Economic")), ("relational", _l("Relational")))
+DIRECTIONS = (("higher", _l("Higher is better")), ("lower", _l("Lower is better")))
 #: What each person rates: the partnership as a whole, and the other party as a partner.
-SUBJECTS = (("partnership", "The partnership"), ("partner", "The other party"))
+SUBJECTS = (("partnership", _l("The partnership")), ("partner", _l("The other party")))
 
 
 class Benefit(BaseModel):

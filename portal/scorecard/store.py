@@ -11,6 +11,7 @@ import json
 import math
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 
 from portal.accounts.models import utcnow
 from portal.db import write_transaction
@@ -87,9 +88,11 @@ def compute(partnership, on=None, release=True):
         "actions": (measures.actions_measure(partnership.id, on), on, None, None),
         "enablement": (measures.enablement_measure(partnership.id, on), on, None, None),
     }
-    out = [_measure(key, label, values[key][0], weight, values[key][1], values[key][2], on,
+    with force_locale("en"):  # stored as it is; the page shows WEIGHTS' label in its language
+        labels = {key: str(label) for key, (label, _weight, _what) in WEIGHTS.items()}
+    out = [_measure(key, labels[key], values[key][0], weight, values[key][1], values[key][2], on,
                     stale=values[key][3])
-           for key, (label, weight, _what) in WEIGHTS.items()]
+           for key, (_label, weight, _what) in WEIGHTS.items()]
     return out + plugin_measures(partnership, on)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from portal.scorecard.bands import TONES, band_of
+from portal.scorecard.bands import NO_DATA, TONES, band_of
 from portal.scorecard.models import HealthScore
 
 
@@ -39,7 +39,7 @@ class HealthSummary:
         return TONES[self.band]
 
 
-NOTHING_YET = HealthSummary(score=None, band="no_data", band_label="No data")
+NOTHING_YET = HealthSummary(score=None, band=NO_DATA[0], band_label=NO_DATA[1])
 
 
 def summary_of(row):

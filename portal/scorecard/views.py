@@ -4,6 +4,7 @@ Benefits and their values are changed in `benefit_views.py`."""
 import datetime as dt
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -78,7 +79,7 @@ def _month_end(period, today):
 
 
 def _benefit_rows(benefits, today, value_forms):
-    rows = {side: [] for side, _ in SIDES}
+    rows = {side: [] for side, _label in SIDES}
     for benefit in benefits:
         latest = measures.latest_value(benefit)
         points = [(p.measured_on, p.value) for p in benefit.points]
@@ -86,9 +87,11 @@ def _benefit_rows(benefits, today, value_forms):
             "benefit": benefit, "latest": latest,
             "progress": measures.progress(benefit, latest.value) if latest else None,
             "stale": latest is not None and measures.is_stale(latest.measured_on, benefit.cadence_days, today),
-            "spark": charts.sparkline(points, f"{benefit.name}: {len(points)} values, the latest "
-                                      f"{latest.value:g} {benefit.unit}".strip() if latest else benefit.name,
-                                      benefit.target),
+            "spark": charts.sparkline(points, ngettext(
+                "%(name)s: %(num)d value, the latest %(value)s %(unit)s",
+                "%(name)s: %(num)d values, the latest %(value)s %(unit)s", len(points),
+                name=benefit.name, value=format(latest.value, "g"), unit=benefit.unit).strip()
+                if latest else benefit.name, benefit.target),
             "can_manage": may_manage(benefit.side), "can_record": may_record(benefit),
             "value_form": value_forms.get(benefit.id) or (
                 ValueForm(prefix=f"value-{benefit.id}", formdata=None) if may_record(benefit) else None),
@@ -100,8 +103,8 @@ def _rating_comments(ratings, views):
     """Comments per side, only where the side's ratings are shown, without names, in
     the order of their text (never their time): who wrote one cannot be worked out."""
     out = {}
-    for side, _ in SIDES:
-        if any(views[s][side].shown for s, _ in SUBJECTS):
+    for side, _label in SIDES:
+        if any(views[s][side].shown for s, _label in SUBJECTS):
             out[side] = sorted({r.comment for r in ratings if r.side == side and r.comment})
     return out
 
@@ -128,7 +131,7 @@ def page(status=200, benefit_form_=None, value_forms=None, rating_form=None, ove
     overrider = None
     if row.override_by_id is not None:
         overrider = names.get(row.override_by_id) or getattr(
-            User.get_or_none(User.id == row.override_by_id), "name", "someone who has left")
+            User.get_or_none(User.id == row.override_by_id), "name", _("someone who has left"))
     mine = {r.subject: r for r in ratings if r.user_id == current_user.id}
     return render(
         "scorecard/index.html", partnership=g.partnership, row=row, summary=store.effective(row),
@@ -136,9 +139,10 @@ def page(status=200, benefit_form_=None, value_forms=None, rating_form=None, ove
         measures=measure_list, shares=shares, weights=WEIGHTS, bands=band_ranges(),
         periods=periods, trend=trend, trust_trend=trust_trend, trust_now=trust_now,
         trust_runs=trust_runs, trend_chart=charts.month_trend(
-            periods, trend, f"Health score by month, last {store.MONTHS} months, on a scale of 0 to 100"),
+            periods, trend, _("Health score by month, last %(num)d months, on a scale of 0 to 100",
+                              num=store.MONTHS)),
         trust_chart=charts.month_trend(
-            periods, trust_trend, "Trust by month, on a scale of 0 to 100", colour="#0f7b6c"),
+            periods, trust_trend, _("Trust by month, on a scale of 0 to 100"), colour="#0f7b6c"),
         month_label=charts.month_label, benefits=_benefit_rows(
             measures.benefits_of(pid), today, value_forms or {}),
         sides=SIDES, subjects=SUBJECTS, views=views, min_raters=measures.MIN_RATERS,
@@ -173,8 +177,10 @@ def rate(partnership_id):
             Rating.create(partnership=partnership_id, user=current_user.id, side=side,
                           subject=subject, score=int(getattr(form, subject).data), comment=comment)
     audit.record("health_rated", partnership=g.partnership)
-    flash("Thank you: your ratings count in your side's averages once at least "
-          f"{measures.MIN_RATERS} people of your side have rated.", "success")
+    flash(ngettext("Thank you: your ratings count in your side's averages once at least "
+                   "%(num)d person of your side has rated.",
+                   "Thank you: your ratings count in your side's averages once at least "
+                   "%(num)d people of your side have rated.", measures.MIN_RATERS), "success")
     return redirect(url_for("scorecard.index", partnership_id=partnership_id) + "#ratings")
 
 
@@ -190,8 +196,8 @@ def override(partnership_id):
     row = store.set_override(g.partnership, current_user, form.score.data, reason)
     audit.record("health_override_set", partnership=g.partnership, score=form.score.data,
                  computed=row.score, reason=reason, month=row.period.isoformat())
-    flash(f"The health score of this month shows {form.score.data:g}, set by you; the computed "
-          "score stays beside it.", "success")
+    flash(_("The health score of this month shows %(score)s, set by you; the computed score "
+            "stays beside it.", score=format(form.score.data, "g")), "success")
     return redirect(url_for("scorecard.index", partnership_id=partnership_id))
 
 
@@ -205,5 +211,5 @@ def clear_override(partnership_id):
     cleared = store.clear_override(g.partnership)
     if cleared is not None:
         audit.record("health_override_cleared", partnership=g.partnership, score=cleared)
-        flash("The override is cleared: the page shows the computed score again.", "success")
+        flash(_("The override is cleared: the page shows the computed score again."), "success")
     return redirect(url_for("scorecard.index", partnership_id=partnership_id))

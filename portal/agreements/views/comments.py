@@ -1,6 +1,7 @@
 """Comment threads on a section: reading them, commenting or replying (one level deep,
 optionally quoting the text), notifying the members mentioned, resolving a thread."""
 from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit
@@ -51,7 +52,7 @@ def add_comment(partnership_id, section_id):
     notify_mentioned(body, g.partnership, current_user.id,
                      f"{current_user.name} mentioned you in a comment on “{section.title}”.", url)
     audit.record("comment_added", partnership=g.partnership, section=section.title)
-    flash("Your comment is posted.", "success")
+    flash(_("Your comment is posted."), "success")
     return redirect(url)
 
 
@@ -67,6 +68,6 @@ def resolve_comment(partnership_id, comment_id):
     with write_transaction():
         comment.save()
         editing.changed(comment.section.agreement_id)
-    flash("The thread is resolved." if comment.resolved else "The thread is open again.", "success")
+    flash(_("The thread is resolved.") if comment.resolved else _("The thread is open again."), "success")
     return redirect(url_for("agreements.comments", partnership_id=partnership_id,
                             section_id=comment.section_id))

@@ -5,8 +5,9 @@ editing.py does the work and explains why no edit is ever lost; these views say 
 happened and keep the user's text on every refusal.
 """
 from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.accounts.models import utcnow
 from portal.agreements import editing
@@ -19,7 +20,7 @@ from portal.forms import BadValue, damaged, first_error, posted_choice, posted_t
 from portal.partnerships.access import requires_role
 from portal.rendering import render
 
-DAMAGED_EDITOR = "The form is damaged: reload the editor."
+DAMAGED_EDITOR = _l("The form is damaged: reload the editor.")
 
 
 def _editor_page(section, body, base_id, errors=None, status=200, notice=None, stale_draft=None,
@@ -44,7 +45,7 @@ def edit(partnership_id, section_id):
     if draft is not None and draft.body != body:
         if draft.base_id == base_id:
             body = draft.body
-            notice = "Your unsaved draft is restored. Save it when you are ready."
+            notice = _("Your unsaved draft is restored. Save it when you are ready.")
         else:
             stale = draft  # written on an older revision: offer to merge, never apply silently
     editing.touch_presence(section, current_user)
@@ -67,19 +68,21 @@ def save(partnership_id, section_id):
         _keep_draft(section, base_id, body)
         return _conflict_page(section, conflict, body)
     if merged_with is not None:
-        who = merged_with.author.name if merged_with.author_id else "someone"
+        who = merged_with.author.name if merged_with.author_id else _("someone")
         diff_url = url_for("agreements.diff", partnership_id=partnership_id, section_id=section.id,
                            a=merged_with.id, b=revision.id)
-        flash(Markup('Saved. {} had changed this section meanwhile; their changes were merged '
-                     'with yours. <a href="{}">See what changed</a>.').format(who, diff_url), "success")
+        flash(Markup(_('Saved. %(name)s had changed this section meanwhile; their changes were merged '
+                       'with yours. <a href="%(url)s">See what changed</a>.',
+                       name=escape(who), url=escape(diff_url))), "success")
     else:
-        flash(f"{section.title} is saved (revision {revision.number}).", "success")
+        flash(_("%(title)s is saved (revision %(number)s).", title=section.title, number=revision.number),
+              "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
 
 def _refusal(form):
     """Why the editor's form was refused: a damaged hidden id, or what is wrong in the text."""
-    return DAMAGED_EDITOR if damaged(form) else first_error(form)
+    return str(DAMAGED_EDITOR) if damaged(form) else first_error(form)
 
 
 def _keep_draft(section, base_id, body):
@@ -105,7 +108,7 @@ def resolve(partnership_id, section_id):
     base = _revision_or_none(section, form.base_id.data)
     head = _revision_or_none(section, form.head_id.data)
     if head is None:
-        return _editor_page(section, mine, None, ["The conflict could not be found again; your text is below."], 422)
+        return _editor_page(section, mine, None, [_("The conflict could not be found again; your text is below.")], 422)
     result = three_way_merge(base.body if base else "", head.body, mine)
     try:
         choices = [_choice(index, hunk) for index, hunk in enumerate(result.conflicts)]
@@ -115,7 +118,8 @@ def resolve(partnership_id, section_id):
         return _editor_page(section, mine, base.id if base else None, [str(exc)], 422)
     except editing.Conflict as conflict:  # someone saved again meanwhile
         return _conflict_page(section, conflict, body)
-    flash(f"{section.title} is saved with the conflict resolved (revision {revision.number}).", "success")
+    flash(_("%(title)s is saved with the conflict resolved (revision %(number)s).",
+            title=section.title, number=revision.number), "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
 
@@ -130,7 +134,7 @@ def _choice(index, hunk):
     what was written anew in text-<index>."""
     pick = posted_choice(f"pick-{index}", PICKS, default="mine")
     if pick is None:
-        raise BadValue(DAMAGED_EDITOR)
+        raise BadValue(str(DAMAGED_EDITOR))
     if pick == "edit":
         return posted_text(f"text-{index}", editing.MAX_BODY, default=hunk.mine, strip=False)
     return hunk.theirs if pick == "theirs" else hunk.mine
@@ -141,11 +145,11 @@ def draft(partnership_id, section_id):
     section = section_or_404(section_id)
     form = SectionForm()
     if not form.validate_on_submit():
-        return error_page(422, _refusal(form), title="Draft not saved")
+        return error_page(422, _refusal(form), title=_("Draft not saved"))
     try:
         editing.save_draft(section, current_user, form.base_id.data, form.body.data or "")
     except editing.SaveError as exc:
-        return error_page(422, str(exc), title="Draft not saved")
+        return error_page(422, str(exc), title=_("Draft not saved"))
     return render("agreements/_draft_saved.html", saved_at=utcnow())
 
 
@@ -154,7 +158,7 @@ def discard(partnership_id, section_id):
     section = section_or_404(section_id)
     check_form()
     editing.discard_draft(section, current_user)
-    flash("Your draft is discarded.", "info")
+    flash(_("Your draft is discarded."), "info")
     return redirect(url_for("agreements.edit", partnership_id=partnership_id, section_id=section.id))
 
 

@@ -1,6 +1,7 @@
 """A section's history: its revisions newest first, what changed between two of them,
 and restoring an earlier text (as a new revision, so nothing is lost)."""
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.agreements import editing
@@ -43,5 +44,5 @@ def restore(partnership_id, section_id, revision_id):
     section = section_or_404(section_id)
     check_form()
     revision = editing.restore(section, current_user, _revision(section, revision_id))
-    flash(f"Revision {revision.number} restores the earlier text.", "success")
+    flash(_("Revision %(number)s restores the earlier text.", number=revision.number), "success")
     return redirect(url_for("agreements.history", partnership_id=partnership_id, section_id=section.id))

@@ -1,6 +1,7 @@
 """The agreement's outline: adding, renaming, moving and removing sections. A removed
 section keeps its history; every change is in the audit log."""
 from flask import abort, flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from portal import audit
 from portal.agreements import editing
@@ -31,7 +32,7 @@ def add_section(partnership_id):
                                      position=(sections[-1].position + 1) if sections else 0)
             editing.changed(section.agreement_id)
         audit.record("section_added", partnership=g.partnership, section=title)
-        flash(f"The section {title} is added.", "success")
+        flash(_("The section %(title)s is added.", title=title), "success")
         return redirect(url_for("agreements.edit", partnership_id=partnership_id, section_id=section.id))
     return redirect(url_for("agreements.show", partnership_id=partnership_id))
 
@@ -78,5 +79,5 @@ def remove(partnership_id, section_id):
         section.save()
         editing.changed(section.agreement_id)
     audit.record("section_removed", partnership=g.partnership, section=section.title)
-    flash(f"The section {section.title} is removed; its history is kept.", "success")
+    flash(_("The section %(title)s is removed; its history is kept.", title=section.title), "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id))

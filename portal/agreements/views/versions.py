@@ -2,6 +2,7 @@
 ratifying it for their organization, exporting it (Markdown, print), and what changed
 since the version in force. ratification.py keeps the rules."""
 from flask import Response, abort, flash, g, redirect, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -29,7 +30,8 @@ def propose(partnership_id):
     check_form()
     version = ratification.propose(current_agreement(), current_user,
                                    lambda number: _version_url(partnership_id, number))
-    flash(f"Version {version.number} is proposed. A sponsor of each organization can now ratify it.", "success")
+    flash(gettext("Version %(number)s is proposed. A sponsor of each organization can now ratify it.",
+                  number=version.number), "success")
     return redirect(url_for("agreements.version", partnership_id=partnership_id, number=version.number))
 
 
@@ -72,25 +74,34 @@ def ratify(partnership_id, number):
         ratification.ratify(version, current_user, side, form.content_hash.data or "",
                             _version_url(partnership_id, number))
     except ratification.RatificationError as exc:
-        return error_page(409, str(exc), title="Not ratified")
+        return error_page(409, str(exc), title=gettext("Not ratified"))
     version = _version_or_404(number)
     if version.in_force_at:
-        flash(f"Version {version.number} is ratified by both organizations and is now in force.", "success")
+        flash(gettext("Version %(number)s is ratified by both organizations and is now in force.",
+                      number=version.number), "success")
     else:
-        flash(f"Your organization has ratified version {version.number}; the other sponsor's "
-              "sign-off is still needed.", "success")
+        flash(gettext("Your organization has ratified version %(number)s; the other sponsor's "
+                      "sign-off is still needed.", number=version.number), "success")
     return redirect(url_for("agreements.version", partnership_id=partnership_id, number=number))
 
 
 def export_markdown(partnership_id, number):
     version = _version_or_404(number)
     partnership = g.partnership
-    lines = [f"# Partnership agreement: {partnership.name}", "",
-             f"Between {partnership.client.name} (client) and {partnership.supplier.name} (supplier).",
-             f"Version {version.number}, SHA-256 {version.content_hash}.", ""]
+    lines = ["# " + gettext("Partnership agreement: %(name)s", name=partnership.name), "",
+             gettext("Between %(client)s (client) and %(supplier)s (supplier).",
+                     client=partnership.client.name, supplier=partnership.supplier.name),
+             gettext("Version %(number)s, SHA-256 %(hash)s.", number=version.number,
+                     hash=version.content_hash), ""]
     for side, sig in sorted(_signatures(version).items()):
-        lines.append(f"- Ratified for {sig.organization.name} by "
-                     f"{sig.user.name if sig.user_id else 'a sponsor'} on {sig.at:%Y-%m-%d}.")
+        day = sig.at.strftime("%Y-%m-%d")
+        if sig.user_id:
+            line = gettext("Ratified for %(organization)s by %(name)s on %(date)s.",
+                           organization=sig.organization.name, name=sig.user.name, date=day)
+        else:
+            line = gettext("Ratified for %(organization)s by a sponsor on %(date)s.",
+                           organization=sig.organization.name, date=day)
+        lines.append("- " + line)
     body = "\n".join(lines) + "\n\n" + version.content
     return Response(body, mimetype="text/markdown", headers={
         "Content-Disposition": f'attachment; filename="agreement-v{version.number}.md"'})

@@ -8,6 +8,7 @@ request, answer with the thread alone so the page does not jump.
 from dataclasses import dataclass
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
@@ -74,8 +75,8 @@ def _thread_url(cohort, item_id, post_id=None):
 
 def _refuse_outsider(cohort):
     if not may_post(cohort, current_user.id, g.membership):
-        return error_page(403, "Only members of this cohort and the partnership's editors "
-                               "post here; everyone in the partnership can read along.")
+        return error_page(403, _("Only members of this cohort and the partnership's editors "
+                                 "post here; everyone in the partnership can read along."))
     return None
 
 
@@ -109,10 +110,13 @@ def add(partnership_id, cohort_id, item_id):
                             top=parent if is_htmx() else None)
     post = add_post(cohort, entry.item, current_user.id, body, parent)
     _notify_mentioned(cohort, post, body)
-    message = "Your reply is posted." if parent else "Your post is published."
     if has_markup(body):
-        message += (" It contains HTML, which is shown exactly as you typed it and never run; "
-                    "nothing you wrote was lost.")
+        message = (_("Your reply is posted. It contains HTML, which is shown exactly as you typed "
+                     "it and never run; nothing you wrote was lost.") if parent else
+                   _("Your post is published. It contains HTML, which is shown exactly as you "
+                     "typed it and never run; nothing you wrote was lost."))
+    else:
+        message = _("Your reply is posted.") if parent else _("Your post is published.")
     flash(message, "success")
     if parent is not None and is_htmx():
         return _thread_page(cohort, entry, top=parent)
@@ -123,7 +127,7 @@ def edit(partnership_id, cohort_id, post_id):
     cohort = cohort_or_404(cohort_id)
     post = post_or_404(cohort, post_id)
     if post.author_id != current_user.id:
-        return error_page(403, "Only the author of a post can change it.")
+        return error_page(403, _("Only the author of a post can change it."))
     if request.method == "GET":
         return _edit_page(cohort, post, post.body)
     form = PostForm()
@@ -136,10 +140,11 @@ def edit(partnership_id, cohort_id, post_id):
     if not change_post(post, body):
         return _edit_page(cohort, post, body, status=409)
     _notify_mentioned(cohort, post, body, before=post.body)
-    message = "Your post is changed."
     if has_markup(body):
-        message += (" It contains HTML, which is shown exactly as you typed it and never run; "
-                    "nothing you wrote was lost.")
+        message = _("Your post is changed. It contains HTML, which is shown exactly as you typed "
+                    "it and never run; nothing you wrote was lost.")
+    else:
+        message = _("Your post is changed.")
     flash(message, "success")
     return redirect(_thread_url(cohort, post.item_id, post.id))
 
@@ -170,19 +175,20 @@ def report(partnership_id, cohort_id, post_id):
     top = post.parent if post.parent_id else post
     in_place = top if is_htmx() else None
     if post.author_id == current_user.id:
-        return error_page(409, f"This is your own post: change it within "
-                               f"{int(EDIT_WINDOW.total_seconds() // 60)} minutes of posting, "
-                               "or reply to it to correct it.", title="Your own post")
+        return error_page(409, _("This is your own post: change it within "
+                                 "%(minutes)s minutes of posting, or reply to it to correct it.",
+                                 minutes=int(EDIT_WINDOW.total_seconds() // 60)),
+                          title=_("Your own post"))
     form = ReportForm()
     if not form.validate_on_submit():
         return _thread_page(cohort, entry, Draft("report", post.id, form.reason.data or "", first_error(form)),
                             status=422, top=in_place)
     if report_post(post, current_user._get_current_object(), form.reason.data,
                    _thread_url(cohort, post.item_id, post.id)):
-        flash("The post is reported and the partnership's editors are notified. It stays "
-              "visible until one of them hides it.", "success")
+        flash(_("The post is reported and the partnership's editors are notified. It stays "
+                "visible until one of them hides it."), "success")
     else:
-        flash("This post was already reported; the editors have been notified.", "info")
+        flash(_("This post was already reported; the editors have been notified."), "info")
     if in_place is not None:
         return _thread_page(cohort, entry, top=in_place)
     return redirect(_thread_url(cohort, post.item_id, post.id))
@@ -196,14 +202,14 @@ def hide(partnership_id, cohort_id, post_id):
     if not form.validate_on_submit():
         abort(400)
     if post.author_id == current_user.id:
-        return error_page(409, "Another editor decides about your own post.", title="Your own post")
+        return error_page(409, _("Another editor decides about your own post."), title=_("Your own post"))
     hiding = form.hidden.data == "1"
     if hiding:
         Post.update(hidden_by=current_user.id, hidden_at=clock.now()).where(Post.id == post.id).execute()
-        flash("The post is hidden. Its author and the editors can still read it.", "success")
+        flash(_("The post is hidden. Its author and the editors can still read it."), "success")
     else:
         Post.update(hidden_by=None, hidden_at=None).where(Post.id == post.id).execute()
-        flash("The post is shown again.", "success")
+        flash(_("The post is shown again."), "success")
     audit.record("cohort_post_hidden" if hiding else "cohort_post_shown",
                  partnership=g.partnership, cohort=cohort.id, post=post.id)
     return redirect(_thread_url(cohort, post.item_id, post.id))

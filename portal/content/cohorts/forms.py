@@ -3,6 +3,7 @@ items to work through, each with its due date) and its discussion (posting, repo
 hiding a post)."""
 import datetime as dt
 
+from flask_babel import gettext, lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -12,8 +13,8 @@ from portal.forms import Form, IdField, id_value, options, stripped
 from portal.partnerships.models import PartnershipMember
 
 MAX_DESCRIPTION = 2_000
-REPORT_MESSAGE = (f"Say in a few words why this post should not be here (at most {MAX_REASON} "
-                  "characters), so the editors know what to look at.")
+REPORT_MESSAGE = _l("Say in a few words why this post should not be here (at most %(max)s "
+                    "characters), so the editors know what to look at.", max=MAX_REASON)
 #: The longest due date typed for an item worth reading as a date.
 MAX_DUE = 40
 
@@ -25,22 +26,22 @@ class CohortDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError("Enter a date like 2027-03-31, or pick one from the calendar.") from exc
+            raise ValueError(gettext("Enter a date like 2027-03-31, or pick one from the calendar.")) from exc
 
 
 class CohortForm(Form):
-    name = StringField("Name", validators=[
-        DataRequired("Give the cohort a name, for example “Pilot managers, spring”."),
-        Length(max=120, message="Keep the name under 120 characters.")])
-    description = TextAreaField("What the cohort is for", validators=[
+    name = StringField(_l("Name"), validators=[
+        DataRequired(_l("Give the cohort a name, for example “Pilot managers, spring”.")),
+        Length(max=120, message=_l("Keep the name under 120 characters."))])
+    description = TextAreaField(_l("What the cohort is for"), validators=[
         Optional(), Length(max=MAX_DESCRIPTION,
-                           message=f"Keep the description under {MAX_DESCRIPTION:,} characters.")])
-    starts_on = CohortDateField("Starts on", validators=[DataRequired("Enter the first day.")])
-    ends_on = CohortDateField("Ends on", validators=[DataRequired("Enter the last day.")])
-    members = SelectMultipleField("Members", coerce=id_value, validate_choice=False,
-                                  invalid_value_message="Choose people from the list.")
-    items = SelectMultipleField("Items and due dates", coerce=id_value, validate_choice=False,
-                                invalid_value_message="Choose items from the list.")
+                           message=_l("Keep the description under %(max)s characters.", max=format(MAX_DESCRIPTION, ",")))])
+    starts_on = CohortDateField(_l("Starts on"), validators=[DataRequired(_l("Enter the first day."))])
+    ends_on = CohortDateField(_l("Ends on"), validators=[DataRequired(_l("Enter the last day."))])
+    members = SelectMultipleField(_l("Members"), coerce=id_value, validate_choice=False,
+                                  invalid_value_message=_l("Choose people from the list."))
+    items = SelectMultipleField(_l("Items and due dates"), coerce=id_value, validate_choice=False,
+                                invalid_value_message=_l("Choose items from the list."))
 
     def __init__(self, *args, partnership, people, library, due_raw=None, **kwargs):
         """`due_raw`: {item id: the due date as typed, None when it could not be read}."""
@@ -54,14 +55,15 @@ class CohortForm(Form):
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError("The last day must be on or after the first day.")
+            raise ValidationError(gettext("The last day must be on or after the first day."))
 
     def validate_members(self, field):
         client, supplier = self.partnership.client, self.partnership.supplier
         chosen = set(field.data or [])
         if not chosen:
-            raise ValidationError(f"Choose the members of the cohort: at least one from "
-                                  f"{client.name} and one from {supplier.name}.")
+            raise ValidationError(gettext("Choose the members of the cohort: at least one from "
+                                          "%(client)s and one from %(supplier)s.",
+                                          client=client.name, supplier=supplier.name))
         eligible = {m.user_id: m for m in self.people}
         strangers = chosen - set(eligible)
         if strangers:
@@ -70,31 +72,32 @@ class CohortForm(Form):
                               PartnershipMember.user.in_(list(strangers)),
                               PartnershipMember.role == "viewer")]
             if viewers:
-                raise ValidationError(f"{', '.join(viewers)} only view this partnership and "
-                                      "cannot post, so they cannot join a cohort.")
-            raise ValidationError("Only members of this partnership can join one of its "
-                                  "cohorts; choose people from the list.")
+                raise ValidationError(gettext("%(names)s only view this partnership and "
+                                              "cannot post, so they cannot join a cohort.",
+                                              names=", ".join(viewers)))
+            raise ValidationError(gettext("Only members of this partnership can join one of its "
+                                          "cohorts; choose people from the list."))
         sides = {self.partnership.side_of(eligible[uid].user.organization_id) for uid in chosen}
         missing = [org.name for side, org in (("client", client), ("supplier", supplier))
                    if side not in sides]
         if missing:
-            raise ValidationError(f"A cohort learns across the partnership: add at least one "
-                                  f"member from {missing[0]} too.")
+            raise ValidationError(gettext("A cohort learns across the partnership: add at least one "
+                                          "member from %(organization)s too.", organization=missing[0]))
 
     def validate_items(self, field):
         chosen = list(dict.fromkeys(field.data or []))
         if not chosen:
-            raise ValidationError("Choose at least one item of the library to work through.")
+            raise ValidationError(gettext("Choose at least one item of the library to work through."))
         library = {item.id: item for item in self.library}
         if any(item_id not in library for item_id in chosen):
-            raise ValidationError("Choose items from the library of this partnership.")
+            raise ValidationError(gettext("Choose items from the library of this partnership."))
         start, end = self.starts_on.data, self.ends_on.data
         for item_id in chosen:
             due = self._due_date(item_id, start, end)
             if due is not None:
                 self.schedule.append((library[item_id], due))
         if self.due_errors:
-            raise ValidationError("Some due dates need another look; they are marked below.")
+            raise ValidationError(gettext("Some due dates need another look; they are marked below."))
 
     def _due_date(self, item_id, start, end):
         """The due date typed for an item; empty means the cohort's last day."""
@@ -104,10 +107,10 @@ class CohortForm(Form):
         try:
             due = dt.date.fromisoformat(raw or "")
         except ValueError:
-            self.due_errors[item_id] = "Enter a date like 2027-03-31."
+            self.due_errors[item_id] = gettext("Enter a date like 2027-03-31.")
             return None
         if start and end and not start <= due <= end:
-            self.due_errors[item_id] = "Choose a date between the first and the last day."
+            self.due_errors[item_id] = gettext("Choose a date between the first and the last day.")
             return None
         return due
 
@@ -115,14 +118,14 @@ class CohortForm(Form):
 class PostForm(Form):
     """A post or a reply (parent_id: the post answered); posts.post_problem checks the text."""
 
-    body = TextAreaField("Your post")
+    body = TextAreaField(_l("Your post"))
     parent_id = IdField()
 
 
 class ReportForm(Form):
-    reason = TextAreaField("Why should this post not be here?", filters=[stripped], validators=[
+    reason = TextAreaField(_l("Why should this post not be here?"), filters=[stripped], validators=[
         DataRequired(REPORT_MESSAGE), Length(max=MAX_REASON, message=REPORT_MESSAGE)])
 
 
 class HideForm(Form):
-    hidden = SelectField(choices=options([("1", "Hide"), ("0", "Show again")]), default="1")
+    hidden = SelectField(choices=options([("1", _l("Hide")), ("0", _l("Show again"))]), default="1")

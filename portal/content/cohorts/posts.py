@@ -6,6 +6,7 @@ and the HTML rendered from it once, when saved (DESIGN §8).
 import re
 
 import peewee
+from flask_babel import gettext as _
 
 from portal import audit
 from portal.accounts.models import User
@@ -49,11 +50,11 @@ def has_markup(text):
 def post_problem(body):
     """Why this text cannot be posted, or None."""
     if not body.strip():
-        return "Write something before posting."
+        return _("Write something before posting.")
     if len(body) > MAX_POST:
-        return (f"Keep a post under {MAX_POST:,} characters; this one has {len(body):,}. "
-                "Nothing was posted and your text is still here: shorten it or split it "
-                "into two posts.")
+        return _("Keep a post under %(max)s characters; this one has %(length)s. "
+                 "Nothing was posted and your text is still here: shorten it or split it "
+                 "into two posts.", max=format(MAX_POST, ","), length=format(len(body), ","))
     return None
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import peewee
 from flask import flash, g, redirect, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.content.cohorts import clock
@@ -92,9 +93,11 @@ def create(partnership_id):
     cohort = create_cohort(g.partnership, current_user._get_current_object(),
                            form.name.data.strip(), (form.description.data or "").strip(),
                            form.starts_on.data, form.ends_on.data, user_ids, form.schedule)
-    flash(f"The cohort “{cohort.name}” is formed with {len(user_ids)} members and "
-          f"{len(form.schedule)} item{'s' if len(form.schedule) != 1 else ''}. Its members "
-          "are notified.", "success")
+    flash(ngettext("The cohort “%(name)s” is formed with %(members)s members and %(num)d item. "
+                   "Its members are notified.",
+                   "The cohort “%(name)s” is formed with %(members)s members and %(num)d items. "
+                   "Its members are notified.",
+                   len(form.schedule), name=cohort.name, members=len(user_ids)), "success")
     return redirect(url_for("cohorts.show", partnership_id=partnership_id, cohort_id=cohort.id))
 
 

@@ -1,6 +1,7 @@
 """The reflection pages: the member's own list and what is shared with them, writing a
 plan, and coming back to note what happened and whom to share it with."""
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.partnerships.access import partnership_blueprint
@@ -18,8 +19,8 @@ bp = partnership_blueprint("reflections", __name__, "/reflections", template_fol
 
 def _refuse_viewers():
     if g.membership is None or g.membership.role == "viewer":
-        return error_page(403, "Viewers read the partnership's pages but do not record "
-                               "reflections; ask an editor for the member role.")
+        return error_page(403, _("Viewers read the partnership's pages but do not record "
+                                 "reflections; ask an editor for the member role."))
     return None
 
 
@@ -72,12 +73,14 @@ def new(partnership_id):
             user=current_user.id, partnership=g.partnership, item=form.item.data,
             plan=form.plan.data.strip(), created_at=at, updated_at=at,
             shared_cohort=form.share.data or None, shared_at=at if form.share.data else None)
-        message = "Your plan is saved."
         if reflection.shared_cohort_id:
-            message += f" The members of “{reflection.shared_cohort.name}” can read it."
+            message = _("Your plan is saved. The members of “%(name)s” can read it. Come back "
+                        "after you have tried it and note what happened.",
+                        name=reflection.shared_cohort.name)
         else:
-            message += " Only you can read it."
-        flash(message + " Come back after you have tried it and note what happened.", "success")
+            message = _("Your plan is saved. Only you can read it. Come back after you have "
+                        "tried it and note what happened.")
+        flash(message, "success")
         return redirect(url_for("reflections.edit", partnership_id=partnership_id,
                                 reflection_id=reflection.id))
     return render("reflections/form.html", partnership=g.partnership, form=form,
@@ -123,9 +126,9 @@ def _save(reflection, form):
     reflection.updated_at = at
     reflection.save()
     if share and share != was_shared:
-        flash(f"Saved and shared: the members of “{reflection.shared_cohort.name}” can read it "
-              "beside the item's discussion.", "success")
+        flash(_("Saved and shared: the members of “%(name)s” can read it beside the item's "
+                "discussion.", name=reflection.shared_cohort.name), "success")
     elif was_shared and not share:
-        flash("Saved. It is private again: only you can read it.", "success")
+        flash(_("Saved. It is private again: only you can read it."), "success")
     else:
-        flash("Your reflection is saved.", "success")
+        flash(_("Your reflection is saved."), "success")

@@ -1,0 +1,70 @@
+"""Languages and time zones (issue 14): each person's own choice, else the browser's
+language, else English; their time zone, else UTC.
+
+Messages are marked with Flask-Babel's `gettext` (`_` in templates) and `ngettext`;
+the catalogs are `portal/translations/<language>/LC_MESSAGES/messages.po`, compiled to
+`.mo` beside them (`pybabel compile -d portal/translations`; tests/test_i18n.py fails
+when one is older than its `.po`). A plugin ships its own catalogs in a `translations`
+folder beside its module (docs/plugins.md); they are merged over the portal's.
+"""
+from pathlib import Path
+
+from flask import has_request_context, request
+from flask_babel import Babel
+from flask_babel.speaklater import LazyString
+from flask_login import current_user
+from markupsafe import escape
+
+def _escaped_html(self):
+    return escape(str(self))
+
+
+# A lazy message (`lazy_gettext`, a form's label or error made at import time) shown in a
+# page is text like any other: Flask-Babel's LazyString marks it safe HTML as it is, so
+# "Write the item's text." would reach the page unescaped. Escaped here, once, for all.
+LazyString.__html__ = _escaped_html
+
+#: The languages the portal speaks, by code, each named in itself.
+LANGUAGES = {"en": "English", "de": "Deutsch"}
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def locale():
+    """The person's language, else the best the browser accepts, else English (and the
+    default, English, outside a request: a command, a reminder run)."""
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated:
+        chosen = getattr(current_user, "language", "")
+        if chosen in LANGUAGES:
+            return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def timezone():
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone or "UTC"
+    return "UTC"
+
+
+def plugin_translation_folders(host):
+    """A loaded plugin's `translations` folder, beside its module, when it has one."""
+    import sys
+
+    folders = []
+    for info in host.loaded:
+        plugin = host.pm.get_plugin(info.name)
+        module = sys.modules.get(getattr(plugin, "__name__", ""), plugin)
+        found = Path(getattr(module, "__file__", "") or "").parent / "translations"
+        if getattr(module, "__file__", None) and found.is_dir():
+            folders.append(str(found))
+    return folders
+
+
+def init_app(app, host):
+    folders = [str(TRANSLATIONS), *plugin_translation_folders(host)]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=locale, timezone_selector=timezone)
+    # {% trans %} blocks written over several lines are one message, spaces collapsed.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -1,0 +1,198 @@
+"""Two languages (issue 14): every message marked and translated, placeholders and plurals
+intact, the compiled catalogs current, and a person who chooses German (or whose
+browser asks for it) reading every page in German, dates in their time zone.
+"""
+import datetime as dt
+import gettext
+import re
+from html.parser import HTMLParser
+
+import pytest
+from babel.messages.pofile import read_po
+from conftest import login, post
+from i18n_checks import ROOT, files_under, literals_in, messages_in, untranslated
+
+from portal.accounts.models import User
+from portal.i18n import LANGUAGES, TRANSLATIONS
+
+PLACES = (ROOT / "portal", ROOT / "plugins", ROOT / "themes")
+CATALOG = TRANSLATIONS / "de" / "LC_MESSAGES" / "messages.po"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+
+
+def catalog():
+    with open(CATALOG, "rb") as handle:
+        return read_po(handle)
+
+
+def test_no_template_or_python_file_shows_text_not_marked_for_translation():
+    found = {str(path.relative_to(ROOT)): literals_in(path) for path in files_under(*PLACES)}
+    assert {path: texts for path, texts in found.items() if texts} == {}
+
+
+def test_every_marked_message_has_a_german_translation():
+    """What `pybabel extract` finds in the code, the German catalog translates."""
+    assert untranslated(CATALOG, messages_in(*PLACES)) == []
+
+
+def test_translations_keep_every_placeholder_and_both_plural_forms():
+    """A placeholder lost or misspelt in a translation would fail the page in German."""
+    wrong = []
+    for message in catalog():
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            allowed = set(PLACEHOLDER.findall(" ".join(message.id))) | {"num"}
+            if len(message.string) != 2 or not all(message.string):
+                wrong.append((message.id, "needs both plural forms"))
+            wrong += [(message.id, form) for form in message.string
+                      if set(PLACEHOLDER.findall(form)) - allowed]
+        elif set(PLACEHOLDER.findall(message.string)) != set(PLACEHOLDER.findall(message.id)):
+            wrong.append((message.id, message.string))
+    assert wrong == []
+
+
+def test_the_compiled_catalogs_hold_what_their_po_files_say():
+    """The .mo files the portal reads are compiled from the .po files people edit:
+    `pybabel compile -d portal/translations` after every change."""
+    for language in set(LANGUAGES) - {"en"}:
+        folder = TRANSLATIONS / language / "LC_MESSAGES"
+        with open(folder / "messages.po", "rb") as handle:
+            source = read_po(handle)
+        with open(folder / "messages.mo", "rb") as handle:
+            compiled = gettext.GNUTranslations(handle)
+        for message in source:
+            if not message.id or message.fuzzy:
+                continue
+            if isinstance(message.id, tuple):
+                assert compiled.ngettext(*message.id, 1) == message.string[0], message.id
+                assert compiled.ngettext(*message.id, 2) == message.string[1], message.id
+            elif message.context:
+                assert compiled.pgettext(message.context, message.id) == message.string
+            else:
+                assert compiled.gettext(message.id) == message.string, message.id
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style") and self.skip > 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def texts_of(html):
+    """The page's pieces of text, each whole, as people read them."""
+    reader = _Text()
+    reader.feed(html)
+    return {" ".join(part.split()) for part in reader.parts if part.strip()}
+
+
+#: Texts the partners own that are also messages: the titles a new agreement's sections
+#: start with are stored, and edited, as the partners' own words (agreements/editing.py).
+STORED = {"Relational expectations"}
+
+
+def english_left(english_page, german_page):
+    """Messages of the catalog that the English page shows as a whole piece of text and
+    the German page still does. Only messages of some length without placeholders are
+    compared, so that a word or a title of the demo's own (English) content does not
+    count."""
+    english, german = texts_of(english_page), texts_of(german_page)
+    left = []
+    for message in catalog():
+        if (not message.id or isinstance(message.id, tuple) or len(message.id) < 12
+                or PLACEHOLDER.search(message.id) or "<" in message.id
+                or message.string == message.id):
+            continue
+        if message.id in english and message.id in german and message.id not in STORED:
+            left.append(message.id)
+    return left
+
+
+def set_language(app, email, language):
+    with app.app_context():
+        User.update(language=language).where(User.email == email).execute()
+
+
+PAGES = ["/partnerships/{id}/", "/partnerships/{id}/agreement", "/partnerships/{id}/library",
+         "/partnerships/{id}/expectations", "/partnerships/{id}/instruments",
+         "/partnerships/{id}/cohorts", "/partnerships/{id}/enablement",
+         "/partnerships/{id}/actions", "/partnerships/{id}/health", "/partnerships/{id}/audit",
+         "/partnerships/{id}/governance", "/portfolio", "/profile", "/notifications", "/display"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_person_who_chooses_german_reads_the_page_in_german(app, client, demo, page):
+    login(client, "peggy@client.example")
+    url = page.format(id=demo.id)
+    english = client.get(url)
+    assert english.status_code == 200, url
+    set_language(app, "peggy@client.example", "de")
+    german = client.get(url)
+    assert german.status_code == 200, url
+    html = german.get_data(as_text=True)
+    assert '<html lang="de"' in html
+    assert english_left(english.get_data(as_text=True), html) == []
+
+
+def test_the_browser_chooses_the_language_until_the_person_does(app, client, demo):
+    page = client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert '<html lang="de"' in page.get_data(as_text=True)
+    assert '<html lang="en"' in client.get("/login", headers={
+        "Accept-Language": "fr-FR,en;q=0.5"}).get_data(as_text=True)
+    login(client, "peggy@client.example")
+    url = f"/partnerships/{demo.id}/expectations"
+    german = client.get(url, headers={"Accept-Language": "de"})
+    english = client.get(url, headers={"Accept-Language": "en"})
+    assert '<html lang="de"' in german.get_data(as_text=True)
+    assert '<html lang="en"' in english.get_data(as_text=True)  # not the page kept for "de"
+    set_language(app, "peggy@client.example", "en")
+    assert '<html lang="en"' in client.get(url, headers={
+        "Accept-Language": "de"}).get_data(as_text=True)
+
+
+def test_a_person_chooses_language_and_time_zone_on_their_profile(app, client, demo):
+    login(client, "peggy@client.example")
+    response = post(client, "/profile", {"name": "Peggy Olson", "timezone": "Europe/Berlin",
+                                         "language": "de", "mail_frequency": "daily"})
+    assert response.status_code == 302
+    with app.app_context():
+        peggy = User.get(User.email == "peggy@client.example")
+        assert (peggy.language, peggy.timezone) == ("de", "Europe/Berlin")
+    assert '<html lang="de"' in client.get("/profile").get_data(as_text=True)
+    refused = post(client, "/profile", {"name": "Peggy Olson", "timezone": "Europe/Berlin",
+                                        "language": "xx", "mail_frequency": "daily"})
+    assert refused.status_code == 422
+    assert "Wählen Sie eine Sprache aus der Liste." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert User.get(User.email == "peggy@client.example").language == "de"
+
+
+def test_dates_are_written_in_the_readers_language_and_time_zone(app, demo):
+    from flask_babel import force_locale
+    from flask_login import login_user
+
+    from portal.layout import day, local_time
+
+    moment = dt.datetime(2026, 1, 5, 23, 30)  # stored in UTC
+    with app.test_request_context():
+        assert day(moment.date()) == "05 Jan 2026"
+        assert local_time(moment) == "05 Jan 2026, 23:30"
+        with force_locale("de"):
+            assert day(moment.date()) == "05.01.2026"
+            assert local_time(moment) == "05.01.2026, 23:30"
+    set_language(app, "peggy@client.example", "de")
+    with app.app_context():
+        User.update(timezone="Europe/Berlin").where(User.email == "peggy@client.example").execute()
+    with app.test_request_context():
+        login_user(User.get(User.email == "peggy@client.example"))
+        assert local_time(moment) == "06.01.2026, 00:30"
