@@ -63,6 +63,21 @@ def discover(themes_dir):
     return themes
 
 
+def N_(text):
+    return text
+
+
+#: The shipped themes' names and descriptions (themes/*/theme.toml), here for the
+#: catalog: pages show a theme's name and description through gettext, so a site's own
+#: theme reads as written and a shipped one in the reader's language.
+SHIPPED_THEME_TEXTS = (
+    N_("Default"), N_("Calm blue and white, for everyday work."),
+    N_("High contrast"),
+    N_("Black on white with strong outlines, larger text and underlined links (WCAG AAA "
+       "contrast)."),
+)
+
+
 class PortalFlask(Flask):
     """Flask with one Jinja environment per theme, picked for each request."""
 

@@ -97,8 +97,11 @@ def texts_of(html):
 
 
 #: Texts the partners own that are also messages: the titles a new agreement's sections
-#: start with are stored, and edited, as the partners' own words (agreements/editing.py).
-STORED = {"Relational expectations"}
+#: start with are stored, and edited, as the partners' own words (agreements/editing.py);
+#: so are the agenda points a review starts with (meetings/agenda.py); and an article of
+#: the (English) starter library has a heading that is also a page's.
+STORED = {"Relational expectations", "Relational survey", "No open actions.",
+          "Practice and reflection"}
 
 
 def english_left(english_page, german_page):
@@ -196,3 +199,73 @@ def test_dates_are_written_in_the_readers_language_and_time_zone(app, demo):
     with app.test_request_context():
         login_user(User.get(User.email == "peggy@client.example"))
         assert local_time(moment) == "06.01.2026, 00:30"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "a" and values.get("href", "").startswith("/"):
+            self.found.append(values["href"].split("#", 1)[0])
+
+
+def english_shown(html, messages):
+    """Messages of the catalog shown in English, as a whole piece of text, on a German page."""
+    return sorted(texts_of(html) & messages)
+
+
+@pytest.mark.parametrize("email", ["peggy@client.example", "jim@supplier.example"])
+def test_every_page_a_person_reaches_reads_in_german(app, demo, email):
+    """From the home page, every link a person who chose German can follow (a page per
+    view), with the demo's runs, reviews, library and agreement: no English message of
+    the catalog on any of them."""
+    from portal.demo import load_full_demo
+
+    with app.test_request_context():
+        load_full_demo("correct horse battery")
+    set_language(app, email, "de")
+    messages = {m.id for m in catalog() if m.id and not isinstance(m.id, tuple)
+                and len(m.id) >= 12 and not PLACEHOLDER.search(m.id) and "<" not in m.id
+                and m.string != m.id and m.id not in STORED}
+    client = app.test_client()
+    login(client, email)
+    adapter = app.url_map.bind("localhost")
+    queue, seen, endpoints, shown = ["/partnerships", "/profile", "/notifications"], set(), set(), {}
+    while queue:
+        url = queue.pop(0)
+        if url in seen or "logout" in url or url.startswith("/-/"):
+            continue
+        seen.add(url)
+        try:
+            endpoint, _ = adapter.match(url.split("?", 1)[0])
+        except Exception:  # noqa: BLE001 - a link outside the portal's pages
+            continue
+        if endpoint in endpoints:
+            continue
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        endpoints.add(endpoint)
+        html = response.get_data(as_text=True)
+        assert '<html lang="de"' in html or "<html" not in html, url
+        left = english_shown(html, messages)
+        if left:
+            shown[url] = left
+        links = _Links()
+        links.feed(html)
+        queue += [link for link in links.found if link not in seen]
+    assert len(endpoints) > 40
+    assert shown == {}
+
+
+def test_the_shipped_themes_names_and_descriptions_are_in_the_catalog():
+    import tomllib
+
+    from portal.themes import SHIPPED_THEME_TEXTS
+
+    for path in (ROOT / "themes").glob("*/theme.toml"):
+        theme = tomllib.loads(path.read_text())
+        assert {theme["name"], theme["description"]} <= set(SHIPPED_THEME_TEXTS), path

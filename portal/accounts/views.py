@@ -75,7 +75,7 @@ def change_password():
 
 
 def _theme_options():
-    return options((t.name, t.title) for t in current_app.themes.values())
+    return options((t.name, _(t.title)) for t in current_app.themes.values())
 
 
 def _require_org_admin():
@@ -159,6 +159,6 @@ def set_theme():
         org.save()
         audit.record("theme_changed", organization=org.name, theme=org.theme)
         flash(_("%(organization)s now uses the %(theme)s theme.", organization=org.name,
-                theme=current_app.themes[org.theme].title), "success")
+                theme=_(current_app.themes[org.theme].title)), "success")
         return redirect(url_for("accounts.organization"))
     return _organization_page(theme_form=form, status=422)
