@@ -10,7 +10,9 @@ folder beside its module (docs/plugins.md); they are merged over the portal's.
 from pathlib import Path
 
 from flask import has_request_context, request
-from flask_babel import Babel
+from flask.globals import _cv_app
+import flask_babel
+from flask_babel import Babel, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
@@ -19,10 +21,20 @@ def _escaped_html(self):
     return escape(str(self))
 
 
+def _lazy_text(self):
+    if self._func is flask_babel.gettext:  # as flask_babel.gettext, with the request's catalog
+        text = _translations().ugettext(*self._args)
+        return text % self._kwargs if self._kwargs else text
+    return str(self._func(*self._args, **self._kwargs))
+
+
 # A lazy message (`lazy_gettext`, a form's label or error made at import time) shown in a
 # page is text like any other: Flask-Babel's LazyString marks it safe HTML as it is, so
 # "Write the item's text." would reach the page unescaped. Escaped here, once, for all.
+# And it is looked up in the request's translations found once (`_translations`): a page
+# shows a hundred labels, and Flask-Babel finds the context and locale again for each.
 LazyString.__html__ = _escaped_html
+LazyString.__str__ = _lazy_text
 
 #: The languages the portal speaks, by code, each named in itself.
 LANGUAGES = {"en": "English", "de": "Deutsch"}
@@ -47,6 +59,24 @@ def timezone():
     return "UTC"
 
 
+def _translations():
+    """The request's translations, for templates. Flask-Babel finds the context, the
+    domain and the locale again for every message, a few hundred times a page (about a
+    third of the function calls of drawing one); here they are found once per context
+    and locale. `force_locale` sets another locale object, so it is obeyed."""
+    context = _cv_app.get(None)
+    if context is None:
+        return get_translations()
+    state = getattr(context.g, "_flask_babel", None)  # where Flask-Babel keeps the locale
+    kept = getattr(context.g, "_portal_translations", None)
+    if kept is None or state is None or kept[0] is not getattr(state, "babel_locale", None):
+        translations = get_translations()
+        state = getattr(context.g, "_flask_babel", None)
+        kept = context.g._portal_translations = (getattr(state, "babel_locale", None),
+                                                 translations)
+    return kept[1]
+
+
 def plugin_translation_folders(host):
     """A loaded plugin's `translations` folder, beside its module, when it has one."""
     import sys
@@ -66,5 +96,11 @@ def init_app(app, host):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(folders)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=locale, timezone_selector=timezone)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     # {% trans %} blocks written over several lines are one message, spaces collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
