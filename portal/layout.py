@@ -86,6 +86,22 @@ def dated(value, fmt="%d %b %Y"):
     return _written(value, fmt)
 
 
+def decimal(value, places=None):
+    """A number as the reader's language writes it: `{{ mean | decimal(2) }}` gives
+    "3.75" in English and "3,75" in German (as "%.2f" would in English); without
+    `places`, as "%g" would (at most six significant digits)."""
+    if value is None:
+        return ""
+    locale = get_locale() if has_request_context() else None
+    if locale is None or locale.language == "en":
+        return ("%g" % value) if places is None else ("%.*f" % (places, value))
+    from babel.numbers import format_decimal
+
+    pattern = "0.######" if places is None else ("0." + "0" * places if places else "0")
+    return format_decimal(float(f"{value:.6g}") if places is None else value, format=pattern,
+                          locale=locale, decimal_quantization=True)
+
+
 def local_time(value, fmt="%d %b %Y, %H:%M"):
     """Stored times are UTC; show them in the viewer's own time zone and language."""
     if value is None:
@@ -118,3 +134,4 @@ def init_app(app):
     app.add_template_filter(local_time)
     app.add_template_filter(day)
     app.add_template_filter(dated)
+    app.add_template_filter(decimal)

@@ -186,6 +186,17 @@ def test_a_person_chooses_language_and_time_zone_on_their_profile(app, client, d
         assert User.get(User.email == "peggy@client.example").language == "de"
 
 
+def test_numbers_are_written_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from portal.layout import decimal
+
+    with app.test_request_context():
+        assert (decimal(3.75, 2), decimal(12.0), decimal(3.456, 1)) == ("3.75", "12", "3.5")
+        with force_locale("de"):
+            assert (decimal(3.75, 2), decimal(12.5), decimal(3.456, 1)) == ("3,75", "12,5", "3,5")
+
+
 def test_dates_are_written_in_the_readers_language_and_time_zone(app, demo):
     from flask_babel import force_locale
     from flask_login import login_user
