@@ -40,7 +40,7 @@ from portal.plugins.services import (
 from portal.records import (
     MembershipInfo, OrganizationInfo, PartnershipInfo, ResponseSummary, RunInfo, UserInfo,
 )
-from portal.layout import dated
+from portal.layout import dated, decimal
 from portal.rendering import render
 
 #: Templates a plugin may extend, include or import.
@@ -76,7 +76,7 @@ __all__ = [
     # storing data, reading forms
     "Model", "write_transaction", "Form", "first_error", "database_id", "finite_number",
     # pages
-    "render", "dated", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
+    "render", "dated", "decimal", "csv_response", "partnership_blueprint", "requires_role", "role_at_least", "login_required", "charts", "record_audit",
     "logged_in_user", "current_partnership", "current_membership", "current_organization",
     "organizations", "create_partnership",
     # people not yet in the portal

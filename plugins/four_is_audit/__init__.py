@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import render_template
 from flask_babel import gettext as _
 
-from portal import (Flag, Interpretation, NavItem, PrefilledAnswer, ResultsPanel, hookimpl,
+from portal import (decimal, Flag, Interpretation, NavItem, PrefilledAnswer, ResultsPanel, hookimpl,
                     instrument_from_toml)
 
 from . import evidence
@@ -63,12 +63,13 @@ def score(results):
     else:
         band, tone = _("At risk"), "bad"
     if round(means[strongest], 2) == round(means[weakest], 2):
-        headline = _("The I's are rated alike (average %(average).1f of 5)", average=overall)
+        headline = _("The I's are rated alike (average %(average)s of 5)",
+                     average=decimal(overall, 1))
     else:
-        headline = _("Strongest: %(strongest)s (%(strongest_mean).1f); "
-                     "weakest: %(weakest)s (%(weakest_mean).1f)",
-                     strongest=strongest, strongest_mean=means[strongest],
-                     weakest=weakest, weakest_mean=means[weakest])
+        headline = _("Strongest: %(strongest)s (%(strongest_mean)s); "
+                     "weakest: %(weakest)s (%(weakest_mean)s)",
+                     strongest=strongest, strongest_mean=decimal(means[strongest], 1),
+                     weakest=weakest, weakest_mean=decimal(means[weakest], 1))
 
     flags = []
     for name, criteria in groups.items():
@@ -77,10 +78,10 @@ def score(results):
             flags.append(Flag(
                 title=_("%(name)s is weak", name=name),
                 question_id=lowest.question.id,
-                detail=_("%(name)s averages %(mean).2f of 5; its lowest criterion is "
-                         "\u201c%(criterion)s\u201d (%(lowest).2f).", name=name,
-                         mean=means[name], criterion=lowest.question.text,
-                         lowest=lowest.mean),
+                detail=_("%(name)s averages %(mean)s of 5; its lowest criterion is "
+                         "\u201c%(criterion)s\u201d (%(lowest)s).", name=name,
+                         mean=decimal(means[name], 2), criterion=lowest.question.text,
+                         lowest=decimal(lowest.mean, 2)),
                 suggested_action=lowest.question.guidance or _(
                     "Agree with the vendor one change that would raise %(name)s "
                     "before the next audit.", name=name.lower())))

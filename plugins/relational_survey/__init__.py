@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _, ngettext
 
-from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+from portal import Flag, Interpretation, decimal, hookimpl, instrument_from_toml
 
 __version__ = "1.0.0"
 
@@ -49,11 +49,11 @@ def score(results):
     flags = tuple(
         Flag(title=_("Discuss: %(item)s", item=item.question.text),
              question_id=item.question.id,
-             detail=ngettext("Averaged %(mean).2f of 5 over %(num)d answer, at or below "
+             detail=ngettext("Averaged %(mean)s of 5 over %(num)d answer, at or below "
                              "the level of 3 where the team should talk it through.",
-                             "Averaged %(mean).2f of 5 over %(num)d answers, at or below "
+                             "Averaged %(mean)s of 5 over %(num)d answers, at or below "
                              "the level of 3 where the team should talk it through.",
-                             item.count, mean=item.mean),
+                             item.count, mean=decimal(item.mean, 2)),
              suggested_action=item.question.guidance or _(
                  "Talk through why this item scored low and agree one change to try "
                  "before the next survey."))
@@ -77,8 +77,9 @@ def score(results):
     if trust is not None and trust.mean is not None:
         metrics["Trust"] = round(trust.mean, 2)
 
-    return Interpretation(headline=_("%(headline)s (average %(average).1f of 5)",
-                                     headline=headline, average=overall), band=band,
+    return Interpretation(headline=_("%(headline)s (average %(average)s of 5)",
+                                     headline=headline, average=decimal(overall, 1)),
+                          band=band,
                           tone=tone, flags=flags, strengths=strengths, notes=tuple(notes),
                           metrics=metrics)
 

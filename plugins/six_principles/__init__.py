@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from portal import Flag, Interpretation, hookimpl, instrument_from_toml
+from portal import Flag, Interpretation, decimal, hookimpl, instrument_from_toml
 
 __version__ = "1.0.0"
 
@@ -62,7 +62,8 @@ def score(results):
         band, tone, phrase = _("Developing"), "warning", _("A partnership with work to do")
     else:
         band, tone, phrase = _("At risk"), "bad", _("A partnership in trouble")
-    headline = _("%(headline)s (average %(average).1f of 5)", headline=phrase, average=overall)
+    headline = _("%(headline)s (average %(average)s of 5)", headline=phrase,
+                 average=decimal(overall, 1))
     if round(means[lowest], 2) < round(max(means.values()), 2):
         headline = _("%(headline)s; lowest-rated principle: %(principle)s",
                      headline=headline, principle=lowest)
@@ -74,8 +75,8 @@ def score(results):
             flags.append(Flag(
                 title=_("%(name)s is weak", name=name),
                 question_id=worst.question.id,
-                detail=_("%(name)s averages %(mean).2f of 5 across both sides.",
-                         name=name, mean=means[name]),
+                detail=_("%(name)s averages %(mean)s of 5 across both sides.",
+                         name=name, mean=decimal(means[name], 2)),
                 suggested_action=worst.question.guidance))
 
     notes = []
@@ -87,13 +88,15 @@ def score(results):
         for name, gap in gaps.items():
             if round(abs(gap), 2) >= DIVERGE_AT:
                 if gap > 0:
-                    detail = _("Client side %(client).2f, supplier side %(supplier).2f: "
-                               "suppliers rate it %(gap).2f points higher.",
-                               client=client[name], supplier=supplier[name], gap=abs(gap))
+                    detail = _("Client side %(client)s, supplier side %(supplier)s: "
+                               "suppliers rate it %(gap)s points higher.",
+                               client=decimal(client[name], 2),
+                               supplier=decimal(supplier[name], 2), gap=decimal(abs(gap), 2))
                 else:
-                    detail = _("Client side %(client).2f, supplier side %(supplier).2f: "
-                               "clients rate it %(gap).2f points higher.",
-                               client=client[name], supplier=supplier[name], gap=abs(gap))
+                    detail = _("Client side %(client)s, supplier side %(supplier)s: "
+                               "clients rate it %(gap)s points higher.",
+                               client=decimal(client[name], 2),
+                               supplier=decimal(supplier[name], 2), gap=decimal(abs(gap), 2))
                 flags.append(Flag(
                     title=_("Views diverge on %(name)s", name=name),
                     question_id=groups[name][0].question.id if name in groups else None,
@@ -118,15 +121,15 @@ def score(results):
 def _gap_note(gap):
     """Say which side rates higher overall, set against the pattern seed 000 reports."""
     if round(gap, 1) > 0:
-        return _("On average suppliers rate the partnership %(gap).2f points higher than "
+        return _("On average suppliers rate the partnership %(gap)s points higher than "
                  "clients. That matches the research behind the six principles, where "
                  "suppliers usually judged relationships more kindly than their clients "
                  "did, so ask what the client side sees that the supplier side does not.",
-                 gap=gap)
+                 gap=decimal(gap, 2))
     if round(gap, 1) < 0:
-        return _("On average clients rate the partnership %(gap).2f points higher than "
+        return _("On average clients rate the partnership %(gap)s points higher than "
                  "suppliers, the reverse of the usual pattern in which suppliers are the "
-                 "more positive side; ask what is worrying the supplier side.", gap=-gap)
+                 "more positive side; ask what is worrying the supplier side.", gap=decimal(-gap, 2))
     return _("On average both sides rate the partnership about the same.")
 
 

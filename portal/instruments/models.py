@@ -52,7 +52,7 @@ class Run(BaseModel):
         language while the English kept is the one declared now (translated_text.py)."""
         from portal.instruments.translated_text import localized
 
-        meta = _parsed(self.snapshot)
+        meta = dict(_parsed(self.snapshot))  # the parsed snapshot is shared: never changed
         for field in ("title", "summary", "cadence_label"):
             if field in meta:
                 meta[field] = localized(meta[field], ("instrument", self.instrument_id, field))
