@@ -8,6 +8,8 @@ import math
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from portal.layout import decimal
+
 PALETTE = {"bar": "#1f5fa8", "flag": "#b42318", "client": "#1f5fa8", "supplier": "#0f7b6c",
            "grid": "#d8dee6", "text": "#1b2430", "muted": "#5a6676"}
 SERIES = ["#1f5fa8", "#0f7b6c", "#b7791f", "#7b3fa8", "#b42318", "#2b6cb0"]
@@ -50,7 +52,7 @@ def mean_bars(rows, label, low=1.0, high=5.0, threshold=None):
         w = max(2.0, (mean - low) / (high - low) * plot)
         colour = PALETTE["flag"] if flagged else PALETTE["bar"]
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="18" rx="3" fill="{colour}"/>'
-                     f'<text x="{left + w + 6:.1f}" y="{y + 16}" fill="{PALETTE["text"]}">{mean:.2f}</text>')
+                     f'<text x="{left + w + 6:.1f}" y="{y + 16}" fill="{PALETTE["text"]}">{decimal(mean, 2)}</text>')
     return _svg(width, height, label, "".join(parts))
 
 
@@ -73,7 +75,7 @@ def side_bars(rows, label, low=1.0, high=5.0):
             w = max(2.0, (value - low) / (high - low) * plot)
             yy = y + 2 + j * 16
             parts.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="14" rx="2" fill="{PALETTE[side]}"/>'
-                         f'<text x="{left + w + 6:.1f}" y="{yy + 12}" fill="{PALETTE["text"]}">{value:.2f}</text>')
+                         f'<text x="{left + w + 6:.1f}" y="{yy + 12}" fill="{PALETTE["text"]}">{decimal(value, 2)}</text>')
     return _svg(width, height, label, "".join(parts))
 
 
@@ -152,7 +154,8 @@ def nice_ticks(low, high, most=6):
 
 
 def _number(value):
-    return f"{value:g}" if abs(value) >= 1e-9 else "0"
+    """An axis tick or a table's value, in the reader's language ("2.5", "2,5")."""
+    return decimal(value) if abs(value) >= 1e-9 else "0"
 
 
 def values_table(labels, series, caption):

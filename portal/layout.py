@@ -86,20 +86,24 @@ def dated(value, fmt="%d %b %Y"):
     return _written(value, fmt)
 
 
-def decimal(value, places=None):
+def decimal(value, places=None, grouped=False):
     """A number as the reader's language writes it: `{{ mean | decimal(2) }}` gives
     "3.75" in English and "3,75" in German (as "%.2f" would in English); without
-    `places`, as "%g" would (at most six significant digits)."""
+    `places`, as "%g" would (at most six significant digits); `grouped` for amounts of
+    money ("1,234.50", "1.234,50")."""
     if value is None:
         return ""
     locale = get_locale() if has_request_context() else None
     if locale is None or locale.language == "en":
-        return ("%g" % value) if places is None else ("%.*f" % (places, value))
+        if places is None:
+            return "%g" % value
+        return f"{value:,.{places}f}" if grouped else "%.*f" % (places, value)
     from babel.numbers import format_decimal
 
-    pattern = "0.######" if places is None else ("0." + "0" * places if places else "0")
-    return format_decimal(float(f"{value:.6g}") if places is None else value, format=pattern,
-                          locale=locale, decimal_quantization=True)
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places else "")
+    if places is None:
+        pattern, value = "0.######", float(f"{value:.6g}")
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
 
 
 def local_time(value, fmt="%d %b %Y, %H:%M"):

@@ -191,10 +191,17 @@ def test_numbers_are_written_in_the_readers_language(app):
 
     from portal.layout import decimal
 
+    from portal.charts import trend_lines
+
     with app.test_request_context():
         assert (decimal(3.75, 2), decimal(12.0), decimal(3.456, 1)) == ("3.75", "12", "3.5")
+        assert decimal(1234.5, 2, grouped=True) == "1,234.50"  # an amount of money
+        assert ">2.5<" in str(trend_lines(["Jan", "Feb"], {"Mean": [2.5, 3.0]}, "Mean", low=1, high=5))
         with force_locale("de"):
             assert (decimal(3.75, 2), decimal(12.5), decimal(3.456, 1)) == ("3,75", "12,5", "3,5")
+            assert decimal(1234.5, 2, grouped=True) == "1.234,50"
+            chart = str(trend_lines(["Jan", "Feb"], {"Mean": [2.5, 3.0]}, "Mean", low=1, high=5))
+            assert ">2,5<" in chart and ">2.5<" not in chart
 
 
 def test_dates_are_written_in_the_readers_language_and_time_zone(app, demo):

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from portal import charts, dated
+from portal import charts, dated, decimal
 
 from .models import Benefit, FollowUp, Measurement
 
@@ -94,6 +94,13 @@ def _fmt_number(value, places=1):
     return text
 
 
+def _shown(value):
+    """As `_fmt_number(value)`, on a page: in the reader's language ("1,234.5", "1.234,5";
+    "12" for 12.0)."""
+    text = decimal(value, 1, grouped=True)
+    return text[:-2] if text[-2:] in (".0", ",0") else text
+
+
 def roi(program):
     """Phillips level 5: benefits B, costs C, BCR = B / C, ROI % = (B - C) / C x 100.
 
@@ -109,8 +116,8 @@ def roi(program):
     if cost is not None and cost > 0:
         bcr = total / cost
         percent = (total - cost) / cost * 100
-        result.update(bcr=bcr, percent=percent, bcr_text=f"{bcr:.2f}",
-                      percent_text=f"{_fmt_number(percent)} %")
+        result.update(bcr=bcr, percent=percent, bcr_text=decimal(bcr, 2),
+                      percent_text=f"{_shown(percent)} %")
     return result
 
 
