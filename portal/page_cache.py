@@ -46,7 +46,6 @@ class PageCache:
     def __init__(self, max_bytes):
         self.pages = LRUCache(maxsize=max_bytes, getsizeof=lambda page: len(page[1]) + 512)
         self.lock = threading.Lock()  # cachetools' caches are not thread-safe
-        self.hits = self.misses = 0
 
     def serve_kept(self):
         """Before authorization: a page kept for this key. It was kept after the same
@@ -59,7 +58,6 @@ class PageCache:
             page = self.pages.get(key)
         if page is None:
             return None
-        self.hits += 1
         return _served(page)
 
     def dispatch(self, draw):
@@ -67,7 +65,6 @@ class PageCache:
         key = g.pop("page_cache_key", None)
         if key is None:
             return draw()
-        self.misses += 1
         before = (db.writes_sent(), faults.recorded(), session.modified)
         token = generate_csrf()
         response = current_app.make_response(draw())

@@ -3,6 +3,7 @@ intact, the compiled catalogs current, and a person who chooses German (or whose
 browser asks for it) reading every page in German, dates in their time zone.
 """
 import datetime as dt
+import functools
 import gettext
 import re
 from html.parser import HTMLParser
@@ -20,7 +21,9 @@ CATALOG = TRANSLATIONS / "de" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
 
 
+@functools.lru_cache(maxsize=1)
 def catalog():
+    """The German catalog, read once per test run (read it, never change it)."""
     with open(CATALOG, "rb") as handle:
         return read_po(handle)
 
@@ -104,21 +107,24 @@ STORED = {"Relational expectations", "Relational survey", "No open actions.",
           "Practice and reflection"}
 
 
+@functools.lru_cache(maxsize=1)
+def comparable_messages():
+    """The catalog's messages a page shows whole and that read differently in German:
+    some length, no placeholder or markup, not also the partners' own words (STORED),
+    so that a word or a title of the demo's own English content does not count."""
+    return frozenset(m.id for m in catalog() if m.id and not isinstance(m.id, tuple)
+                     and len(m.id) >= 12 and not PLACEHOLDER.search(m.id) and "<" not in m.id
+                     and m.string != m.id and m.id not in STORED)
+
+
+def english_shown(html):
+    """Messages of the catalog shown in English, as a whole piece of text, on a page."""
+    return sorted(texts_of(html) & comparable_messages())
+
+
 def english_left(english_page, german_page):
-    """Messages of the catalog that the English page shows as a whole piece of text and
-    the German page still does. Only messages of some length without placeholders are
-    compared, so that a word or a title of the demo's own (English) content does not
-    count."""
-    english, german = texts_of(english_page), texts_of(german_page)
-    left = []
-    for message in catalog():
-        if (not message.id or isinstance(message.id, tuple) or len(message.id) < 12
-                or PLACEHOLDER.search(message.id) or "<" in message.id
-                or message.string == message.id):
-            continue
-        if message.id in english and message.id in german and message.id not in STORED:
-            left.append(message.id)
-    return left
+    """Messages the English page shows that the German page still shows in English."""
+    return sorted(set(english_shown(german_page)) & texts_of(english_page))
 
 
 def set_language(app, email, language):
@@ -236,11 +242,6 @@ class _Links(HTMLParser):
             self.found.append(values["href"].split("#", 1)[0])
 
 
-def english_shown(html, messages):
-    """Messages of the catalog shown in English, as a whole piece of text, on a German page."""
-    return sorted(texts_of(html) & messages)
-
-
 @ONCE
 @pytest.mark.parametrize("email", ["peggy@client.example", "jim@supplier.example"])
 def test_every_page_a_person_reaches_reads_in_german(app, demo, email):
@@ -252,9 +253,6 @@ def test_every_page_a_person_reaches_reads_in_german(app, demo, email):
     with app.test_request_context():
         load_full_demo("correct horse battery")
     set_language(app, email, "de")
-    messages = {m.id for m in catalog() if m.id and not isinstance(m.id, tuple)
-                and len(m.id) >= 12 and not PLACEHOLDER.search(m.id) and "<" not in m.id
-                and m.string != m.id and m.id not in STORED}
     client = app.test_client()
     login(client, email)
     adapter = app.url_map.bind("localhost")
@@ -276,7 +274,7 @@ def test_every_page_a_person_reaches_reads_in_german(app, demo, email):
         endpoints.add(endpoint)
         html = response.get_data(as_text=True)
         assert '<html lang="de"' in html or "<html" not in html, url
-        left = english_shown(html, messages)
+        left = english_shown(html)
         if left:
             shown[url] = left
         links = _Links()

@@ -63,34 +63,40 @@ def test_citations_and_method_names_are_kept():
     assert "PRM" in prm
 
 
-def test_a_text_the_declaration_lacks_is_refused_with_its_line(tmp_path):
-    (tmp_path / "instrument.toml").write_text(
-        '[instrument]\nid = "tiny"\nversion = "1"\ntitle = "Tiny"\nsummary = ""\n'
-        'source = "Tests"\n\n[[question]]\nid = "q1"\ntext = "Is it tiny?"\n')
-    german = tmp_path / "translations" / "de"
+def with_translation(folder, declaration, translation):
+    """An instrument.toml in `folder` with its German translation beside it; returns the
+    translation's path, for rewriting."""
+    (folder / "instrument.toml").write_text(declaration)
+    german = folder / "translations" / "de"
     german.mkdir(parents=True)
-    (german / "instrument.toml").write_text(
+    (german / "instrument.toml").write_text(translation)
+    return german / "instrument.toml"
+
+
+def test_a_text_the_declaration_lacks_is_refused_with_its_line(tmp_path):
+    translation = with_translation(
+        tmp_path,
+        '[instrument]\nid = "tiny"\nversion = "1"\ntitle = "Tiny"\nsummary = ""\n'
+        'source = "Tests"\n\n[[question]]\nid = "q1"\ntext = "Is it tiny?"\n',
         '[instrument]\ntitle = "Winzig"\n\n[question.q1]\ntext = "Ist es winzig?"\n'
         'guidance = "Nachmessen."\n')
     with pytest.raises(InstrumentError, match=r"instrument\.toml:6: question\.q1\.guidance "
                                               r"is not a text of instrument\.toml"):
         instrument_from_toml(tmp_path / "instrument.toml", score=lambda results: None)
-    (german / "instrument.toml").write_text('[question.q2]\ntext = "Wer?"\n')
+    translation.write_text('[question.q2]\ntext = "Wer?"\n')
     with pytest.raises(InstrumentError, match="question.q2.text is not a text"):
         instrument_from_toml(tmp_path / "instrument.toml", score=lambda results: None)
-    (german / "instrument.toml").write_text('[question.q1]\ntext = 3\n')
+    translation.write_text('[question.q1]\ntext = 3\n')
     with pytest.raises(InstrumentError, match="must be text"):
         instrument_from_toml(tmp_path / "instrument.toml", score=lambda results: None)
 
 
 def test_a_third_party_instrument_ships_its_own_translation(app, tmp_path):
-    (tmp_path / "instrument.toml").write_text(
+    with_translation(
+        tmp_path,
         '[instrument]\nid = "tiny_choice"\nversion = "1"\ntitle = "Tiny"\nsummary = ""\n'
         'source = "Tests"\ncadence_label = "weekly"\n\n[[question]]\nid = "size"\n'
-        'type = "choice"\ntext = "How big?"\nchoices = [[1, "Small"], ["xl", "Huge"]]\n')
-    german = tmp_path / "translations" / "de"
-    german.mkdir(parents=True)
-    (german / "instrument.toml").write_text(
+        'type = "choice"\ntext = "How big?"\nchoices = [[1, "Small"], ["xl", "Huge"]]\n',
         '[instrument]\ntitle = "Winzig"\ncadence_label = "wöchentlich"\n\n'
         '[question.size]\ntext = "Wie groß?"\nchoices = { 1 = "Klein", xl = "Riesig" }\n')
     instrument = instrument_from_toml(tmp_path / "instrument.toml", score=lambda r: None)
