@@ -7,6 +7,7 @@ survives a restart of the server (DESIGN §10).
 import fcntl
 import itertools
 import os
+import select
 import sqlite3
 import threading
 import time
@@ -85,9 +86,9 @@ def data_version_sql():
 class ReconnectingPostgresqlDatabase(_CountingWrites, ReconnectMixin, PooledPostgresqlDatabase):
     """A connection pool that outlives a restart of the PostgreSQL server.
 
-    peewee's pool checks each idle connection as it hands it out (one round trip,
-    `is_connection_closed`) and drops one the server closed, so a request that starts
-    after a restart gets a fresh connection. ReconnectMixin covers a connection that
+    The pool checks each idle connection as it hands it out (`_is_closed`) and drops
+    one the server closed, so a request that starts after a restart gets a fresh
+    connection. ReconnectMixin covers a connection that
     dies after that check: a statement outside a transaction (which commits on its
     own, and which the server rolls back when it ends the connection mid-statement)
     is sent once more on a new connection; inside a transaction the error is raised,
@@ -100,6 +101,18 @@ class ReconnectingPostgresqlDatabase(_CountingWrites, ReconnectMixin, PooledPost
         (peewee.OperationalError, "server closed the connection"),
         (peewee.InterfaceError, "connection already closed"),
     )
+
+    def _is_closed(self, conn):
+        """Ask the server (peewee's `SELECT 1`) only when something arrived on an idle
+        connection's socket: a server that ends a connection, on a restart or an
+        administrator's command, says so and closes it, which makes the socket readable.
+        A quiet socket is a live connection as far as a round trip could tell without
+        waiting for a timeout, and that round trip was half of what a kept page cost on
+        PostgreSQL (issue 12). ReconnectMixin still covers a connection lost after this."""
+        if conn.closed or self._adapter.txn_status(conn) != self._adapter.txn_idle:
+            return super()._is_closed(conn)
+        readable, _, _ = select.select([conn], [], [], 0)
+        return bool(readable) and super()._is_closed(conn)
 
 
 _connections = itertools.count(1)
