@@ -163,6 +163,9 @@ def parse_args(argv=None):
     parser.add_argument("--modes", default="kept,drawn",
                         help="comma-separated: kept (the page cache on, as deployed), drawn "
                              "(PORTAL_PAGE_CACHE_MB=0); default both")
+    parser.add_argument("--postgres-over", choices=("socket", "tcp"), default="socket",
+                        help="how the portal reaches PostgreSQL on this host: its Unix "
+                             "socket (default, as on a single host) or TCP on 127.0.0.1")
     parser.add_argument("--library-items", type=int, default=2000,
                         help="the library is measured again at this many items (0: not)")
     args = parser.parse_args(argv)
@@ -250,9 +253,11 @@ def measure_database(args, name, folder, hello):
     try:
         if name == "postgresql":
             cluster = ThrowawayPostgres().init().start()
-            url = cluster.url
-            empty_schema(url)
-            engine = f"PostgreSQL {postgres_version(url)} (connection pool per worker)"
+            url = cluster.socket_url if args.postgres_over == "socket" else cluster.url
+            empty_schema(cluster.url)
+            over = "its Unix socket" if args.postgres_over == "socket" else "TCP on 127.0.0.1"
+            engine = (f"PostgreSQL {postgres_version(cluster.url)} over {over} "
+                      "(connection pool per worker)")
         else:
             url, engine = sqlite_url(folder), "SQLite WAL"
         env = server_env(dict(os.environ, PORTAL_DATABASE_URL=url,

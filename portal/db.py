@@ -150,14 +150,15 @@ def make_database(url):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return _SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
     if parsed.scheme in ("postgres", "postgresql"):
-        options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        # As in libpq's URIs, the query's parameters win: `postgresql:///portal?host=
+        # /var/run/postgresql` reaches a server on the same host through its socket.
+        options = {"user": unquote(parsed.username or "") or None,
+                   "password": unquote(parsed.password or "") or None,
+                   "host": parsed.hostname or None, "port": parsed.port or None}
+        options.update((k, v[-1]) for k, v in parse_qs(parsed.query).items())
         # Without a pool every request pays a new connection and SCRAM (~5x slower).
         return ReconnectingPostgresqlDatabase(
             unquote(parsed.path.lstrip("/")),
-            user=unquote(parsed.username or "") or None,
-            password=unquote(parsed.password or "") or None,
-            host=parsed.hostname or None,
-            port=parsed.port or None,
             max_connections=int(options.pop("max_connections", 20)),
             stale_timeout=300,
             **options,

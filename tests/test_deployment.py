@@ -352,3 +352,17 @@ def test_the_portal_survives_a_postgresql_restart(served, own_postgres):
 
     own_postgres.start()
     _all_succeed(browser, partnership_id)
+
+
+def test_a_postgresql_url_may_name_the_servers_socket(make_app, own_postgres):
+    """libpq's form for a server on the same host: the query's host is the socket's
+    folder, and it wins over the (empty) host of the URL."""
+    app = make_app(PORTAL_DATABASE_URL=own_postgres.socket_url)
+    assert "host=" in own_postgres.socket_url and "@/" in own_postgres.socket_url
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        # inet_server_addr() is NULL on a Unix-domain socket and 127.0.0.1 over TCP.
+        assert database.execute_sql("SELECT inet_server_addr()").fetchone() == (None,)
+        assert User.select().count() == 0  # the migrated schema, reached through it
+        database.close()
+    app.extensions["portal_db"].close_all()

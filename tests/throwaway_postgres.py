@@ -63,6 +63,8 @@ class ThrowawayPostgres:
         self.data = self.root / "data"
         self.port = free_port()
         self.url = f"postgresql://portal@127.0.0.1:{self.port}/postgres"
+        #: The same database through the server's Unix socket, as on a single host.
+        self.socket_url = f"postgresql://portal@/postgres?host={self.root}&port={self.port}"
         self.running = False
 
     def _run(self, program, *args):
