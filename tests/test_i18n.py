@@ -210,6 +210,31 @@ def test_numbers_are_written_in_the_readers_language(app):
             assert ">2,5<" in chart and ">2.5<" not in chart
 
 
+def test_wtforms_own_messages_follow_the_language_and_its_catalog_is_read_once(app, monkeypatch):
+    from babel.support import Translations
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    from portal import forms
+
+    class Named(forms.Form):
+        name = StringField(validators=[DataRequired()])
+
+    reads = []
+    load = Translations.load
+    monkeypatch.setattr(forms.Translations, "load",
+                        lambda *args, **kwargs: reads.append(args) or load(*args, **kwargs))
+    forms._wtforms_catalog.cache_clear()
+    for language, message in [("de", "Dieses Feld wird benötigt."),
+                              ("en", "This field is required.")] * 2:
+        with app.test_request_context("/", method="POST", data={},
+                                      headers={"Accept-Language": language}):
+            form = Named(meta={"csrf": False})
+            assert not form.validate()
+            assert form.name.errors == [message]
+    assert len(reads) == 2  # once per language, not once per request
+
+
 def test_dates_are_written_in_the_readers_language_and_time_zone(app, demo):
     from flask_babel import force_locale
     from flask_login import login_user

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from portal.accounts.models import utcnow
 from portal.db import write_transaction
 from portal.plugins.host import call_hook
+from portal.prepared import Prepared
 from portal.records import PartnershipInfo
 from portal.scorecard import measures
 from portal.scorecard.bands import WEIGHTS, band_of
@@ -150,11 +151,23 @@ def current(partnership, row=None, today=None, save=True):
 
 
 def mark_dirty(partnership_id, today=None):
-    """Something the score reads changed: this month's row is worked out on next view."""
+    """Something the score reads changed: this month's row is worked out on next view.
+
+    It is read first and written only when it was worked out: after the first change
+    since the score was last shown every POST would otherwise write a second time, in a
+    transaction of its own, after the one that made the change (issue 12)."""
     period = month_of(today or dt.date.today())
-    (HealthScore.update(computed_at=None)
-     .where(HealthScore.partnership == partnership_id, HealthScore.period == period,
-            HealthScore.computed_at.is_null(False)).execute())
+    if _WORKED_OUT.first(partnership_id, period) is None:
+        return
+    with write_transaction():
+        (HealthScore.update(computed_at=None)
+         .where(HealthScore.partnership == partnership_id, HealthScore.period == period,
+                HealthScore.computed_at.is_null(False)).execute())
+
+
+_WORKED_OUT = Prepared(lambda partnership_id, period: HealthScore.select(HealthScore.id).where(
+    HealthScore.partnership == partnership_id, HealthScore.period == period,
+    HealthScore.computed_at.is_null(False)).limit(1).tuples())
 
 
 def history(partnership_id, today=None):
