@@ -6,7 +6,8 @@ the portal under gunicorn with `--workers` sync workers twice, once as deployed 
 kept until their data changes, portal/page_cache.py) and once with PORTAL_PAGE_CACHE_MB=0
 (every page drawn on every request), and in each signs in as Peggy (the session
 is bound to the User-Agent, so wrk sends the same one), checks that every page answers
-200 rather than a redirect to the login, and runs wrk against each page in turn, with a
+200 rather than a redirect to the login, and runs wrk against each page in turn (after
+an unmeasured second of the same load, so that every worker has drawn it), with a
 bare one-route Flask app under the same gunicorn settings before the first page and
 after each one. For each page it prints req/s, p50, p99, the share of hello's req/s
 (against the mean of the hello runs either side of it), the SQL statements the page
@@ -163,9 +164,6 @@ def parse_args(argv=None):
     parser.add_argument("--modes", default="kept,drawn",
                         help="comma-separated: kept (the page cache on, as deployed), drawn "
                              "(PORTAL_PAGE_CACHE_MB=0); default both")
-    parser.add_argument("--postgres-over", choices=("socket", "tcp"), default="socket",
-                        help="how the portal reaches PostgreSQL on this host: its Unix "
-                             "socket (default, as on a single host) or TCP on 127.0.0.1")
     parser.add_argument("--library-items", type=int, default=2000,
                         help="the library is measured again at this many items (0: not)")
     args = parser.parse_args(argv)
@@ -253,11 +251,9 @@ def measure_database(args, name, folder, hello):
     try:
         if name == "postgresql":
             cluster = ThrowawayPostgres().init().start()
-            url = cluster.socket_url if args.postgres_over == "socket" else cluster.url
-            empty_schema(cluster.url)
-            over = "its Unix socket" if args.postgres_over == "socket" else "TCP on 127.0.0.1"
-            engine = (f"PostgreSQL {postgres_version(cluster.url)} over {over} "
-                      "(connection pool per worker)")
+            url = cluster.url
+            empty_schema(url)
+            engine = f"PostgreSQL {postgres_version(url)} (connection pool per worker)"
         else:
             url, engine = sqlite_url(folder), "SQLite WAL"
         env = server_env(dict(os.environ, PORTAL_DATABASE_URL=url,
@@ -356,6 +352,9 @@ def measure(args, portal, hello, info, engine):
 
 def one_page(args, portal, hello, name, path, statements, headers):
     headers, session = headers
+    # Unmeasured: a second of the same load first, so that every worker has drawn the
+    # page once (a worker's first drawing of a page also compiles its templates).
+    wrk(portal.url + path, argparse.Namespace(**dict(vars(args), seconds=1)), headers)
     rps, p50, p99, sent = wrk(portal.url + path, args, headers)
     # After thousands of requests every worker has drawn the page: "hit" when it is kept.
     cache = session.get(portal.url + path, timeout=30, headers={"Accept": None}  # as wrk: none

@@ -15,7 +15,8 @@ import flask_babel
 from flask_babel import Babel, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from markupsafe import escape
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 def _escaped_html(self):
     return escape(str(self))
@@ -77,6 +78,47 @@ def _translations():
     return kept[1]
 
 
+def _formatted(context, text, variables):
+    """What Jinja's newstyle gettext makes of a translation: Markup when the template
+    escapes, then formatted with the call's variables; a message without `%` comes out
+    the same, so it is not formatted (nor its Markup escaped again for nothing)."""
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if "%" in text else text
+
+
+@pass_context
+def _gettext(context, string, **variables):
+    return _formatted(context, _translations().ugettext(string), variables)
+
+
+@pass_context
+def _ngettext(context, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    return _formatted(context, _translations().ungettext(singular, plural, num), variables)
+
+
+@pass_context
+def _pgettext(context, message_context, string, **variables):
+    variables.setdefault("context", message_context)
+    return _formatted(context, _translations().upgettext(message_context, string), variables)
+
+
+@pass_context
+def _npgettext(context, message_context, singular, plural, num, **variables):
+    variables.setdefault("context", message_context)
+    variables.setdefault("num", num)
+    return _formatted(context, _translations().unpgettext(message_context, singular, plural, num),
+                      variables)
+
+
+#: Jinja's newstyle callables, each in one call: Jinja's own `_` looks `gettext` up in the
+#: context and calls it, which calls the function it wraps, which formats even a message
+#: without a placeholder; a page shows a few hundred messages (issue 12).
+TEMPLATE_GETTEXT = {"_": _gettext, "gettext": _gettext, "ngettext": _ngettext,
+                    "pgettext": _pgettext, "npgettext": _npgettext}
+
+
 def plugin_translation_folders(host):
     """A loaded plugin's `translations` folder, beside its module, when it has one."""
     import sys
@@ -102,5 +144,6 @@ def init_app(app, host):
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(TEMPLATE_GETTEXT)
     # {% trans %} blocks written over several lines are one message, spaces collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True

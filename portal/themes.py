@@ -121,12 +121,13 @@ class PortalFlask(Flask):
         if self.theme_environments:
             # Filters and globals are registered at set-up on whichever came first.
             first = next(iter(self.theme_environments.values()))
+            for extension in first.extensions.values():  # translations (portal/i18n.py)
+                env.add_extension(type(extension))
+            # After the extensions, whose set-up puts back Jinja's own `_`.
             env.filters.update(first.filters)
             env.globals.update(first.globals)
             env.tests.update(first.tests)
             env.policies.update(first.policies)
-            for extension in first.extensions.values():  # translations (portal/i18n.py)
-                env.add_extension(type(extension))
             env.newstyle_gettext = getattr(first, "newstyle_gettext", False)
         env.loader = self._theme_loader(name)
         return env

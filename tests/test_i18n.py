@@ -210,6 +210,25 @@ def test_numbers_are_written_in_the_readers_language(app):
             assert ">2,5<" in chart and ">2.5<" not in chart
 
 
+def test_template_messages_escape_their_values_keep_a_literal_percent_in_every_theme(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from portal import i18n
+
+    source = ('{{ _("%(name)s wrote", name=who) }}|{% trans who=who %}{{ who }} saved{% endtrans %}'
+              '|{{ _("100%% done") }}|{{ _("Log out") }}|{{ ngettext("%(num)s item", "%(num)s items", 2) }}')
+    with app.test_request_context():
+        assert render_template_string(source, who="<b>") == (
+            "&lt;b&gt; wrote|&lt;b&gt; saved|100% done|Log out|2 items")
+        with force_locale("de"):
+            assert "|Abmelden|" in render_template_string(source, who="x")
+    # Every theme's environment calls the portal's own callables, not Jinja's `_` alias.
+    for name in app.themes:
+        env = app._theme_environment(name)
+        assert {key: env.globals[key] for key in i18n.TEMPLATE_GETTEXT} == i18n.TEMPLATE_GETTEXT
+
+
 def test_wtforms_own_messages_follow_the_language_and_its_catalog_is_read_once(app, monkeypatch):
     from babel.support import Translations
     from wtforms import StringField
