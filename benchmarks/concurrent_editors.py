@@ -889,7 +889,44 @@ def run_all(args, tmp, database_url):
             print()
     if args.compare:
         report_ratio(legs)
+    report_hello(args, tmp, legs)
     return 1 if any(leg.failed for leg in legs) else 0
+
+
+#: Issue 12's figure before it was worked on: 82 accepted saves/s on this benchmark while a
+#: bare Flask "hello" under the same gunicorn served 5,100–5,800 req/s (wrk, 16
+#: connections): about 1.5 % of hello. The target is three times that share.
+BEFORE_SHARE, TARGET_FACTOR = 82 / 5450, 3
+
+
+def report_hello(args, tmp, legs):
+    """Accepted saves/s as a share of hello's req/s, both measured in this invocation: a
+    one-route Flask app under gunicorn with the same workers, loaded by wrk as
+    benchmarks/pages.py does, right after the editors (on the same, now idle, machine)."""
+    from pages import HELLO, start_hello, wrk  # pages.py imports this module at its top
+
+    if shutil.which("wrk") is None:
+        subprocess.run(["apt-get", "install", "-y", "wrk"], capture_output=True)
+    if shutil.which("wrk") is None:
+        print("\nhello not measured: wrk is not installed")
+        return
+    folder = tmp / "hello"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hello_app.py").write_text(HELLO)
+    hello = start_hello(folder, args.workers)
+    try:
+        load = argparse.Namespace(connections=16, seconds=5)
+        wrk(hello.url + "/", argparse.Namespace(connections=16, seconds=1))  # unmeasured
+        rps = wrk(hello.url + "/", load)[0]
+    finally:
+        stop_gunicorn(hello)
+    print(f"\nhello, gunicorn {args.workers} sync workers, wrk -t2 -c16 -d5s: {rps:.0f} req/s")
+    for leg in legs:
+        share = leg.accepted_per_s / rps if rps else float("nan")
+        print(f"  accepted saves/s as a share of hello ({leg.servers} server"
+              f"{'s' if leg.servers > 1 else ''}, {leg.engine}): {100 * share:.2f} %, "
+              f"{share / BEFORE_SHARE:.2f}x issue 12's {100 * BEFORE_SHARE:.2f} % "
+              f"(target {TARGET_FACTOR}x, {100 * TARGET_FACTOR * BEFORE_SHARE:.1f} %)")
 
 
 def run(args, tmp, database_url="", count=1, probe=False):
