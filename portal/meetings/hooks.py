@@ -9,6 +9,7 @@ from portal import CalendarEvent, DashboardCard, NavItem, hookimpl
 from portal.meetings import changes  # noqa: F401 - registers the changes' routes on `bp`
 from portal.meetings.models import TABLES, Meeting
 from portal.meetings.views import bp, next_sponsor_by
+from portal.prepared import Prepared
 
 
 @hookimpl
@@ -57,14 +58,17 @@ def _event_note(meeting):
     return length
 
 
+#: One statement: the reviews still to come and the sponsor reviews, oldest first.
+_CARD_MEETINGS = Prepared(lambda partnership_id: Meeting.select().where(
+    Meeting.partnership == partnership_id,
+    (Meeting.status != "closed") | (Meeting.kind == "sponsor")).order_by(Meeting.scheduled_at))
+
+
 @hookimpl
 def portal_dashboard_cards(partnership, membership):
     if membership is None:
         return None
-    # One statement: the reviews still to come and the sponsor reviews, oldest first.
-    meetings = list(Meeting.select().where(
-        Meeting.partnership == partnership.id,
-        (Meeting.status != "closed") | (Meeting.kind == "sponsor")).order_by(Meeting.scheduled_at))
+    meetings = _CARD_MEETINGS.rows(partnership.id)
     upcoming = next((m for m in meetings if m.status != "closed"), None)
     last = next((m for m in reversed(meetings) if m.kind == "sponsor"), None)
     due_by = next_sponsor_by(last)

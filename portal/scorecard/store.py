@@ -180,8 +180,11 @@ def history(partnership_id, today=None):
 
 def latest_two(partnership_id):
     """The two newest rows, newest first, for the overview's card: one statement."""
-    return list(HealthScore.select().where(HealthScore.partnership == partnership_id)
-                .order_by(HealthScore.period.desc()).limit(2))
+    return _LATEST_TWO.rows(partnership_id)
+
+
+_LATEST_TWO = Prepared(lambda partnership_id: HealthScore.select().where(
+    HealthScore.partnership == partnership_id).order_by(HealthScore.period.desc()).limit(2))
 
 
 def effective(row):
