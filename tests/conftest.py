@@ -167,6 +167,10 @@ def open_tab(page, name):
     """Click a partnership tab: in the row, or under "More" when the width folds it there
     (the row holds as many as fit, partnerships/_layout.html)."""
     nav = page.get_by_role("navigation", name="Partnership")
+    # The partnership's page, not the one a click is leaving, with its stylesheet applied
+    # (it decides which tabs the row shows): `is_visible` does not wait for either.
+    nav.wait_for()
+    page.wait_for_load_state()
     link = nav.locator(".tabs__row > .tabs__tab").get_by_role("link", name=name, exact=True)
     if not link.is_visible():
         nav.locator(".tabs__more summary").click()

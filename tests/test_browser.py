@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO_PASSWORD, open_tab
+from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.partnerships.models import PartnershipMember
@@ -55,10 +56,10 @@ def test_peggy_opens_the_partnership_sees_jim_switches_theme_and_logs_out(live_s
     page.get_by_role("link", name="My organization").click()
     page.get_by_label("High contrast").check()
     page.get_by_role("button", name="Use this theme").click()
-    assert "now uses the High contrast theme" in page.locator("#notices").inner_text()
-    assert page.locator('[data-theme="high-contrast"]').is_visible()
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(255, 255, 255)"
+    expect(page.locator("#notices")).to_contain_text("now uses the High contrast theme")
+    expect(page.locator('[data-theme="high-contrast"]')).to_be_visible()
+    # Retried until the new stylesheet applies: read at once, it raced the stylesheet.
+    expect(page.locator("body")).to_have_css("background-color", "rgb(255, 255, 255)")
     shot(page, "04-high-contrast")
 
     page.locator(".user-menu__account summary").click()  # the account menu
