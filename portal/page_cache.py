@@ -11,7 +11,9 @@ serves one again when all of these are the same:
   display-settings cookie;
 - the version of the data, read by the statement that loads the signed-in user, before
   anything else the page shows (`portal.db.data_version_sql`; on SQLite completed by
-  this process's own writes and its connection);
+  this process's own writes and its connection; on PostgreSQL any transaction that
+  writes anywhere on the server, autovacuum's ANALYZE included, so pages are drawn
+  again more often than needed, never less);
 - the minute, so that what a page says about time ("overdue", who is editing now) is
   at most a minute late;
 - the plugins that are loaded (one that fails is taken out while the process runs).
