@@ -75,6 +75,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from throwaway_postgres import (  # noqa: E402
     BIN_GLOB, MissingPostgres, ThrowawayPostgres, empty_schema, free_port)
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
 PASSWORD = "benchmark password 42"
 SECRET_KEY = "concurrent-editors-benchmark-fixed-secret-key-0123456789abcdef"
 LOCKED = "database is locked"
@@ -318,6 +320,24 @@ def prepare(env, editors, probe_accounts):
     probe = info["extra"][len(info["extra"]) - probe_accounts:] if probe_accounts else []
     emails = (DEMO_EDITORS + info["extra"][:len(info["extra"]) - probe_accounts])[:editors]
     return info["partnership"], emails, [(email, info["names"][email]) for email in probe]
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of a process and of its living children, in seconds."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(child) for child in children]
+    except OSError:
+        pass
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
 
 
 @dataclass
@@ -958,11 +978,13 @@ def run(args, tmp, database_url="", count=1, probe=False):
             thread.start()
         for thread in threads:
             thread.ready.wait(120)  # everyone logged in (or failed to) before the clock
+        cpu_before = cpu_now(servers)
         started = time.perf_counter()
         start.set()
         for editor in editors:
             editor.join()
         elapsed = time.perf_counter() - started
+        cpu = [after - before for after, before in zip(cpu_now(servers), cpu_before)]
         stop.set()
         if crossing:
             crossing.join(60)
@@ -983,11 +1005,35 @@ def run(args, tmp, database_url="", count=1, probe=False):
     engine = f"PostgreSQL {postgres_version(url)}" if is_postgres(url) else "SQLite WAL"
     report(args, count, engine, editors, saves, errors, result, elapsed, locked, log_text,
            server_errors, crossing)
+    report_cpu(cpu, elapsed, saves, sum(e.requests for e in editors))
     leg = Leg(count, engine=engine,
               accepted_per_s=sum(1 for s in saves if s.outcome == "accepted") / elapsed,
               requests_per_s=sum(e.requests for e in editors) / elapsed)
     leg.failed = failed(saves, result, locked, server_errors, crossing)
     return leg
+
+
+def cpu_now(servers):
+    """CPU seconds used so far by the gunicorn servers (master and workers) and by this
+    process, whose threads are the editors' browsers."""
+    times = os.times()
+    return sum(cpu_seconds(s.process.pid) for s in servers), times.user + times.system
+
+
+def report_cpu(cpu, elapsed, saves, requests_made):
+    """Where the machine's CPU went during the run, per accepted save: the servers' share
+    is what a save costs the portal under load; the editors' share is the load generator's,
+    which runs on the same cores (PostgreSQL's own processes, when used, are not counted)."""
+    accepted = sum(1 for s in saves if s.outcome == "accepted")
+    if not accepted or not elapsed:
+        return
+    server, clients = cpu
+    cores = os.cpu_count() or 1
+    print(f"CPU during the run ({cores} cores): gunicorn {server / elapsed / cores:.0%} of the "
+          f"machine, the editors' threads {clients / elapsed / cores:.0%}")
+    print(f"  per accepted save (editor GET + POST, {requests_made / accepted:.2f} requests): "
+          f"gunicorn {1000 * server / accepted:.1f} ms, the editors' threads "
+          f"{1000 * clients / accepted:.1f} ms of CPU")
 
 
 def failed(saves, result, locked, server_errors, crossing):

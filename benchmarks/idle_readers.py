@@ -27,12 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from concurrent_editors import (  # noqa: E402
-    PAGE_POLL_RE, PASSWORD, SECRET_KEY, Client, prepare, server_env, sqlite_url,
-    start_gunicorn, stop_gunicorn)
+    PAGE_POLL_RE, PASSWORD, SECRET_KEY, Client, cpu_seconds, prepare, server_env,
+    sqlite_url, start_gunicorn, stop_gunicorn)
 from throwaway_postgres import free_port  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,24 +42,6 @@ def parse_args(argv=None):
                         help="more than 1: gunicorn's threaded workers, which keep each "
                              "reader's connection alive between polls (default: sync)")
     return parser.parse_args(argv)
-
-
-def cpu_seconds(pid):
-    """User and system CPU time of a process and of its living children, in seconds."""
-    total = 0
-    pids = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(child) for child in children]
-    except OSError:
-        pass
-    for each in pids:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
 
 
 class Reader(threading.Thread):
