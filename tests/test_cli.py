@@ -6,6 +6,8 @@ from click.testing import CliRunner
 
 from flask.cli import ScriptInfo
 
+from throwaway_postgres import free_port
+
 from portal import cli
 from portal.accounts.models import User
 from portal.db import is_sqlite
@@ -119,13 +121,14 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "fixed demo password")
     monkeypatch.setattr("werkzeug.serving.make_server",
                         lambda *a, **kw: servers.append(FakeServer(*a, **kw)) or servers[-1])
-    result = run("demo", "--port", "8765")
+    port = free_port()  # never a fixed one: the SQLite and PostgreSQL runs go side by side
+    result = run("demo", "--port", str(port))
     assert result.exit_code == 0, result.output
     assert "fixed demo password" in result.output
     assert "peggy@client.example" in result.output and "jim@supplier.example" in result.output
     assert f"Instance folder: {app.instance_path}" in result.output
-    assert (servers[0].host, servers[0].port, servers[0].served) == ("127.0.0.1", 8765, True)
-    assert "demo: http://127.0.0.1:8765/login" in result.output
+    assert (servers[0].host, servers[0].port, servers[0].served) == ("127.0.0.1", port, True)
+    assert f"demo: http://127.0.0.1:{port}/login" in result.output
     with app.app_context():
         assert User.get(User.email == "jim@supplier.example").check_password("fixed demo password")
         from portal.instruments.models import Response, Run
@@ -151,7 +154,8 @@ def test_demo_prints_the_password_and_serves(app, run, monkeypatch):
         assert Pin.select().count() == 2
     # A start after the first one ended keeps the data and resets the passwords.
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "another password")
-    run("demo")
+    again = run("demo", "--port", str(free_port()))
+    assert again.exit_code == 0, again.output
     with app.app_context():
         assert User.select().where(User.email == "jim@supplier.example").count() == 1
         assert User.get(User.email == "jim@supplier.example").check_password("another password")
@@ -165,7 +169,7 @@ def test_a_second_demo_on_a_busy_port_changes_nothing(app, run, monkeypatch):
 
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "first demo password")
     monkeypatch.setattr("werkzeug.serving.make_server", FakeServer)
-    assert run("demo").exit_code == 0
+    assert run("demo", "--port", str(free_port())).exit_code == 0
     monkeypatch.undo()
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "second demo password")
     with socket.socket() as busy:  # the first demo, still serving
@@ -182,10 +186,10 @@ def test_a_second_demo_on_the_same_database_changes_nothing(app, run, monkeypatc
 
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "first demo password")
     monkeypatch.setattr("werkzeug.serving.make_server", FakeServer)
-    assert run("demo").exit_code == 0
+    assert run("demo", "--port", str(free_port())).exit_code == 0
     monkeypatch.setenv("PORTAL_DEMO_PASSWORD", "second demo password")
     with exclusive(app):  # the first demo holds the database while it serves
-        result = run("demo", "--port", "8766")
+        result = run("demo", "--port", str(free_port()))
     assert result.exit_code != 0 and "Another `portal demo` is using this database" in result.output
     with app.app_context():
         assert User.get(User.email == "jim@supplier.example").check_password("first demo password")
