@@ -1005,10 +1005,11 @@ def run(args, tmp, database_url="", count=1, probe=False):
     engine = f"PostgreSQL {postgres_version(url)}" if is_postgres(url) else "SQLite WAL"
     report(args, count, engine, editors, saves, errors, result, elapsed, locked, log_text,
            server_errors, crossing)
-    report_cpu(cpu, elapsed, saves, sum(e.requests for e in editors))
+    requests_made = sum(e.requests for e in editors)
+    report_cpu(cpu, elapsed, saves, requests_made)
     leg = Leg(count, engine=engine,
               accepted_per_s=sum(1 for s in saves if s.outcome == "accepted") / elapsed,
-              requests_per_s=sum(e.requests for e in editors) / elapsed)
+              requests_per_s=requests_made / elapsed)
     leg.failed = failed(saves, result, locked, server_errors, crossing)
     return leg
 

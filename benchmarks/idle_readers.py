@@ -31,6 +31,7 @@ from concurrent_editors import (  # noqa: E402
     sqlite_url, start_gunicorn, stop_gunicorn)
 from throwaway_postgres import free_port  # noqa: E402
 
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", type=int, default=200)
