@@ -8,6 +8,10 @@ import threading
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import (
+    IMAGE_REFERENCE_RE, REFERENCE_RE, ImageReferenceInlineProcessor, ReferenceInlineProcessor,
+    ShortImageReferenceInlineProcessor, ShortReferenceInlineProcessor)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
@@ -16,7 +20,39 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+
+
+class _DefinedReferencesOnly:
+    """A reference link (`[text][id]`, `[id]`) becomes a link only through a definition
+    (`[id]: https://…`) in the same text; without one it stays text as typed. So with
+    no definitions these patterns look no further: Python-Markdown 3.11 scans the whole
+    paragraph, character by character in Python, for each pattern that meets a `[`,
+    which was two thirds of converting a section with bracketed placeholders such as
+    "[Client]" (issue 12)."""
+
+    def handleMatch(self, m, data):
+        if not self.md.references:
+            return None, None, None
+        return super().handleMatch(m, data)
+
+
+class _DefinedReferences(Extension):
+    #: The reference patterns as Python-Markdown registers them: name, class, pattern,
+    #: priority.
+    PATTERNS = (
+        ("reference", ReferenceInlineProcessor, REFERENCE_RE, 170),
+        ("image_reference", ImageReferenceInlineProcessor, IMAGE_REFERENCE_RE, 140),
+        ("short_reference", ShortReferenceInlineProcessor, REFERENCE_RE, 130),
+        ("short_image_ref", ShortImageReferenceInlineProcessor, IMAGE_REFERENCE_RE, 125),
+    )
+
+    def extendMarkdown(self, md):
+        for name, processor, pattern, priority in self.PATTERNS:
+            defined_only = type(processor.__name__, (_DefinedReferencesOnly, processor), {})
+            md.inlinePatterns.register(defined_only(pattern, md), name, priority)
+
+
+EXTENSIONS = ["tables", "sane_lists", "fenced_code", _DefinedReferences()]
 
 
 def convert(text, *, html_as_text=False, anchored_headings=False):
