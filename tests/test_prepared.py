@@ -58,6 +58,27 @@ def test_lists_dates_and_text_are_values_too(app, demo):
         assert people.list(everyone[:2], "nobody", dt.datetime(3000, 1, 1)) == []
 
 
+def test_an_update_writes_each_calls_values_and_counts_as_a_write(app, demo):
+    """`run` gives the rows changed; a kept page must never outlive a write sent this way
+    (page_cache.py counts writes through peewee)."""
+    import datetime as dt
+
+    from portal.db import writes_sent
+
+    rename = Prepared(lambda name, when, user_id: User.update(name=name, created_at=when)
+                      .where(User.id == user_id))
+    with app.app_context():
+        first, second = [u.id for u in User.select().order_by(User.id).limit(2)]
+        before = writes_sent()
+        assert rename.run("Ann Renamed", dt.datetime(2020, 1, 2, 3, 4), first) == 1
+        assert rename.run("Bo Renamed", dt.datetime(2021, 5, 6), second) == 1
+        assert rename.run("Nobody", dt.datetime(2021, 5, 6), 10**9) == 0
+        assert writes_sent() == before + 3
+        assert [(u.name, u.created_at) for u in User.select().where(User.id.in_([first, second]))
+                .order_by(User.id)] == [("Ann Renamed", dt.datetime(2020, 1, 2, 3, 4)),
+                                         ("Bo Renamed", dt.datetime(2021, 5, 6))]
+
+
 def test_on_postgresql_a_statement_is_prepared_on_the_server_once_per_connection(app, demo):
     """The server plans it once; a statement it cannot prepare, one inside a transaction
     and one on a connection that has not seen it all still answer, as plain SQL."""

@@ -146,7 +146,8 @@ def save(section, user, base_id, body, summary=""):
                 raise SaveError(gettext("The revision this edit was based on does not exist in "
                                         "this section. Reload the editor; your text is kept as a "
                                         "draft."))
-        head = head_of(section)
+        # With its author and organization: a merge or a conflict names who wrote it.
+        head = _HEADS.first([section.head]) if section.head else None
         merged_with = None
         if head is not None and (base is None or base.id != head.id):
             result = three_way_merge(base.body if base else "", head.body, body)
@@ -160,9 +161,9 @@ def save(section, user, base_id, body, summary=""):
             html=render_markdown(body), summary=(summary or "").strip()[:200], author=user.id,
             organization=user.organization_id, base=base.id if base else None,
             merged_with=merged_with.id if merged_with else None)
-        Section.update(head=revision.id, changed_at=utcnow()).where(Section.id == section.id).execute()
-        EditDraft.delete().where(EditDraft.section == section.id, EditDraft.user == user.id).execute()
-        Presence.delete().where(Presence.section == section.id, Presence.user == user.id).execute()
+        _NEW_HEAD.run(revision.id, utcnow(), section.id)
+        _DELETE_DRAFT.run(section.id, user.id)
+        _DELETE_PRESENCE.run(section.id, user.id)
         changed(section.agreement_id)
         # In the same transaction: a save is never committed without its audit entry,
         # nor reported as failed after it was committed.
@@ -174,6 +175,21 @@ def save(section, user, base_id, body, summary=""):
 
 _BASE = Prepared(lambda revision_id, section_id: SectionRevision.select().where(
     SectionRevision.id == revision_id, SectionRevision.section == section_id).limit(1))
+# The writes of every save and every opened editor, built once (prepared.py).
+_NEW_HEAD = Prepared(lambda revision_id, now, section_id: Section.update(
+    head=revision_id, changed_at=now).where(Section.id == section_id))
+_DELETE_DRAFT = Prepared(lambda section_id, user_id: EditDraft.delete().where(
+    EditDraft.section == section_id, EditDraft.user == user_id))
+_DELETE_PRESENCE = Prepared(lambda section_id, user_id: Presence.delete().where(
+    Presence.section == section_id, Presence.user == user_id))
+_SEEN = Prepared(lambda now, section_id, user_id: Presence.update(seen_at=now).where(
+    Presence.section == section_id, Presence.user == user_id))
+_CHANGED = Prepared(lambda agreement_id: Agreement.update(changes=Agreement.changes + 1)
+                    .where(Agreement.id == agreement_id))
+_CHANGED_EDITING = Prepared(lambda until, agreement_id: Agreement.update(
+    changes=Agreement.changes + 1, presence_until=until).where(Agreement.id == agreement_id))
+_EDITING = Prepared(lambda until, agreement_id: Agreement.update(presence_until=until)
+                    .where(Agreement.id == agreement_id))
 
 
 def save_draft(section, user, base_id, body):
@@ -201,7 +217,7 @@ _DRAFT = Prepared(lambda section_id, user_id: EditDraft.select().where(
 
 
 def discard_draft(section, user):
-    EditDraft.delete().where(EditDraft.section == section.id, EditDraft.user == user.id).execute()
+    _DELETE_DRAFT.run(section.id, user.id)
 
 
 def restore(section, user, revision):
@@ -217,8 +233,7 @@ def touch_presence(section, user):
     of one who left once the presence has expired (`clock`)."""
     with write_transaction():
         now = utcnow()
-        updated = (Presence.update(seen_at=now)
-                   .where(Presence.section == section.id, Presence.user == user.id).execute())
+        updated = _SEEN.run(now, section.id, user.id)
         if not updated:
             Presence.create(section=section.id, user=user.id)
         changed(section.agreement_id, new_editor=not updated, now=now)
@@ -228,11 +243,11 @@ def changed(agreement_id, new_editor=True, now=None):
     """Tell readers of the agreement that what they see changed (call it in the write's
     own transaction); a heartbeat of an editor already shown (`new_editor=False`) only
     pushes back when the presence expires."""
-    fields = {Agreement.presence_until: (now or utcnow())
-              + dt.timedelta(seconds=PRESENCE_SECONDS)} if now else {}
-    if new_editor:
-        fields[Agreement.changes] = Agreement.changes + 1
-    Agreement.update(fields).where(Agreement.id == agreement_id).execute()
+    if now is None:
+        _CHANGED.run(agreement_id)
+        return
+    until = now + dt.timedelta(seconds=PRESENCE_SECONDS)
+    (_CHANGED_EDITING if new_editor else _EDITING).run(until, agreement_id)
 
 
 def clock(partnership_id, now=None):
