@@ -184,20 +184,21 @@ def test_script_in_markdown_never_reaches_the_page(app, peggy, demo):
 
 
 def test_bracketed_placeholders_stay_text_and_defined_references_become_links(app, peggy, demo):
-    """Reference patterns skip their scan when a text defines no reference (markup.py):
-    what a reader sees is what Python-Markdown gives either way."""
+    """Link patterns skip their scan when a text cannot hold a link (markup.py): what a
+    reader sees is what Python-Markdown gives either way."""
     peggy.get(agreement_url(demo))
     sid = section_id(app, demo)
     save(peggy, demo, sid, "[Client] pays [Supplier] within [30] days; see [the terms][t].\n", None)
     assert head(app, sid).html == ("<p>[Client] pays [Supplier] within [30] days; "
                                    "see [the terms][t].</p>")
-    saved = save(peggy, demo, sid, "[Client] pays; see [the terms][t] and [Terms].\n\n"
+    saved = save(peggy, demo, sid, "[Client] pays; see [the terms][t], [Terms] and [all](/x).\n\n"
                  "[t]: https://example.org/terms\n[terms]: https://example.org/all\n",
                  head(app, sid).id)
     assert saved.status_code == 302
     html = head(app, sid).html
     assert html.startswith("<p>[Client] pays; see <a href=\"https://example.org/terms\" rel=")
-    assert ">the terms</a> and <a href=\"https://example.org/all\"" in html and ">Terms</a>" in html
+    assert ">the terms</a>, <a href=\"https://example.org/all\"" in html and ">Terms</a> and " in html
+    assert '<a href="/x" rel="noopener noreferrer nofollow">all</a>.</p>' in html
 
 
 def test_drafts_autosave_and_come_back(app, peggy, demo):
