@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, g, has_request_context, send_from_directory
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
+from portal.urls import remembered
+
 bp = Blueprint("themes", __name__)
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,13 @@ class PortalFlask(Flask):
         self.theme_environments = {}
         self.themes = {}
         self.plugin_template_folders = []
+        self.remembered_urls = {}  # portal/urls.py
+
+    def url_for(self, endpoint, /, *, _anchor=None, _method=None, _scheme=None, _external=None,
+                **values):
+        """Flask's, with each URL built once per process (`portal.urls.remembered`)."""
+        return remembered(self, super().url_for, endpoint, _anchor, _method, _scheme, _external,
+                          values)
 
     def dispatch_request(self):
         """The view's response, or the page kept from the last time it was drawn on the
