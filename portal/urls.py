@@ -1,8 +1,10 @@
 """URL converters shared by every blueprint, plugins' included, and URLs built once."""
+import os
+
 from flask import has_request_context, request
 from werkzeug.routing import IntegerConverter
 
-from portal.assets import FILES, add_content_hash
+from portal.assets import FILES, add_content_hash, file_of
 
 #: The largest id a row can have: PostgreSQL's INTEGER (SQLite's is wider). Ids typed
 #: into forms are held to the same bound (portal.forms.database_id).
@@ -32,26 +34,40 @@ def remembered(app, build, endpoint, anchor, method, scheme, external, values):
     A drawn page builds thirty to forty URLs (layout, navigation tabs, forms), and
     Flask's `url_for` with Werkzeug's map spends 10–25 µs on each: a tenth of drawing
     the section editor. The rules cannot change once the app serves, so the same
-    arguments give the same URL, except through `url_defaults` callbacks: a file's URL
-    names its content (portal/assets.py) and is built each time, and so is every URL
-    when any other callback is registered, whose result nothing here can know.
+    arguments give the same URL, except through `url_defaults` callbacks. A file's URL
+    names its content (portal/assets.py): it is kept with the file's size and time, and
+    built again when they change. Once any other callback is registered, whose result
+    nothing here can know, every URL is built each time.
     """
     key = _key(app, endpoint, anchor, method, scheme, external, values)
     if key is None:
         return build(endpoint, _anchor=anchor, _method=method, _scheme=scheme,
                      _external=external, **values)
-    url = app.remembered_urls.get(key)
-    if url is None:
-        url = build(endpoint, _anchor=anchor, _method=method, _scheme=scheme,
-                    _external=external, **values)
-        if len(app.remembered_urls) >= MAX_REMEMBERED:
-            app.remembered_urls.clear()
-        app.remembered_urls[key] = url
+    kept = app.remembered_urls.get(key)
+    if kept is not None and (kept[1] is None or _stamp(kept[1]) == kept[2]):
+        return kept[0]
+    path = file_of(endpoint, values) if endpoint in FILES else None
+    stamp = _stamp(path) if path is not None else None  # before the hash is read
+    url = build(endpoint, _anchor=anchor, _method=method, _scheme=scheme, _external=external,
+                **values)
+    if endpoint in FILES and stamp is None:
+        return url  # no such file: nothing to follow
+    if len(app.remembered_urls) >= MAX_REMEMBERED:
+        app.remembered_urls.clear()
+    app.remembered_urls[key] = (url, path, stamp)
     return url
 
 
+def _stamp(path):
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
 def _key(app, endpoint, anchor, method, scheme, external, values):
-    if endpoint in FILES or not has_request_context():
+    if not has_request_context():
         return None
     if app.url_default_functions != _ONLY_CONTENT_HASH:
         return None

@@ -1,5 +1,7 @@
 """URLs built once per process (portal/urls.py): the same URL Flask would build, for
 every host, scheme, script root and value, and a file's URL still names its content."""
+import os
+
 from flask import url_for
 from werkzeug.routing import BuildError
 
@@ -20,6 +22,9 @@ def test_a_remembered_url_is_the_one_flask_builds(app):
                                  ("partnerships.index", {"_external": True})]:
             assert url_for(endpoint, **values) == url_for(endpoint, **values) == (
                 built_by_flask(app, endpoint, **values))
+        # Each was built once, and the second call answered from memory.
+        assert {key[0] for key in app.remembered_urls} == {
+            "partnerships.index", "agreements.show", "agreements.edit"}
         # A value for a name may be a list; it is built each time, and still right.
         assert url_for("partnerships.index", tag=["a", "b"]) == "/partnerships?tag=a&tag=b"
         # 1 and True are equal in Python, not in a URL.
@@ -62,10 +67,14 @@ def test_a_files_url_follows_its_content(app, tmp_path):
     app.static_folder = str(static)
     with app.test_request_context("/"):
         first = url_for("static", filename="note.css")
-        (static / "note.css").write_text("a { color: red }")
+        again = url_for("static", filename="note.css")
+        (static / "note.css").write_text("b {}")  # the same size
+        os.utime(static / "note.css", ns=(1, 1))  # and an older time: still a change
         second = url_for("static", filename="note.css")
+        gone = url_for("static", filename="gone.css")
     assert first.startswith("/static/note.css?v=") and second.startswith("/static/note.css?v=")
-    assert first != second
+    assert again == first and second != first
+    assert gone == "/static/gone.css"
 
 
 def test_a_url_defaults_callback_turns_the_memory_off(make_app):
