@@ -5,6 +5,7 @@ import peewee
 from flask import has_request_context
 from flask_login import current_user
 
+from portal import prepared
 from portal.accounts.models import User, utcnow
 from portal.db import BaseModel
 from portal.partnerships.models import Partnership
@@ -29,7 +30,7 @@ def record(action, partnership=None, actor=None, **detail):
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
-    return AuditEntry.create(
-        action=action, partnership=getattr(partnership, "id", partnership), actor=actor,
+    return prepared.create(
+        AuditEntry, action=action, partnership=getattr(partnership, "id", partnership), actor=actor,
         detail=json.dumps(detail, default=str, sort_keys=True),
     )

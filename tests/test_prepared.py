@@ -79,6 +79,37 @@ def test_an_update_writes_each_calls_values_and_counts_as_a_write(app, demo):
                                          ("Bo Renamed", dt.datetime(2021, 5, 6))]
 
 
+def test_create_writes_the_row_peewee_would_with_fresh_defaults_each_time(app, demo):
+    """The INSERT is built once, but a default time is taken at each call, a None is
+    NULL, a row given for a foreign key is its id, and a flag goes through peewee."""
+    import time
+
+    from portal import prepared
+    from portal.audit import AuditEntry
+
+    with app.app_context():
+        peggy = User.get(User.email == "peggy@client.example")
+        first = prepared.create(AuditEntry, action="tested", actor=peggy, partnership=demo.id,
+                                detail='{"n": 1}')
+        time.sleep(0.002)
+        second = prepared.create(AuditEntry, action="tested", actor=peggy, partnership=demo.id,
+                                 detail='{"n": 2}')
+        third = prepared.create(AuditEntry, action="tested", actor=None, partnership=None)
+        assert len({first.id, second.id, third.id}) == 3
+        rows = {row.id: row for row in AuditEntry.select().where(AuditEntry.action == "tested")}
+        assert [(rows[r.id].actor_id, rows[r.id].partnership_id, rows[r.id].detail)
+                for r in (first, second, third)] == [
+            (peggy.id, demo.id, '{"n": 1}'), (peggy.id, demo.id, '{"n": 2}'), (None, None, "{}")]
+        assert rows[first.id].at < rows[second.id].at  # the default time of each call
+        assert rows[first.id].at == first.at and rows[third.id].detail == third.detail
+        # A flag (no stand-in takes one) is written through peewee, and written right.
+        from portal.agreements.editing import agreement_for
+        from portal.agreements.models import Section
+
+        section = prepared.create(Section, agreement=agreement_for(demo), title="Flags")
+        assert Section.get_by_id(section.id).title == "Flags" and section.removed is False
+
+
 def test_on_postgresql_a_statement_is_prepared_on_the_server_once_per_connection(app, demo):
     """The server plans it once; a statement it cannot prepare, one inside a transaction
     and one on a connection that has not seen it all still answer, as plain SQL."""

@@ -18,6 +18,7 @@ from portal.agreements.merge import three_way_merge
 from portal.agreements.models import Agreement, EditDraft, Presence, Section, SectionRevision
 from portal.db import database, is_sqlite, write_transaction
 from portal.markup import render_markdown
+from portal import prepared
 from portal.prepared import Prepared
 
 MAX_BODY = 200_000  # characters; a section is a page or two, not a book
@@ -156,8 +157,8 @@ def save(section, user, base_id, body, summary=""):
             body, merged_with = result.text, head
         if head is not None and body == head.body:
             return head, merged_with  # nothing changed: no empty revision
-        revision = SectionRevision.create(
-            section=section.id, number=(head.number + 1) if head else 1, body=body,
+        revision = prepared.create(
+            SectionRevision, section=section.id, number=(head.number + 1) if head else 1, body=body,
             html=render_markdown(body), summary=(summary or "").strip()[:200], author=user.id,
             organization=user.organization_id, base=base.id if base else None,
             merged_with=merged_with.id if merged_with else None)
@@ -235,7 +236,7 @@ def touch_presence(section, user):
         now = utcnow()
         updated = _SEEN.run(now, section.id, user.id)
         if not updated:
-            Presence.create(section=section.id, user=user.id)
+            prepared.create(Presence, section=section.id, user=user.id, seen_at=now)
         changed(section.agreement_id, new_editor=not updated, now=now)
 
 
