@@ -15,7 +15,8 @@ def built_by_flask(app, endpoint, **values):
 
 def test_a_remembered_url_is_the_one_flask_builds(app):
     with app.test_request_context("/"):
-        for endpoint, values in [("partnerships.index", {}), ("agreements.show", {"partnership_id": 3}),
+        for endpoint, values in [("partnerships.index", {}),
+                                 ("agreements.show", {"partnership_id": 3}),
                                  ("agreements.edit", {"partnership_id": 3, "section_id": 9}),
                                  ("partnerships.index", {"q": "a b&c"}),
                                  ("partnerships.index", {"_anchor": "top"}),

@@ -12,13 +12,12 @@ import datetime as dt
 import peewee
 from flask_babel import gettext
 
-from portal import audit
+from portal import audit, prepared
 from portal.accounts.models import utcnow
 from portal.agreements.merge import three_way_merge
 from portal.agreements.models import Agreement, EditDraft, Presence, Section, SectionRevision
 from portal.db import database, is_sqlite, write_transaction
 from portal.markup import render_markdown
-from portal import prepared
 from portal.prepared import Prepared
 
 MAX_BODY = 200_000  # characters; a section is a page or two, not a book
