@@ -120,6 +120,7 @@ def cache_for_a_year_when_named(response):
         if named:
             response.cache_control.max_age = YEAR
             response.cache_control.immutable = True
+            response.cache_control.no_cache = None  # send_file's default would undo the year
         else:
             response.cache_control.max_age = None
             response.cache_control.no_cache = True

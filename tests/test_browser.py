@@ -119,3 +119,26 @@ def test_wrong_password_shows_the_message_next_to_the_field(live_server, page):
     assert error.inner_text() == "That email and password do not match an account."
     assert page.get_by_label("Password").get_attribute("aria-invalid") == "true"
     shot(page, "06-login-error")
+
+
+def test_a_second_page_asks_for_no_stylesheet_script_or_icon_again(app, live_server, page,
+                                                                   monkeypatch):
+    """Files at URLs that name their content are kept a year without asking again
+    (portal/assets.py): a browser that asked again on every page paid a request per file
+    per page, and laid pages out before their stylesheets were back."""
+    log_in(page, live_server, "peggy@client.example")
+    asked = []
+    served = app.wsgi_app
+
+    def counting(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return served(environ, start_response)
+
+    monkeypatch.setattr(app, "wsgi_app", counting)
+    page.goto(f"{live_server}/partnerships")
+    page.get_by_role("link", name="Notifications").first.click()
+    page.wait_for_load_state("load")
+    # Chromium fetches a page's icon through a service of its own, beside the page's cache.
+    assert [path for path in asked if path != "/static/favicon.svg"] == [
+        "/partnerships", "/notifications"]
+    assert page.locator('link[rel="stylesheet"]').count() >= 2  # the page does name them

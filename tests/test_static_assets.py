@@ -32,6 +32,7 @@ def test_every_stylesheet_and_script_url_names_its_content(client, demo):
         response = client.get(url)
         assert response.status_code == 200
         assert response.cache_control.max_age == 31536000 and response.cache_control.immutable
+        assert not response.cache_control.no_cache, url  # else browsers ask again each time
 
 
 def test_a_url_without_the_current_hash_is_checked_again_each_time(client):
