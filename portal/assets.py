@@ -18,6 +18,7 @@ not: each is made for one person, compressing it costs time on every request, an
 reverse proxy can do it where wanted (README, "Deploying with gunicorn and PostgreSQL").
 """
 import hashlib
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -86,13 +87,23 @@ def file_of(endpoint, values):
     return path if path is not None and path.is_file() else None
 
 
+def stamp(path):
+    """The file's time and size, which change when its bytes do; None without a file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
 def content_hash(path):
     """A short hash of the file's bytes, read again only when its size or time changes."""
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    stamp_now = stamp(path)
+    if stamp_now is None:
+        raise FileNotFoundError(path)
     known = _hashes.get(path)
-    if known is None or known[0] != stamp:
-        known = _hashes[path] = (stamp, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+    if known is None or known[0] != stamp_now:
+        known = _hashes[path] = (stamp_now, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
     return known[1]
 
 

@@ -246,21 +246,21 @@ def create(model, **values):
                if isinstance(value, peewee.Model) else value
                for name, value in values.items() if value is not None}
     names = tuple(sorted(columns))
+    args = tuple(columns[name] for name in names)
     if (not meta.auto_increment or (model, names) in _UNPREPARABLE_INSERTS
             or any(type(v) not in _INSERTABLE for v in columns.values())):
         return model.create(**values)
     prepared = _INSERTS.get((model, names))
     if prepared is None:
-        prepared = Prepared(lambda *args: model.insert(dict(zip((meta.fields[n] for n in names),
-                                                                args))))
-        args = tuple(columns[name] for name in names)
+        prepared = Prepared(lambda *values: model.insert(
+            dict(zip((meta.fields[n] for n in names), values))))
         try:
             prepared._compile(args, _key(args))
         except (TypeError, ValueError):  # a value the field turns into another one
             _UNPREPARABLE_INSERTS.add((model, names))
             return model.create(**values)
         _INSERTS[(model, names)] = prepared
-    cursor = prepared._execute(tuple(columns[name] for name in names), reading=False)[1]
+    cursor = prepared._execute(args, reading=False)[1]
     row = model(**values)
     setattr(row, meta.primary_key.name,
             cursor.fetchone()[0] if database.returning_clause else cursor.lastrowid)

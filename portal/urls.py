@@ -1,10 +1,8 @@
 """URL converters shared by every blueprint, plugins' included, and URLs built once."""
-import os
-
 from flask import has_request_context, request
 from werkzeug.routing import IntegerConverter
 
-from portal.assets import FILES, add_content_hash, file_of
+from portal.assets import FILES, add_content_hash, file_of, stamp
 
 #: The largest id a row can have: PostgreSQL's INTEGER (SQLite's is wider). Ids typed
 #: into forms are held to the same bound (portal.forms.database_id).
@@ -44,26 +42,18 @@ def remembered(app, build, endpoint, anchor, method, scheme, external, values):
         return build(endpoint, _anchor=anchor, _method=method, _scheme=scheme,
                      _external=external, **values)
     kept = app.remembered_urls.get(key)
-    if kept is not None and (kept[1] is None or _stamp(kept[1]) == kept[2]):
+    if kept is not None and (kept[1] is None or stamp(kept[1]) == kept[2]):
         return kept[0]
     path = file_of(endpoint, values) if endpoint in FILES else None
-    stamp = _stamp(path) if path is not None else None  # before the hash is read
+    stamped = stamp(path) if path is not None else None  # before the hash is read
     url = build(endpoint, _anchor=anchor, _method=method, _scheme=scheme, _external=external,
                 **values)
-    if endpoint in FILES and stamp is None:
+    if endpoint in FILES and stamped is None:
         return url  # no such file: nothing to follow
     if len(app.remembered_urls) >= MAX_REMEMBERED:
         app.remembered_urls.clear()
-    app.remembered_urls[key] = (url, path, stamp)
+    app.remembered_urls[key] = (url, path, stamped)
     return url
-
-
-def _stamp(path):
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_mtime_ns, found.st_size
 
 
 def _key(app, endpoint, anchor, method, scheme, external, values):
