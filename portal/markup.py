@@ -32,7 +32,7 @@ class _LinksOnlyWhenPossible:
     brackets (issue 12). Yet an inline link or image needs `](` right after its text,
     and a reference link (`[text][id]`, `[id]`) a definition (`[id]: https://…`) in the
     same text; without them each pattern finds nothing, and now says so at once. The
-    output is unchanged (tests/test_agreements.py)."""
+    output is unchanged (tests/test_markup.py)."""
 
     def handleMatch(self, m, data):
         if not self.possible(data):

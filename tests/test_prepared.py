@@ -87,14 +87,18 @@ def test_create_writes_the_row_peewee_would_with_fresh_defaults_each_time(app, d
     from portal import prepared
     from portal.audit import AuditEntry
 
+    from portal.db import writes_sent
+
     with app.app_context():
         peggy = User.get(User.email == "peggy@client.example")
+        before = writes_sent()
         first = prepared.create(AuditEntry, action="tested", actor=peggy, partnership=demo.id,
                                 detail='{"n": 1}')
         time.sleep(0.002)
         second = prepared.create(AuditEntry, action="tested", actor=peggy, partnership=demo.id,
                                  detail='{"n": 2}')
         third = prepared.create(AuditEntry, action="tested", actor=None, partnership=None)
+        assert writes_sent() == before + 3  # a kept page never outlives one of these
         assert len({first.id, second.id, third.id}) == 3
         rows = {row.id: row for row in AuditEntry.select().where(AuditEntry.action == "tested")}
         assert [(rows[r.id].actor_id, rows[r.id].partnership_id, rows[r.id].detail)
