@@ -12,8 +12,8 @@ def create_app(test_config=None):
     """Build the application: config, database, plugins, themes, blueprints."""
     from htmx_flask import Htmx
 
-    from portal import (assets, config, db, errors, health, inputs, layout, migrations,
-                        i18n, notifications, page_cache, security, themes)
+    from portal import (assets, config, db, errors, fragments, health, inputs, layout,
+                        migrations, i18n, notifications, page_cache, security, themes)
     from portal.accounts import auth
     from portal.instruments import registry as instrument_registry
     from portal.partnerships import access
@@ -43,6 +43,7 @@ def create_app(test_config=None):
     themes.init_app(app)
     assets.init_app(app)
     layout.init_app(app)
+    fragments.init_app(app)
     notifications.init_app(app)
 
     host = load_plugins(app.config)

@@ -95,6 +95,7 @@ def from_environment(instance_path):
         # 0 believes none, since a client can send those headers itself.
         "PORTAL_TRUSTED_PROXIES": int(env("PORTAL_TRUSTED_PROXIES") or 0),
         "PORTAL_PAGE_CACHE_MB": float(env("PORTAL_PAGE_CACHE_MB") or 32),
+        "PORTAL_FRAGMENT_CACHE_MB": float(env("PORTAL_FRAGMENT_CACHE_MB") or 8),
         "PORTAL_SMTP_HOST": env("PORTAL_SMTP_HOST") or "",
         "PORTAL_SMTP_PORT": int(env("PORTAL_SMTP_PORT") or 587),
         "PORTAL_SMTP_SECURITY": (env("PORTAL_SMTP_SECURITY") or "starttls").strip().lower(),

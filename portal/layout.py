@@ -6,6 +6,7 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from portal.fragments import items_key
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_membership, current_partnership, logged_in_user
 
@@ -19,6 +20,24 @@ def navigation(area="main"):
             partnership=current_partnership(), membership=current_membership())]
         g.nav_items = sorted(items, key=lambda item: (item.weight, str(item.label)))
     return [item for item in g.nav_items if item.area == area]
+
+
+def header_key():
+    """What the header shows (base.html): the person, their organization, their unread
+    notices, the main navigation and which of its items is current."""
+    from portal.notifications import unread_count
+
+    items = items_key(navigation("main"))
+    if not current_user.is_authenticated:
+        return None, items, request.endpoint
+    return (current_user.id, current_user.name, current_user.organization.name,
+            unread_count(), items, request.endpoint)
+
+
+def partnership_key(partnership):
+    """What a partnership page's heading and tabs show (partnerships/_layout.html)."""
+    return (partnership.id, partnership.name, partnership.stage, partnership.client.name,
+            partnership.supplier.name, items_key(navigation("partnership")), request.endpoint)
 
 
 def without_database():
@@ -135,6 +154,8 @@ def init_app(app):
     app.add_template_global(page_language)
     app.add_template_global(navigation)
     app.add_template_global(is_current)
+    app.add_template_global(header_key)
+    app.add_template_global(partnership_key)
     app.add_template_filter(local_time)
     app.add_template_filter(day)
     app.add_template_filter(dated)
