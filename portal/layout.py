@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.fragments import items_key
+from portal.notifications import unread_count
 from portal.plugins.host import call_hook
 from portal.plugins.services import current_membership, current_partnership, logged_in_user
 
@@ -25,8 +26,6 @@ def navigation(area="main"):
 def header_key():
     """What the header shows (base.html): the person, their organization, their unread
     notices, the main navigation and which of its items is current."""
-    from portal.notifications import unread_count
-
     items = items_key(navigation("main"))
     if not current_user.is_authenticated:
         return None, items, request.endpoint

@@ -166,3 +166,19 @@ def test_a_kept_header_carries_the_sessions_own_csrf_token(make_app):
     assert second.post("/logout", data={"csrf_token": mine[0]}).status_code == 302
     assert second.get(url).status_code == 302
     assert first.get(url).status_code == 200  # the other session goes on
+
+
+def test_the_readme_setting_sizes_the_kept_parts_and_zero_turns_them_off(make_app, monkeypatch):
+    assert make_app().extensions["portal_fragments"].parts.maxsize == 8 * 1024 * 1024
+    monkeypatch.setenv("PORTAL_FRAGMENT_CACHE_MB", "0.5")
+    assert make_app().extensions["portal_fragments"].parts.maxsize == 512 * 1024
+    monkeypatch.setenv("PORTAL_FRAGMENT_CACHE_MB", "0")
+    app = make_app(**DRAWN)
+    assert "portal_fragments" not in app.extensions
+    with app.app_context():
+        demo, _ = load_demo(DEMO_PASSWORD)
+    client = app.test_client()
+    login(client, PEGGY)
+    for _ in range(2):  # drawn whole each time, header and tabs included
+        page = client.get(f"/partnerships/{demo.id}/agreement").get_data(as_text=True)
+        assert "Peggy Olson" in header(page) and "Leadership Academy 2027" in heading(page)
