@@ -41,15 +41,27 @@ def heading(html):
     return html[html.index('<header class="partnership-header">'):html.index('<nav class="tabs"')]
 
 
+def drawn_demo(make_app):
+    """An app that draws every page (kept pages off), with the demo loaded."""
+    app = make_app(**DRAWN)
+    with app.app_context():
+        demo, _ = load_demo(DEMO_PASSWORD)
+    return app, demo
+
+
+def signed_in(app, email=PEGGY):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
 def test_every_page_is_the_same_with_kept_parts_as_drawn_whole(make_app):
     kept_app = make_app(**DRAWN)
     whole_app = make_app(PORTAL_FRAGMENT_CACHE_MB=0, **DRAWN)
     with kept_app.app_context():
         demo, _ = load_demo(DEMO_PASSWORD)
     assert "portal_fragments" not in whole_app.extensions
-    kept_client, whole_client = kept_app.test_client(), whole_app.test_client()
-    login(kept_client, PEGGY)
-    login(whole_client, PEGGY)
+    kept_client, whole_client = signed_in(kept_app), signed_in(whole_app)
     for url in pages(demo):
         kept_client.get(url)  # the first drawing keeps the parts (and does the day's work)
         kept = kept_client.get(url)
@@ -61,11 +73,8 @@ def test_every_page_is_the_same_with_kept_parts_as_drawn_whole(make_app):
 
 
 def test_what_the_header_and_the_tabs_show_is_drawn_again_when_it_changes(make_app):
-    app = make_app(**DRAWN)
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    client = app.test_client()
-    login(client, PEGGY)
+    app, demo = drawn_demo(make_app)
+    client = signed_in(app)
     url = f"/partnerships/{demo.id}/agreement"
     client.get(url)
     page = client.get(url).get_data(as_text=True)
@@ -97,11 +106,8 @@ def test_what_the_header_and_the_tabs_show_is_drawn_again_when_it_changes(make_a
 
 
 def test_the_current_tab_is_the_one_of_the_page(make_app):
-    app = make_app(**DRAWN)
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    client = app.test_client()
-    login(client, PEGGY)
+    app, demo = drawn_demo(make_app)
+    client = signed_in(app)
     for _ in range(2):
         for path, label in (("agreement", "Agreement"), ("library", "Library"),
                             ("expectations", "Expectations")):
@@ -122,11 +128,8 @@ def test_plugins_are_asked_for_navigation_on_every_page(make_app):
             CALLS.append(1)
             return NavItem(f"Visit {len(CALLS)}", "/partnerships", weight=5)
     """))
-    app = make_app(**DRAWN)
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    client = app.test_client()
-    login(client, PEGGY)
+    app, demo = drawn_demo(make_app)
+    client = signed_in(app)
     url = f"/partnerships/{demo.id}/agreement"
     seen = [re.search(r">Visit (\d+)<", header(client.get(url).get_data(as_text=True))).group(1)
             for _ in range(3)]
@@ -134,12 +137,8 @@ def test_plugins_are_asked_for_navigation_on_every_page(make_app):
 
 
 def test_another_person_never_gets_the_first_ones_header(make_app):
-    app = make_app(**DRAWN)
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    peggy, jim = app.test_client(), app.test_client()
-    login(peggy, PEGGY)
-    login(jim, JIM)
+    app, demo = drawn_demo(make_app)
+    peggy, jim = signed_in(app), signed_in(app, JIM)
     url = f"/partnerships/{demo.id}/agreement"
     for _ in range(2):
         assert "Peggy Olson" in header(peggy.get(url).get_data(as_text=True))
@@ -148,12 +147,8 @@ def test_another_person_never_gets_the_first_ones_header(make_app):
 
 
 def test_a_kept_header_carries_the_sessions_own_csrf_token(make_app):
-    app = make_app(**DRAWN)
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    first, second = app.test_client(), app.test_client()  # two browsers, one person
-    login(first, PEGGY)
-    login(second, PEGGY)
+    app, demo = drawn_demo(make_app)
+    first, second = signed_in(app), signed_in(app)  # two browsers, one person
     url = f"/partnerships/{demo.id}/agreement"
     first_page = first.get(url).get_data(as_text=True)
     second_page = second.get(url).get_data(as_text=True)
@@ -173,12 +168,9 @@ def test_the_readme_setting_sizes_the_kept_parts_and_zero_turns_them_off(make_ap
     monkeypatch.setenv("PORTAL_FRAGMENT_CACHE_MB", "0.5")
     assert make_app().extensions["portal_fragments"].parts.maxsize == 512 * 1024
     monkeypatch.setenv("PORTAL_FRAGMENT_CACHE_MB", "0")
-    app = make_app(**DRAWN)
+    app, demo = drawn_demo(make_app)
     assert "portal_fragments" not in app.extensions
-    with app.app_context():
-        demo, _ = load_demo(DEMO_PASSWORD)
-    client = app.test_client()
-    login(client, PEGGY)
+    client = signed_in(app)
     for _ in range(2):  # drawn whole each time, header and tabs included
         page = client.get(f"/partnerships/{demo.id}/agreement").get_data(as_text=True)
         assert "Peggy Olson" in header(page) and "Leadership Academy 2027" in heading(page)
