@@ -32,6 +32,8 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from portal.security import held_token, with_current_token
+
 
 class FragmentCache:
     def __init__(self, max_bytes):
@@ -40,15 +42,13 @@ class FragmentCache:
         self.lock = threading.Lock()  # cachetools' caches are not thread-safe
 
     def draw(self, key, draw):
-        token = generate_csrf()
         with self.lock:
             kept = self.parts.get(key)
         if kept is not None:
-            html, kept_token = kept
-            return Markup(html if kept_token is None else html.replace(kept_token, token))
+            return Markup(with_current_token(*kept))
         html = str(draw())
         with self.lock, suppress(ValueError):  # a part larger than the whole cache
-            self.parts[key] = (html, token if token in html else None)
+            self.parts[key] = (html, held_token(html, generate_csrf()))
         return Markup(html)
 
 

@@ -39,6 +39,7 @@ from flask_wtf.csrf import generate_csrf
 from portal import db
 from portal.accounts.display import COOKIE as DISPLAY_COOKIE
 from portal.plugins import faults
+from portal.security import held_token, with_current_token
 
 #: Headers a kept page does not carry over: recomputed, or never kept (see `_keepable`).
 _NOT_KEPT = {"content-length", "set-cookie"}
@@ -72,7 +73,7 @@ class PageCache:
         response = current_app.make_response(draw())
         if _keepable(response, before):
             body = response.get_data()
-            kept_token = token.encode() if token.encode() in body else None
+            kept_token = held_token(body, token)
             headers = [(k, v) for k, v in response.headers if k.lower() not in _NOT_KEPT]
             with self.lock, suppress(ValueError):  # a page larger than the whole cache
                 self.pages[key] = (response.status_code, body, headers, kept_token)
@@ -107,9 +108,8 @@ def _keepable(response, before):
 
 def _served(page):
     status, body, headers, kept_token = page
-    if kept_token is not None:
-        body = body.replace(kept_token, generate_csrf().encode())
-    response = current_app.response_class(body, status=status, headers=headers)
+    response = current_app.response_class(with_current_token(body, kept_token), status=status,
+                                          headers=headers)
     response.headers["X-Page-Cache"] = "hit"
     return response
 

@@ -2,7 +2,7 @@
 believes. Login throttling, which counts failures per address, is in
 portal/accounts/throttle.py."""
 from flask import request
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -37,6 +37,24 @@ def set_security_headers(response):
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def held_token(content, token):
+    """`token` as kept `content` (bytes or text) holds it, or None when it holds none.
+
+    A page or part kept as drawn holds the CSRF token of the request that drew it; kept
+    pages (portal/page_cache.py) and kept parts (portal/fragments.py) note it here and
+    swap it with `with_current_token` whenever they serve the content again."""
+    held = token.encode() if isinstance(content, bytes) else token
+    return held if held in content else None
+
+
+def with_current_token(content, held):
+    """Kept `content` with the token it was drawn with replaced by this request's own."""
+    if held is None:
+        return content
+    current = generate_csrf()
+    return content.replace(held, current.encode() if isinstance(content, bytes) else current)
 
 
 def client_ip():
