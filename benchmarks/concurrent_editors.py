@@ -9,6 +9,7 @@ hosts would run them, sharing one database and one secret key.
 
     python benchmarks/concurrent_editors.py [--editors 16] [--seconds 15] [--workers 4]
                                             [--saves-per-editor N] [--seed 7] [--keep-data]
+                                            [--full-pages]
                                             [--postgres | --database-url postgresql://...]
                                             [--servers N] [--compare | --no-compare]
 
@@ -18,6 +19,10 @@ demo people, and extra editor accounts so that every editor is a distinct user),
 editor with its own logged-in session. Half of the editors work on one hot section;
 the other half pick any of the 8 sections at random. Each save is what a browser does:
 GET the editor, wait 0-50 ms, POST the textarea back with the `base_id` it was given.
+By default the editors do what the reading page's Edit does with script on: htmx asks
+for the editor alone, in the section's place, and the save is answered with the section
+(200); --full-pages makes them do what a browser without script does: the editor page,
+and a save answered with a redirect to the agreement and a flashed message (302).
 
 Every section holds one "clause" line per (editor, slot), two slots per editor, and one
 contested line, each followed by a note line that nobody edits. A save rewrites one
@@ -36,7 +41,7 @@ than one server the run is made twice, with 1 server and with N on a fresh schem
 the ratio of their throughputs is printed.
 
 After the run the servers are stopped and the database is read directly:
-- every accepted save (302 back to the agreement) must have its token in a revision of
+- every accepted save (the saved section, or 302 back to the agreement) must have its token in a revision of
   its section, and each clause line of the final head must hold its owner's last
   accepted token (a merge that reverted someone's accepted edit is a lost edit too);
 - every 409 must show the user's text on the conflict page, the reopened editor must
@@ -103,10 +108,10 @@ PROBE_RECHECK_SECONDS = 0.1  # between the observer's polls while it waits for t
 
 CSRF_META_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 EDITOR_FORM_RE = re.compile(
-    r'<form method="post" action="[^"]*/edit" class="editor__form">(.*?)</form>', re.S)
+    r'<form method="post" action="[^"]*/edit" class="editor__form"[^>]*>(.*?)</form>', re.S)
 CSRF_INPUT_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 BASE_ID_RE = re.compile(r'name="base_id" value="(\d*)"')
-TEXTAREA_RE = re.compile(r'<textarea id="body" name="body"[^>]*>(.*?)</textarea>', re.S)
+TEXTAREA_RE = re.compile(r'<textarea id="body(?:-\d+)?" name="body"[^>]*>(.*?)</textarea>', re.S)
 STALE_DRAFT_RE = re.compile(
     r'data-testid="stale-draft">.*?<textarea name="body" hidden>(.*?)</textarea>', re.S)
 LINE_RE = re.compile(r"^(clause \d+|contested): \[([^\]]*)\]$")
@@ -158,6 +163,10 @@ def parse_args(argv=None):
                         help="gunicorn sync workers of each server (default 4)")
     parser.add_argument("--think-ms", type=float, default=50.0,
                         help="upper bound of the random pause between GET and POST (default 50)")
+    parser.add_argument("--full-pages", action="store_true",
+                        help="editors open the editor page and save with a plain form, as a "
+                             "browser without script does (default: the reading page's "
+                             "inline editor, through htmx)")
     parser.add_argument("--conflict-rate", type=float, default=0.10,
                         help="share of saves that edit a contested line (default 0.10)")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the editors' choices")
@@ -501,9 +510,10 @@ class Client:
     starting at `first`, as a user behind a load balancer would meet them; with one
     server every request goes to it."""
 
-    def __init__(self, email, servers, agreement_path, first=0):
+    def __init__(self, email, servers, agreement_path, first=0, inline=False):
         self.email, self.servers = email, list(servers)
         self.agreement = agreement_path
+        self.inline = inline  # the reading page's inline editor (htmx), or plain pages
         self.turn = first
         self.session = Browser()
         self.gets, self.errors = [], []
@@ -542,8 +552,25 @@ class Client:
     def edit_url(self, section):
         return f"{self.agreement}/sections/{section}/edit"
 
+    def editor_headers(self, section):
+        """What htmx sends for the inline editor: its request, aimed at the section."""
+        if not self.inline:
+            return {}
+        return {"HX-Request": "true", "HX-Target": f"section-{section}",
+                "HX-Current-URL": self.servers[0] + self.agreement}
+
+    def saved(self, response, section):
+        """Whether the server accepted a save: the inline editor gets the section back in
+        its place, a plain form a redirect to it on the reading page."""
+        if self.inline:
+            return (response.status_code == 200 and response.text.lstrip().startswith(
+                f'<section class="card agreement-section" id="section-{section}">'))
+        return (response.status_code == 302 and response.headers.get("Location", "")
+                .endswith(f"/agreement#section-{section}"))
+
     def open_editor(self, section):
-        response, ms, server = self._request("GET", self.edit_url(section))
+        response, ms, server = self._request("GET", self.edit_url(section),
+                                             headers=self.editor_headers(section))
         self.gets.append(ms)
         if response.status_code != 200:
             self.errors.append(f"GET editor of section {section}: HTTP {response.status_code}")
@@ -558,7 +585,7 @@ class Editor(Client, threading.Thread):
     def __init__(self, index, email, servers, partnership, sections, hot_section, args, start, rng):
         threading.Thread.__init__(self, name=f"editor-{index}", daemon=True)
         Client.__init__(self, email, servers, f"/partnerships/{partnership}/agreement",
-                        first=index % len(servers))
+                        first=index % len(servers), inline=not args.full_pages)
         self.index = index
         self.sections, self.hot_section = sections, hot_section
         self.hot = index < args.editors // 2
@@ -619,19 +646,19 @@ class Editor(Client, threading.Thread):
         try:
             response, ms, record.posted_to = self._request("POST", self.edit_url(page.section), data={
                 "csrf_token": page.csrf, "body": body, "base_id": page.base_id,
-                "summary": f"{label} {token} by editor {self.index}"})
+                "summary": f"{label} {token} by editor {self.index}"},
+                headers=self.editor_headers(page.section))
         except TRANSPORT_ERRORS as exc:
             record.status, record.detail = type(exc).__name__, str(exc)
             self.saves.append(record)  # outcome unknown: the server may have saved it
             raise
         record.status, record.ms = response.status_code, ms
         self.saves.append(record)
-        location = response.headers.get("Location", "")
-        if response.status_code == 302 and location.endswith(f"/agreement#section-{page.section}"):
+        if self.saved(response, page.section):
             record.outcome = "accepted"
             return None
         if response.status_code != 409:
-            record.detail = location or response.text[:200]
+            record.detail = response.headers.get("Location", "") or response.text[:200]
             return None
         # The conflict view must show the user's text, and the editor must offer it again.
         record.outcome = "conflict"
@@ -745,8 +772,7 @@ class CrossServerProbe(threading.Thread):
         response, _, _ = self.visitor._request("POST", self.visitor.edit_url(self.section), data={
             "csrf_token": page.csrf, "body": body, "base_id": page.base_id,
             "summary": f"probe {token}"})
-        return (response.status_code == 302 and response.headers.get("Location", "")
-                .endswith(f"/agreement#section-{self.section}"))
+        return self.visitor.saved(response, self.section)
 
     def run(self):
         try:
@@ -1138,13 +1164,15 @@ def report(args, count, engine, editors, saves, errors, result, elapsed, locked,
           f"{args.editors - hot} over all sections), {servers}, {engine}")
     print(f"run: {mode}, measured {elapsed:.1f} s; think time 0-{args.think_ms:g} ms; "
           f"contested-line saves {args.conflict_rate:.0%}; seed {args.seed}")
+    print("editing: " + ("the editor page and a plain form (--full-pages)" if args.full_pages else
+                         "the reading page's inline editor, through htmx"))
     if count > 1:
         print("each editor sends its successive requests to the servers in turn, with one "
               "session and one secret key")
     print()
     rows = [
         ("saves posted", f"{len(saves)}"),
-        ("  accepted (302)", f"{len(accepted)}"),
+        ("  accepted (302)" if args.full_pages else "  accepted (the section, 200)", f"{len(accepted)}"),
         ("    merged on a stale base", f"{result['merged']} (revisions with merged_with set)"),
         ("  conflicts (409)", f"{len(conflicts)} ({sum(1 for s in conflicts if s.label in CONTESTED)} "
                               "on a contested line)"),

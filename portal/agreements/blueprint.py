@@ -16,6 +16,7 @@ POST = ["POST"]
 bp.add_url_rule("", view_func=reading.show)
 bp.add_url_rule("/poll", view_func=reading.poll)
 
+bp.add_url_rule(SECTION, view_func=reading.section)
 bp.add_url_rule(f"{SECTION}/edit", view_func=editor.edit)
 bp.add_url_rule(f"{SECTION}/edit", view_func=editor.save, methods=POST)
 bp.add_url_rule(f"{SECTION}/resolve", view_func=editor.resolve, methods=POST)

@@ -55,10 +55,12 @@
   });
 
   // Polling (live sections, presence) only while the tab is visible: a hidden tab
-  // costs the server nothing.
+  // costs the server nothing. A poll that would redraw an editor open inside it
+  // (data-editing) waits until that editor is saved or closed.
   document.addEventListener("htmx:beforeRequest", function (evt) {
     var elt = evt.detail.elt;
-    if (document.hidden && elt && elt.getAttribute("data-poll") === "visible") {
+    if (!elt || elt.getAttribute("data-poll") !== "visible") { return; }
+    if (document.hidden || elt.querySelector("[data-editing]")) {
       evt.preventDefault();
     }
   });

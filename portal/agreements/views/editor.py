@@ -3,6 +3,11 @@ conflict to resolve), drafts kept while typing, and who else is editing the sect
 
 editing.py does the work and explains why no edit is ever lost; these views say what
 happened and keep the user's text on every refusal.
+
+The reading page's Edit asks with htmx and gets the editor alone, in the section's
+place; its save is answered with the section (or the conflict, or the refusal) in the
+same place, where a plain form gets a redirect and a flashed message. Nothing is drawn
+twice, and nothing is written to the session cookie (issue 12).
 """
 from flask import abort, flash, g, redirect, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,11 +19,12 @@ from portal.agreements import editing
 from portal.agreements.forms import PICKS, ConflictForm, SectionForm
 from portal.agreements.merge import three_way_merge
 from portal.agreements.models import SectionRevision
+from portal.agreements.views.reading import section_alone
 from portal.agreements.views.scope import can_edit, check_form, section_or_404
 from portal.errors import error_page
 from portal.forms import BadValue, damaged, first_error, posted_choice, posted_text
 from portal.partnerships.access import requires_role
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 
 DAMAGED_EDITOR = _l("The form is damaged: reload the editor.")
 
@@ -26,8 +32,8 @@ DAMAGED_EDITOR = _l("The form is damaged: reload the editor.")
 def _editor_page(section, body, base_id, errors=None, status=200, notice=None, stale_draft=None,
                  head=False):
     head = editing.head_of(section) if head is False else head  # False: not read yet
-    return render("agreements/edit.html", partnership=g.partnership, section=section,
-                  body=body, base_id=base_id, head=head, errors=errors or [],
+    return render("agreements/edit.html", "editor", partnership=g.partnership, section=section,
+                  inline=is_htmx(), body=body, base_id=base_id, head=head, errors=errors or [],
                   notice=notice, stale_draft=stale_draft,
                   others=[u for u in editing.editors_now([section.id]).get(section.id, [])
                           if u.id != current_user.id], status=status)
@@ -71,12 +77,15 @@ def save(partnership_id, section_id):
         who = merged_with.author.name if merged_with.author_id else _("someone")
         diff_url = url_for("agreements.diff", partnership_id=partnership_id, section_id=section.id,
                            a=merged_with.id, b=revision.id)
-        flash(Markup(_('Saved. %(name)s had changed this section meanwhile; their changes were merged '
-                       'with yours. <a href="%(url)s">See what changed</a>.',
-                       name=escape(who), url=escape(diff_url))), "success")
+        said = Markup(_('Saved. %(name)s had changed this section meanwhile; their changes were merged '
+                        'with yours. <a href="%(url)s">See what changed</a>.',
+                        name=escape(who), url=escape(diff_url)))
     else:
-        flash(_("%(title)s is saved (revision %(number)s).", title=section.title, number=revision.number),
-              "success")
+        said = _("%(title)s is saved (revision %(number)s).", title=section.title, number=revision.number)
+    if is_htmx():
+        section.head = revision.id
+        return section_alone(section, notice=said)
+    flash(said, "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 
 
@@ -93,8 +102,8 @@ def _keep_draft(section, base_id, body):
 
 
 def _conflict_page(section, conflict, mine):
-    return render("agreements/conflict.html", partnership=g.partnership, section=section,
-                  conflict=conflict, mine=mine, status=409)
+    return render("agreements/conflict.html", "conflict", partnership=g.partnership,
+                  section=section, inline=is_htmx(), conflict=conflict, mine=mine, status=409)
 
 
 @requires_role("editor")

@@ -1,14 +1,14 @@
 """Reading the agreement: every section with its current text, who is editing it and its
 open comments, and one cheap poll for the whole page that refreshes the sections when
 the agreement's clock (`editing.clock`) says something a reader sees has changed."""
-from flask import g, request
+from flask import g, redirect, request, url_for
 
 from portal.agreements import editing, ratification
 from portal.agreements.models import Comment
-from portal.agreements.views.scope import can_edit, current_agreement
+from portal.agreements.views.scope import can_edit, current_agreement, section_or_404
 from portal.partnerships.access import without_organizations
 from portal.prepared import Prepared
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 
 
 _OPEN_COMMENTS = Prepared(lambda section_ids: Comment.select(Comment.section).where(
@@ -49,3 +49,21 @@ def poll(partnership_id):
     if request.args.get("token") == editing.clock(partnership_id):
         return "", 204
     return render("agreements/_sections.html", **_sections(current_agreement()))
+
+
+def section(partnership_id, section_id):
+    """One section as the reading page draws it: what an inline editor closed without
+    saving gives back. A plain request (no script) goes to it on the reading page."""
+    found = section_or_404(section_id)
+    if not is_htmx():
+        return redirect(url_for("agreements.show", partnership_id=partnership_id)
+                        + f"#section-{found.id}")
+    return section_alone(found)
+
+
+def section_alone(section, notice=None):
+    """`section`'s card in an inline editor's place, with `notice` (a save's confirmation)
+    as the page's notice; its Edit takes the focus back from the editor that was there."""
+    drawn = _sections(section.agreement, [section])
+    return render("agreements/_section_alone.html", notice=notice, focus_edit=True,
+                  section=section, head=drawn["heads"][section.id], **drawn)

@@ -1,0 +1,168 @@
+"""The reading page's inline editor (issue 12): Edit asks with htmx for the editor alone,
+in the section's place, and a save is answered with the section in the same place,
+the conflict view, or the refusal with the user's text; never a redirect, a flashed
+message or a session cookie written. Without script, the same links and forms give the
+whole pages they always gave."""
+import html
+import re
+
+import pytest
+from conftest import csrf_token, login
+from test_agreements import TEXT, agreement_url, head, save, section_id, seeded
+
+from portal.agreements.models import EditDraft, SectionRevision
+
+
+@pytest.fixture
+def peggy(app, demo):
+    client = app.test_client()
+    login(client, "peggy@client.example")
+    return client
+
+
+@pytest.fixture
+def jim(app, demo):
+    client = app.test_client()
+    login(client, "jim@supplier.example")
+    return client
+
+
+def htmx(sid):
+    """What htmx sends for the Edit of section `sid` and for its editor's form."""
+    return {"HX-Request": "true", "HX-Target": f"section-{sid}"}
+
+
+def open_inline(client, partnership, sid):
+    response = client.get(f"{agreement_url(partnership)}/sections/{sid}/edit", headers=htmx(sid))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def save_inline(client, partnership, sid, body, base_id):
+    return client.post(f"{agreement_url(partnership)}/sections/{sid}/edit", headers=htmx(sid), data={
+        "csrf_token": csrf_token(client, agreement_url(partnership)), "body": body,
+        "base_id": base_id or "", "summary": ""})
+
+
+def test_the_reading_pages_edit_asks_for_the_editor_in_the_sections_place(app, peggy, demo):
+    sid, _ = seeded(app, demo, peggy)
+    page = peggy.get(agreement_url(demo)).get_data(as_text=True)
+    edit = re.search(rf'<a [^>]*href="([^"]*/sections/{sid}/edit)"[^>]*>', page).group(0)
+    assert f'hx-get="{agreement_url(demo)}/sections/{sid}/edit"' in edit
+    assert f'hx-target="#section-{sid}"' in edit and 'hx-swap="outerHTML"' in edit
+
+
+def test_the_inline_editor_is_the_editor_alone_with_the_sections_id(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    editor = open_inline(peggy, demo, sid)
+    assert "<html" not in editor and "site-header" not in editor and "tabs" not in editor
+    assert editor.lstrip().startswith(f'<section class="card editor" id="section-{sid}" data-editing>')
+    assert f'name="base_id" value="{base.id}"' in editor
+    assert html.escape("Both teams answer questions within 48 hours.") in editor
+    # Its ids carry the section's, so two editors open on one page never share one.
+    for name in ("body", "summary", "draft-status", "presence"):
+        assert f' id="{name}-{sid}"' in editor and f' id="{name}"' not in editor
+    assert f'hx-target="#draft-status-{sid}"' in editor and "autofocus" in editor
+    # Its form saves through htmx into the same place; closing it brings the section back.
+    assert f'hx-post="{agreement_url(demo)}/sections/{sid}/edit" hx-target="#section-{sid}"' in editor
+    assert f'hx-get="{agreement_url(demo)}/sections/{sid}"' in editor
+    assert "Close the editor" in editor
+
+
+def test_an_inline_save_answers_with_the_section_and_the_notice_and_no_cookie(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    response = save_inline(peggy, demo, sid, TEXT.replace("48 hours", "24 hours"), base.id)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and "Location" not in response.headers
+    answer = response.get_data(as_text=True)
+    assert answer.lstrip().startswith(f'<section class="card agreement-section" id="section-{sid}">')
+    assert "within 24 hours" in answer and "Revision 2 by Peggy Olson" in answer
+    assert re.search(r'<a class="button button--small" href="[^"]*/edit"[^>]* autofocus>Edit</a>', answer)
+    notices = re.search(r'<div id="notices"[^>]*hx-swap-oob="true"[^>]*>(.*?)</div></div>', answer, re.S)
+    assert notices and "Relational expectations is saved (revision 2)." in notices.group(1)
+    assert head(app, sid).number == 2 and "24 hours" in head(app, sid).body
+    # Nothing was left to flash on the next page.
+    assert "is saved" not in peggy.get(agreement_url(demo)).get_data(as_text=True)
+
+
+def test_an_inline_save_on_an_older_base_merges_and_links_to_what_changed(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    assert save(jim, demo, sid, TEXT.replace("every month", "every two weeks"), base.id).status_code == 302
+    answer = save_inline(peggy, demo, sid, TEXT.replace("the sponsors", "both sponsors"), base.id)
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert "every two weeks" in text and "both sponsors" in text
+    assert "Jim Halpert had changed this section meanwhile" in text
+    assert re.search(rf'href="[^"]*/sections/{sid}/diff\?a=\d+&amp;b=\d+">See what changed', text)
+
+
+def test_an_inline_conflict_takes_the_sections_place_and_keeps_the_users_text(app, peggy, jim, demo):
+    sid, base = seeded(app, demo, peggy)
+    save(jim, demo, sid, TEXT.replace("48 hours", "72 hours"), base.id)
+    response = save_inline(peggy, demo, sid, TEXT.replace("48 hours", "24 hours"), base.id)
+    assert response.status_code == 409  # the portal's htmx config swaps 409
+    text = response.get_data(as_text=True)
+    assert "<html" not in text
+    assert text.lstrip().startswith(f'<section class="card conflict" data-testid="conflict" id="section-{sid}" data-editing>')
+    assert "72 hours" in text and "24 hours" in text
+    # Resolving is a plain form: the whole page answers it, as without script.
+    assert re.search(rf'<form method="post" action="[^"]*/sections/{sid}/resolve">', text)
+    assert f'id="summary-{sid}"' in text and f'id="text-0-{sid}"' in text
+    assert head(app, sid).number == 2
+    with app.app_context():
+        assert "24 hours" in EditDraft.get().body
+
+
+@pytest.mark.parametrize("body, message", [
+    ("", "A section cannot be empty"),
+    ("x" * 250_000, "a section holds at most 200,000"),
+])
+def test_an_inline_save_refused_shows_the_editor_again_with_the_text(app, peggy, demo, body, message):
+    sid, base = seeded(app, demo, peggy)
+    response = save_inline(peggy, demo, sid, body, base.id)
+    assert response.status_code == 422  # swapped too (the portal's htmx config)
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and message in text
+    assert text.lstrip().startswith(f'<section class="card editor" id="section-{sid}" data-editing>')
+    assert head(app, sid).number == 1
+
+
+def test_closing_the_inline_editor_gives_the_section_back_and_a_plain_get_the_page(app, peggy, demo):
+    sid, _ = seeded(app, demo, peggy)
+    url = f"{agreement_url(demo)}/sections/{sid}"
+    back = peggy.get(url, headers=htmx(sid))
+    assert back.status_code == 200 and "<html" not in back.get_data(as_text=True)
+    text = back.get_data(as_text=True)
+    assert text.lstrip().startswith(f'<section class="card agreement-section" id="section-{sid}">')
+    assert "within 48 hours" in text and 'id="notices"' not in text
+    plain = peggy.get(url)
+    assert plain.status_code == 302
+    assert plain.headers["Location"].endswith(f"{agreement_url(demo)}#section-{sid}")
+
+
+def test_the_inline_editor_and_section_are_for_members_and_editors_only(app, demo, peggy):
+    sid, base = seeded(app, demo, peggy)
+    viewer = app.test_client()
+    login(viewer, "victor@client.example")
+    assert viewer.get(f"{agreement_url(demo)}/sections/{sid}/edit", headers=htmx(sid)).status_code == 403
+    refused = save_inline(viewer, demo, sid, "A viewer's text\n", base.id)
+    assert refused.status_code == 403 and head(app, sid).number == 1
+    # A section of this agreement under another partnership's address is not found.
+    with app.app_context():
+        from portal.partnerships.models import Partnership
+        other = Partnership.select().where(Partnership.id != demo.id).first()
+    if other is not None:
+        assert peggy.get(f"/partnerships/{other.id}/agreement/sections/{sid}",
+                         headers=htmx(sid)).status_code in (403, 404)
+    with app.app_context():
+        assert SectionRevision.select().where(SectionRevision.section == sid).count() == 1
+
+
+def test_without_script_the_editor_is_the_whole_page_and_a_save_redirects(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    page = peggy.get(f"{agreement_url(demo)}/sections/{sid}/edit").get_data(as_text=True)
+    assert "<html" in page and ' id="body"' in page and "data-editing" not in page
+    assert "hx-post" not in re.search(r'<form method="post" action="[^"]*/edit" class="editor__form"[^>]*>', page).group(0)
+    assert "Back to the agreement" in page
+    response = save(peggy, demo, sid, TEXT.replace("48 hours", "12 hours"), base.id)
+    assert response.status_code == 302 and "Set-Cookie" in response.headers
