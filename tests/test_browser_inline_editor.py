@@ -2,9 +2,12 @@
 the editor where the section was, without leaving the page; Save puts the saved section
 back with the notice; the page's live refresh waits while the editor is open, then
 brings what others saved; a conflict shows in the section's place."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from test_browser import shot
+from test_browser_accessibility import axe_script, violations
 
 from portal.agreements.models import Section
 
@@ -56,7 +59,9 @@ def test_a_section_is_edited_and_saved_in_its_place(app, demo, live_server, peop
     jim.locator("#body").fill("Why this partnership exists, in Jim's words.\n")
     jim.get_by_role("button", name="Save", exact=True).click()
     jim.locator("#notices", has_text="is saved").wait_for()
-    peggy.wait_for_timeout(7000)  # more than two polls of the page
+    # Longer than the page's poll interval, idle or live, as the page itself says it.
+    every = peggy.locator("#agreement-sections").get_attribute("hx-trigger")
+    peggy.wait_for_timeout((int(re.fullmatch(r"every (\d+)s", every).group(1)) + 2) * 1000)
     expect(peggy.locator(f"#body-{sid}")).to_have_value(TEXT.replace("48 hours", "24 hours"))
     expect(peggy.get_by_test_id(f"section-body-{other}")).not_to_contain_text("in Jim's words")
 
@@ -75,10 +80,14 @@ def test_a_section_is_edited_and_saved_in_its_place(app, demo, live_server, peop
     expect(peggy.get_by_test_id(f"section-body-{sid}")).to_contain_text("within 24 hours")
     assert peggy.evaluate("window.__stayed") is True
 
+    # The page with an editor open in it is as accessible as every other page (axe).
+    peggy.context.add_init_script(path=axe_script())
+    peggy.goto(agreement)
+    edit_in_place(peggy, sid)
+    assert violations(peggy) == []
+
     # Screenshots last: Playwright leaves style="" on the inputs it shot, which htmx's
     # next swap would copy, against the CSP.
-    shot(peggy, "61-inline-section")
-    edit_in_place(peggy, sid)
     shot(peggy, "60-inline-editor")
 
 

@@ -78,7 +78,7 @@ def test_an_inline_save_answers_with_the_section_and_the_notice_and_no_cookie(ap
     assert answer.lstrip().startswith(f'<section class="card agreement-section" id="section-{sid}">')
     assert "within 24 hours" in answer and "Revision 2 by Peggy Olson" in answer
     assert re.search(r'<a class="button button--small" href="[^"]*/edit"[^>]* autofocus>Edit</a>', answer)
-    notices = re.search(r'<div id="notices"[^>]*hx-swap-oob="true"[^>]*>(.*?)</div></div>', answer, re.S)
+    notices = re.search(r'<div id="notices"[^>]*hx-swap-oob="innerHTML"[^>]*>(.*?)</div></div>', answer, re.S)
     assert notices and "Relational expectations is saved (revision 2)." in notices.group(1)
     assert head(app, sid).number == 2 and "24 hours" in head(app, sid).body
     # Nothing was left to flash on the next page.
