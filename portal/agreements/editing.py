@@ -134,7 +134,8 @@ def save(section, user, base_id, body, summary=""):
     """Save `body` written on revision `base_id` (None: the empty section).
 
     Returns (revision, merged_with) where merged_with is the revision whose changes were
-    merged in, or None. Raises SaveError or Conflict; neither writes a revision.
+    merged in, or None; the revision comes with its author and organization, as the
+    section shows them. Raises SaveError or Conflict; neither writes a revision.
     """
     body = check_body(body)
     with write_transaction():
@@ -161,6 +162,7 @@ def save(section, user, base_id, body, summary=""):
             html=render_markdown(body), summary=(summary or "").strip()[:200], author=user.id,
             organization=user.organization_id, base=base.id if base else None,
             merged_with=merged_with.id if merged_with else None)
+        revision.author, revision.organization = user, user.organization  # as read already
         _NEW_HEAD.run(revision.id, utcnow(), section.id)
         _DELETE_DRAFT.run(section.id, user.id)
         _DELETE_PRESENCE.run(section.id, user.id)

@@ -83,8 +83,7 @@ def save(partnership_id, section_id):
     else:
         said = _("%(title)s is saved (revision %(number)s).", title=section.title, number=revision.number)
     if is_htmx():
-        section.head = revision.id
-        return section_alone(section, notice=said)
+        return section_alone(section, revision, notice=said)
     flash(said, "success")
     return redirect(url_for("agreements.show", partnership_id=partnership_id) + f"#section-{section.id}")
 

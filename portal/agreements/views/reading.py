@@ -61,9 +61,11 @@ def section(partnership_id, section_id):
     return section_alone(found)
 
 
-def section_alone(section, notice=None):
+def section_alone(section, head=False, notice=None):
     """`section`'s card in an inline editor's place, with `notice` (a save's confirmation)
-    as the page's notice; its Edit takes the focus back from the editor that was there."""
-    drawn = _sections(section.agreement, [section])
+    as the page's notice; its Edit takes the focus back from the editor that was there.
+    `head`: the revision just saved, with its author and organization (False: read it)."""
+    drawn = _sections(section.agreement, [section],
+                      None if head is False else {section.id: head})
     return render("agreements/_section_alone.html", notice=notice, focus_edit=True,
                   section=section, head=drawn["heads"][section.id], **drawn)
