@@ -95,9 +95,12 @@ def heads_of(sections):
 
 
 def _heads(ids):
+    """Of the author and the organization, only what pages show of them: their names.
+    Every column is a conversion for each row, on a statement of every save."""
     from portal.accounts.models import Organization, User
 
-    return (SectionRevision.select(SectionRevision, User, Organization)
+    return (SectionRevision.select(SectionRevision, User.id, User.name,
+                                   Organization.id, Organization.name)
             .join(User, peewee.JOIN.LEFT_OUTER, on=(SectionRevision.author == User.id))
             .switch(SectionRevision)
             .join(Organization, peewee.JOIN.LEFT_OUTER,
@@ -287,9 +290,12 @@ def _token(changes, until, now=None):
 
 
 def _editors(section_ids, since):
+    """Who is editing, with only what pages show of them (as `_heads`): up to one row per
+    member, on every editor opened, every heartbeat and every save answered in place."""
     from portal.accounts.models import Organization, User
 
-    return (Presence.select(Presence, User, Organization).join(User).join(Organization)
+    return (Presence.select(Presence.section, User.id, User.name, User.organization,
+                            Organization.id, Organization.name).join(User).join(Organization)
             .where(Presence.section.in_(section_ids), Presence.seen_at >= since)
             .order_by(User.name))
 
