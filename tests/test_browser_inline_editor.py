@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from test_browser import shot
 from test_browser_accessibility import axe_script, violations
 
+from portal.accounts.models import User
 from portal.agreements.models import Section
 
 pytestmark = pytest.mark.browser
@@ -118,3 +119,18 @@ def test_an_inline_save_that_conflicts_shows_the_conflict_in_the_sections_place(
     peggy.get_by_role("button", name="Save the resolved text").click()
     peggy.locator("#notices", has_text="conflict resolved").wait_for()
     expect(peggy.get_by_test_id(f"section-body-{sid}")).to_contain_text("within 24 hours")
+
+
+def test_a_save_in_place_after_logging_out_elsewhere_keeps_the_text_and_says_why(
+        app, demo, live_server, people):
+    agreement = f"{live_server}/partnerships/{demo.id}/agreement"
+    peggy = people("peggy@client.example")
+    peggy.goto(agreement)
+    [sid] = section_ids(app, "Relational expectations")
+    edit_in_place(peggy, sid).locator(f"#body-{sid}").fill(TEXT)
+    with app.app_context():  # "log out everywhere", from another tab
+        User.get(User.email == "peggy@client.example").end_sessions()
+    peggy.locator(f"#section-{sid}").get_by_role("button", name="Save", exact=True).click()
+    expect(peggy.locator("#notices")).to_contain_text("You are logged out, so nothing was sent.")
+    expect(peggy.locator(f"#body-{sid}")).to_have_value(TEXT)  # still there, to send again
+    expect(peggy.locator("input[name=password]")).to_have_count(0)  # no login page inside

@@ -10,6 +10,7 @@ import pytest
 from conftest import csrf_token, login
 from test_agreements import TEXT, agreement_url, head, save, section_id, seeded
 
+from portal.accounts.models import User
 from portal.agreements.models import EditDraft, SectionRevision
 
 
@@ -166,3 +167,24 @@ def test_without_script_the_editor_is_the_whole_page_and_a_save_redirects(app, p
     assert "Back to the agreement" in page
     response = save(peggy, demo, sid, TEXT.replace("48 hours", "12 hours"), base.id)
     assert response.status_code == 302 and "Set-Cookie" in response.headers
+
+
+def test_a_save_in_place_after_the_session_ended_is_refused_without_the_login_page(app, peggy, demo):
+    sid, base = seeded(app, demo, peggy)
+    token = csrf_token(peggy, agreement_url(demo))
+    peggy.get(f"{agreement_url(demo)}/sections/{sid}/edit", headers=htmx(sid))
+    with app.app_context():  # as "log out everywhere" in another tab does
+        User.get(User.email == "peggy@client.example").end_sessions()
+    response = peggy.post(f"{agreement_url(demo)}/sections/{sid}/edit", headers=htmx(sid), data={
+        "csrf_token": token, "body": "Typed before the session ended.\n", "base_id": base.id})
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # htmx follows the redirect with its own headers: a refusal it does not swap.
+    landed = peggy.get(response.headers["Location"], headers=htmx(sid))
+    assert landed.status_code == 401
+    assert landed.headers["X-Portal-Message"].startswith("You are logged out, so nothing was sent.")
+    assert 'name="password"' not in landed.get_data(as_text=True)
+    # The "please log in" the redirect flashed is not shown later; a plain visit logs in.
+    page = peggy.get("/login")
+    assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
+    assert "Please log in to see that page." not in page.get_data(as_text=True)
+    assert head(app, sid).number == 1

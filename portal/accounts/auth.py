@@ -2,7 +2,7 @@
 organization."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, get_flashed_messages, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from peewee import fn
@@ -17,7 +17,7 @@ from portal.db import data_version_sql
 from portal.errors import error_page
 from portal.forms import database_id
 from portal.prepared import Prepared
-from portal.rendering import render
+from portal.rendering import is_htmx, render
 from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -63,6 +63,17 @@ def load_user(token):
     return user
 
 
+def _logged_out_midway():
+    """What a part of a page asked of the portal (a save in place, a draft, a heartbeat)
+    after the session ended, redirected here: a refusal htmx does not swap, so the login
+    page never lands inside the page and what was typed stays in its form; portal.js
+    shows the message. The "please log in" the redirect flashed is not left for later."""
+    get_flashed_messages()
+    return error_page(401, gettext("You are logged out, so nothing was sent. Log in again in "
+                                   "another tab, then send it again: what you typed is still "
+                                   "here."), title=gettext("Logged out"))
+
+
 def _safe_next(target):
     """Only same-site paths, never an absolute URL an attacker could plant."""
     if not target:
@@ -78,6 +89,8 @@ def login():
     global _DUMMY_HASH
     if current_user.is_authenticated:
         return redirect(url_for("partnerships.index"))
+    if is_htmx() and request.method == "GET":
+        return _logged_out_midway()
     form = LoginForm()
     if form.validate_on_submit():
         email = normalize_email(form.email.data)
