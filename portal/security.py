@@ -24,18 +24,29 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+#: Sent with every answer, unless its view set the header itself.
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+]
+
+
 def set_security_headers(response):
+    """The headers a view did not set, added in one pass: Werkzeug's `setdefault` scans
+    the list and raises a KeyError for each missing one, 19 µs of every answer against
+    5 (issue 12)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    wanted = list(SECURITY_HEADERS)
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted.append(("Strict-Transport-Security", "max-age=31536000"))
     if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    present = {name.lower() for name, _ in headers}
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

@@ -83,6 +83,24 @@ def test_security_headers_and_csp_forbid_inline_script(client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    for name in ("Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
+
+
+def test_a_security_header_the_view_set_is_kept_and_the_others_added(app):
+    from flask import Response
+
+    from portal.security import set_security_headers
+
+    with app.test_request_context():
+        response = set_security_headers(Response(
+            "<p>framed</p>", mimetype="text/html",
+            headers={"Cache-Control": "private", "x-frame-options": "SAMEORIGIN"}))
+    assert response.headers.getlist("Cache-Control") == ["private"]
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 def test_pages_carry_no_inline_script(client):
