@@ -113,6 +113,7 @@ def test_an_inline_save_that_conflicts_shows_the_conflict_in_the_sections_place(
     conflict = peggy.get_by_test_id("conflict")
     expect(conflict).to_contain_text("72 hours")
     expect(conflict).to_contain_text("24 hours")
+    expect(peggy.locator("#notices")).not_to_contain_text("is saved")  # the earlier save's
     assert peggy.url == agreement
     shot(peggy, "62-inline-conflict")
     conflict.get_by_test_id("conflict-0").get_by_label("Keep my text").check()

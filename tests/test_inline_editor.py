@@ -28,6 +28,10 @@ def jim(app, demo):
     return client
 
 
+#: What an answer swapped into the page says the page's notices now hold: nothing.
+NO_NOTICE = '<div id="notices" class="notices" aria-live="polite" hx-swap-oob="innerHTML"></div>'
+
+
 def htmx(sid):
     """What htmx sends for the Edit of section `sid` and for its editor's form."""
     return {"HX-Request": "true", "HX-Target": f"section-{sid}"}
@@ -68,6 +72,8 @@ def test_the_inline_editor_is_the_editor_alone_with_the_sections_id(app, peggy, 
     assert f'hx-post="{agreement_url(demo)}/sections/{sid}/edit" hx-target="#section-{sid}"' in editor
     assert f'hx-get="{agreement_url(demo)}/sections/{sid}"' in editor
     assert "Close the editor" in editor
+    # As a new page would, it takes away what the page's notices said before.
+    assert NO_NOTICE in editor
 
 
 def test_an_inline_save_answers_with_the_section_and_the_notice_and_no_cookie(app, peggy, demo):
@@ -109,6 +115,7 @@ def test_an_inline_conflict_takes_the_sections_place_and_keeps_the_users_text(ap
     # Resolving is a plain form: the whole page answers it, as without script.
     assert re.search(rf'<form method="post" action="[^"]*/sections/{sid}/resolve">', text)
     assert f'id="summary-{sid}"' in text and f'id="text-0-{sid}"' in text
+    assert NO_NOTICE in text  # the "saved" of an earlier save is not left standing
     assert head(app, sid).number == 2
     with app.app_context():
         assert "24 hours" in EditDraft.get().body
@@ -135,7 +142,7 @@ def test_closing_the_inline_editor_gives_the_section_back_and_a_plain_get_the_pa
     assert back.status_code == 200 and "<html" not in back.get_data(as_text=True)
     text = back.get_data(as_text=True)
     assert text.lstrip().startswith(f'<section class="card agreement-section" id="section-{sid}">')
-    assert "within 48 hours" in text and 'id="notices"' not in text
+    assert "within 48 hours" in text and NO_NOTICE in text
     plain = peggy.get(url)
     assert plain.status_code == 302
     assert plain.headers["Location"].endswith(f"{agreement_url(demo)}#section-{sid}")

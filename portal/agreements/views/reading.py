@@ -67,5 +67,5 @@ def section_alone(section, head=False, notice=None):
     `head`: the revision just saved, with its author and organization (False: read it)."""
     drawn = _sections(section.agreement, [section],
                       None if head is False else {section.id: head})
-    return render("agreements/_section_alone.html", notice=notice, focus_edit=True,
+    return render("agreements/_section_alone.html", said=notice, focus_edit=True,
                   section=section, head=drawn["heads"][section.id], **drawn)
