@@ -41,9 +41,10 @@ than one server the run is made twice, with 1 server and with N on a fresh schem
 the ratio of their throughputs is printed.
 
 After the run the servers are stopped and the database is read directly:
-- every accepted save (the saved section, or 302 back to the agreement) must have its token in a revision of
-  its section, and each clause line of the final head must hold its owner's last
-  accepted token (a merge that reverted someone's accepted edit is a lost edit too);
+- every accepted save (answered with its section, or with --full-pages a 302 back to the
+  agreement) must have its token in a revision of its section, and each clause line of
+  the final head must hold its owner's last accepted token (a merge that reverted
+  someone's accepted edit is a lost edit too);
 - every 409 must show the user's text on the conflict page, the reopened editor must
   offer it as the user's draft, and the last conflict of an editor in a section must
   still be in that user's EditDraft row (or in a revision).
