@@ -8,24 +8,11 @@ import re
 
 import pytest
 from conftest import csrf_token, login
-from test_agreements import TEXT, agreement_url, head, save, section_id, seeded
+# peggy and jim: test_agreements' signed-in clients, the same fixtures for the same flows.
+from test_agreements import TEXT, agreement_url, head, jim, peggy, save, seeded  # noqa: F401
 
 from portal.accounts.models import User
 from portal.agreements.models import EditDraft, SectionRevision
-
-
-@pytest.fixture
-def peggy(app, demo):
-    client = app.test_client()
-    login(client, "peggy@client.example")
-    return client
-
-
-@pytest.fixture
-def jim(app, demo):
-    client = app.test_client()
-    login(client, "jim@supplier.example")
-    return client
 
 
 #: What an answer swapped into the page says the page's notices now hold: nothing.
