@@ -132,14 +132,24 @@ def csrf_token(client, path="/login"):
     return match.group(1)
 
 
+HELD_MINUTE = 29_000_000  # a minute of the year 2025
+
+
+@pytest.fixture(autouse=True)
+def held_minute(monkeypatch):
+    """Pages are kept within the minute (portal/page_cache.py). Tests hold that minute
+    still: two requests a moment apart could otherwise straddle a minute's turn, and a
+    page a test expects to be kept would be drawn again."""
+    monkeypatch.setattr("portal.page_cache.minute", lambda: HELD_MINUTE)
+
+
 def a_minute_passes(monkeypatch):
-    """Pages are kept within the minute (portal/page_cache.py). A test that moves a
-    module's clock calls this as well, so that the page cache's clock moves as real
-    time would: to the next minute, each call one more."""
+    """A test that moves a module's clock calls this as well, so that the page cache's
+    clock moves as real time would: to the next minute, each call one more."""
     import portal.page_cache
 
-    start = portal.page_cache.time.time()
-    monkeypatch.setattr(portal.page_cache.time, "time", lambda: (start // 60 + 1) * 60)
+    later = portal.page_cache.minute() + 1
+    monkeypatch.setattr(portal.page_cache, "minute", lambda: later)
 
 
 def login(client, email, password=DEMO_PASSWORD):

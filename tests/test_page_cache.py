@@ -11,7 +11,7 @@ import sqlite3
 import time
 from urllib.parse import unquote
 
-from conftest import CSRF_RE, DEMO_PASSWORD, PG_URL, login, post
+from conftest import CSRF_RE, DEMO_PASSWORD, HELD_MINUTE, PG_URL, login, post
 
 from portal.demo import load_demo
 
@@ -138,8 +138,7 @@ def test_a_kept_page_is_drawn_again_the_next_minute(client, demo, monkeypatch):
     login(client, PEGGY)
     url = expectations_url(demo)
     kept(client, url)
-    now = time.time()
-    monkeypatch.setattr("portal.page_cache.time.time", lambda: now + 60)
+    monkeypatch.setattr("portal.page_cache.minute", lambda: HELD_MINUTE + 1)
     assert client.get(url).headers["X-Page-Cache"] == "miss"
 
 
