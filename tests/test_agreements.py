@@ -412,6 +412,18 @@ def test_ratification_by_both_sponsors_puts_a_version_in_force(app, peggy, demo)
     assert "Sofia Brandt" in printable and "print.css" in printable
 
 
+def put_in_force(app, demo, peggy):
+    """Version 1 of the current text, proposed by Peggy and ratified by both sponsors."""
+    assert post(peggy, f"{agreement_url(demo)}/versions", page=agreement_url(demo)).status_code == 302
+    with app.app_context():
+        content_hash = AgreementVersion.get(AgreementVersion.number == 1).content_hash
+    url = f"{agreement_url(demo)}/versions/1"
+    sofia = app.test_client()
+    login(sofia, "sofia@supplier.example")
+    for sponsor in (peggy, sofia):
+        assert post(sponsor, f"{url}/ratify", {"content_hash": content_hash}, page=url).status_code == 302
+
+
 def unread(app, email):
     with app.app_context():
         return [(n.text, n.url) for n in Notification.select().join(User).where(

@@ -135,3 +135,31 @@ def test_a_save_in_place_after_logging_out_elsewhere_keeps_the_text_and_says_why
     expect(peggy.locator("#notices")).to_contain_text("You are logged out, so nothing was sent.")
     expect(peggy.locator(f"#body-{sid}")).to_have_value(TEXT)  # still there, to send again
     expect(peggy.locator("input[name=password]")).to_have_count(0)  # no login page inside
+
+
+def test_a_save_in_place_moves_the_banner_of_the_version_in_force_on_every_open_page(
+        app, demo, live_server, people):
+    """The saver's banner changes with the save; a reader's, with the page's next poll."""
+    from conftest import login
+    from test_agreements import put_in_force
+
+    agreement = f"{live_server}/partnerships/{demo.id}/agreement"
+    sponsor = app.test_client()
+    login(sponsor, "peggy@client.example")
+    put_in_force(app, demo, sponsor)
+    peggy, jim = people("peggy@client.example"), people("jim@supplier.example")
+    peggy.goto(agreement)
+    jim.goto(agreement)
+    for page in (peggy, jim):
+        expect(page.get_by_test_id("in-force")).to_contain_text("Version 1 is in force")
+    [sid] = section_ids(app, "Relational expectations")
+    edit_in_place(peggy, sid).locator(f"#body-{sid}").fill(TEXT)
+    peggy.locator(f"#section-{sid}").get_by_role("button", name="Save", exact=True).click()
+    expect(peggy.get_by_test_id("changed-since")).to_contain_text("Changed since version 1 in force.")
+    expect(peggy.get_by_test_id("in-force")).to_have_count(0)
+    expect(jim.get_by_test_id("changed-since")).to_contain_text("Changed since version 1 in force.",
+                                                                timeout=15000)
+    jim.get_by_test_id("changed-since").get_by_role("link", name="See the changes").click()
+    expect(jim.get_by_role("heading", level=2)).to_have_text("Changed since version 1 in force")
+    expect(jim.get_by_test_id("diff")).to_contain_text("The supplier answers questions within 48 hours.")
+    shot(peggy, "63-inline-save-moves-the-banner")

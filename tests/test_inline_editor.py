@@ -7,12 +7,13 @@ import html
 import re
 
 import pytest
-from conftest import csrf_token, login
+from conftest import csrf_token, login, post
 # peggy and jim: test_agreements' signed-in clients, the same fixtures for the same flows.
-from test_agreements import TEXT, agreement_url, head, jim, peggy, save, seeded  # noqa: F401
+from test_agreements import (TEXT, agreement_url, head, jim, page_poll, peggy,  # noqa: F401
+                             put_in_force, save, seeded)
 
 from portal.accounts.models import User
-from portal.agreements.models import EditDraft, SectionRevision
+from portal.agreements.models import AgreementVersion, EditDraft, SectionRevision
 
 
 #: What an answer swapped into the page says the page's notices now hold: nothing.
@@ -182,3 +183,57 @@ def test_a_save_in_place_after_the_session_ended_is_refused_without_the_login_pa
     assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
     assert "Please log in to see that page." not in page.get_data(as_text=True)
     assert head(app, sid).number == 1
+
+
+def oob(answer, element_id):
+    """What an answer redraws out of band in the element `element_id`, or None."""
+    found = re.search(rf'<(\w+) [^>]*id="{element_id}" hx-swap-oob="true"[^>]*>(.*?)</\1>', answer, re.S)
+    return found and found.group(2)
+
+
+def test_readers_see_a_version_proposed_signed_and_in_force_without_reloading(app, peggy, jim, demo):
+    """The reading page's poll redraws the versions and what the page says of them: a
+    proposal and each sign-off move the agreement's clock as a save does."""
+    seeded(app, demo, peggy)
+    sofia = app.test_client()
+    login(sofia, "sofia@supplier.example")
+    url = f"{agreement_url(demo)}/versions/1"
+
+    def polled(change):
+        poll, _ = page_poll(jim, demo)
+        assert jim.get(poll).status_code == 204
+        assert change().status_code == 302
+        answer = jim.get(poll)
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    answer = polled(lambda: post(peggy, f"{agreement_url(demo)}/versions", page=agreement_url(demo)))
+    assert "Version 1" in oob(answer, "agreement-versions") and "0 of 2 sign-offs" in answer
+    assert "in force" not in oob(answer, "agreement-standing")
+    with app.app_context():
+        content_hash = AgreementVersion.get().content_hash
+    answer = polled(lambda: post(peggy, f"{url}/ratify", {"content_hash": content_hash}, page=url))
+    assert "1 of 2 sign-offs" in oob(answer, "agreement-versions")
+    answer = polled(lambda: post(sofia, f"{url}/ratify", {"content_hash": content_hash}, page=url))
+    assert "Version 1 is in force, ratified by both organizations." in oob(answer, "agreement-standing")
+    assert 'pill--loaded">in force' in oob(answer, "agreement-versions")
+
+
+def test_a_save_in_place_says_whether_the_text_moved_from_the_version_in_force(app, peggy, jim, demo):
+    """The banner above the sections follows the saver's own save at once, and a reader's
+    page on its next poll: changed since the version in force, or back to its text."""
+    sid, base = seeded(app, demo, peggy)
+    put_in_force(app, demo, peggy)
+    assert "Version 1 is in force" in peggy.get(agreement_url(demo)).get_data(as_text=True)
+    poll, _ = page_poll(jim, demo)
+    changed = save_inline(peggy, demo, sid, TEXT.replace("every month", "every week"), base.id)
+    standing = oob(changed.get_data(as_text=True), "agreement-standing")
+    assert "Changed since version 1 in force." in standing and "See the changes" in standing
+    assert "Changed since version 1 in force." in oob(jim.get(poll).get_data(as_text=True),
+                                                       "agreement-standing")
+    back = save_inline(peggy, demo, sid, TEXT, head(app, sid).id)
+    standing = oob(back.get_data(as_text=True), "agreement-standing")
+    assert "Version 1 is in force" in standing and "Changed since" not in standing
+    # Closing an editor changes nothing, and says nothing of the versions.
+    closed = peggy.get(f"{agreement_url(demo)}/sections/{sid}", headers=htmx(sid))
+    assert 'id="agreement-standing"' not in closed.get_data(as_text=True)

@@ -17,7 +17,7 @@ from flask_babel import gettext
 
 from portal import audit
 from portal.accounts.models import Organization, User, utcnow
-from portal.agreements.editing import heads_of, sections_of
+from portal.agreements.editing import changed, heads_of, sections_of
 from portal.agreements.models import Agreement, AgreementVersion, Ratification, content_hash
 from portal.db import is_sqlite, write_transaction
 from portal.notifications import notify, settled
@@ -74,6 +74,7 @@ def propose(agreement, user, url_of):
         version = AgreementVersion.create(
             agreement=agreement, number=latest + 1, content=text, content_hash=content_hash(text),
             revisions=json.dumps(revisions), proposed_by=user.id)
+        changed(agreement.id)  # readers' pages list the new version
         for older in AgreementVersion.select(AgreementVersion.number).where(
                 AgreementVersion.agreement == agreement, AgreementVersion.in_force_at.is_null(),
                 AgreementVersion.number < version.number):
@@ -117,6 +118,7 @@ def ratify(version, user, side, seen_hash, url):
                                 side=side, content_hash=seen_hash)
             settled(url, [m.user_id for m in _members(version.agreement.partnership_id, "sponsor")
                           if m.user.organization_id == user.organization_id])
+            changed(version.agreement_id)  # readers' pages count the sign-off
             sides = {r.side for r in Ratification.select().where(Ratification.version == version)}
             if set(SIDES) <= sides and version.in_force_at is None:
                 version.in_force_at = utcnow()

@@ -30,16 +30,21 @@ def _sections(agreement, sections=None, heads=None):
             "can_edit": can_edit(), "partnership": g.partnership}
 
 
-def show(partnership_id):
-    agreement = current_agreement()
-    sections = editing.sections_of(agreement)
-    heads = editing.heads_of(sections)
+def _standing(agreement, sections, heads):
+    """What `_standing.html` and `_versions.html` draw: the versions with their sign-offs,
+    the one in force, and whether the text has moved on since it."""
     text, _ = ratification.current_text(agreement, sections, heads)
     versions = ratification.versions_with_signoffs(agreement)
     in_force = next((v for v in versions if v.in_force_at), None)  # newest first
-    return render("agreements/show.html", agreement=agreement, in_force=in_force,
-                  changed_since=in_force and in_force.content != text, versions=versions,
-                  **_sections(agreement, sections, heads))
+    return {"versions": versions, "in_force": in_force,
+            "changed_since": in_force and in_force.content != text}
+
+
+def show(partnership_id):
+    agreement = current_agreement()
+    drawn = _sections(agreement)
+    return render("agreements/show.html", agreement=agreement,
+                  **_standing(agreement, drawn["sections"], drawn["heads"]), **drawn)
 
 
 @without_organizations
@@ -48,7 +53,10 @@ def poll(partnership_id):
     indexed row every few seconds, whatever the number of sections."""
     if request.args.get("token") == editing.clock(partnership_id):
         return "", 204
-    return render("agreements/_sections.html", **_sections(current_agreement()))
+    agreement = current_agreement()
+    drawn = _sections(agreement)
+    return render("agreements/_poll.html", **_standing(agreement, drawn["sections"], drawn["heads"]),
+                  **drawn)
 
 
 def section(partnership_id, section_id):
@@ -64,8 +72,15 @@ def section(partnership_id, section_id):
 def section_alone(section, head=False, notice=None):
     """`section`'s card in an inline editor's place, with `notice` (a save's confirmation)
     as the page's notice; its Edit takes the focus back from the editor that was there.
-    `head`: the revision just saved, with its author and organization (False: read it)."""
+    `head`: the revision just saved, with its author and organization (False: nothing was
+    saved, read it); a save also redraws what the page says of the versions, since the
+    text may have moved away from the version in force or back to it."""
     drawn = _sections(section.agreement, [section],
                       None if head is False else {section.id: head})
+    standing = {}
+    if head is not False:
+        sections = editing.sections_of(section.agreement)
+        heads = {**editing.heads_of([s for s in sections if s.id != section.id]), section.id: head}
+        standing = {"standing": True, **_standing(section.agreement, sections, heads)}
     return render("agreements/_section_alone.html", said=notice, focus_edit=True,
-                  section=section, head=drawn["heads"][section.id], **drawn)
+                  section=section, head=drawn["heads"][section.id], **drawn, **standing)
