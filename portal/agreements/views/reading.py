@@ -30,21 +30,27 @@ def _sections(agreement, sections=None, heads=None):
             "can_edit": can_edit(), "partnership": g.partnership}
 
 
-def _standing(agreement, sections, heads):
+def _standing(agreement, text):
     """What `_standing.html` and `_versions.html` draw: the versions with their sign-offs,
-    the one in force, and whether the text has moved on since it."""
-    text, _ = ratification.current_text(agreement, sections, heads)
+    the one in force, and whether the text has moved on since it. `text()` gives the
+    current text; it is asked only when a version is in force, so that a save to an
+    agreement never ratified reads no other section."""
     versions = ratification.versions_with_signoffs(agreement)
     in_force = next((v for v in versions if v.in_force_at), None)  # newest first
     return {"versions": versions, "in_force": in_force,
-            "changed_since": in_force and in_force.content != text}
+            "changed_since": in_force is not None and in_force.content != text()}
+
+
+def _whole(agreement):
+    """What the whole reading page draws: the sections, and what it says of the versions."""
+    drawn = _sections(agreement)
+    return {**drawn, **_standing(agreement, lambda: ratification.current_text(
+        agreement, drawn["sections"], drawn["heads"])[0])}
 
 
 def show(partnership_id):
     agreement = current_agreement()
-    drawn = _sections(agreement)
-    return render("agreements/show.html", agreement=agreement,
-                  **_standing(agreement, drawn["sections"], drawn["heads"]), **drawn)
+    return render("agreements/show.html", agreement=agreement, **_whole(agreement))
 
 
 @without_organizations
@@ -53,10 +59,7 @@ def poll(partnership_id):
     indexed row every few seconds, whatever the number of sections."""
     if request.args.get("token") == editing.clock(partnership_id):
         return "", 204
-    agreement = current_agreement()
-    drawn = _sections(agreement)
-    return render("agreements/_poll.html", **_standing(agreement, drawn["sections"], drawn["heads"]),
-                  **drawn)
+    return render("agreements/_poll.html", **_whole(current_agreement()))
 
 
 def section(partnership_id, section_id):
@@ -79,8 +82,11 @@ def section_alone(section, head=False, notice=None):
                       None if head is False else {section.id: head})
     standing = {}
     if head is not False:
-        sections = editing.sections_of(section.agreement)
-        heads = {**editing.heads_of([s for s in sections if s.id != section.id]), section.id: head}
-        standing = {"standing": True, **_standing(section.agreement, sections, heads)}
+        def text():
+            sections = editing.sections_of(section.agreement)
+            others = editing.heads_of([s for s in sections if s.id != section.id])
+            return ratification.current_text(section.agreement, sections,
+                                             {**others, section.id: head})[0]
+        standing = {"standing": True, **_standing(section.agreement, text)}
     return render("agreements/_section_alone.html", said=notice, focus_edit=True,
                   section=section, head=drawn["heads"][section.id], **drawn, **standing)
