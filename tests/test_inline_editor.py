@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from markupsafe import escape
 from conftest import csrf_token, login, post
 # peggy and jim: test_agreements' signed-in clients, the same fixtures for the same flows.
 from test_agreements import (TEXT, agreement_url, head, jim, page_poll, peggy,  # noqa: F401
@@ -121,6 +122,37 @@ def test_an_inline_save_refused_shows_the_editor_again_with_the_text(app, peggy,
     assert "<html" not in text and message in text
     assert text.lstrip().startswith(f'<section class="card editor" id="section-{sid}" data-editing>')
     assert head(app, sid).number == 1
+
+
+REMOVED = "This section was removed while you were editing it"
+
+
+def test_a_save_to_a_section_removed_meanwhile_keeps_the_text_and_says_so(app, peggy, jim, demo):
+    """Jim's editor was open when Peggy removed the section: his save, in place or as a
+    plain form, and his draft are refused with the reason, his text still in the editor."""
+    sid, base = seeded(app, demo, peggy)
+    open_inline(jim, demo, sid)
+    assert post(peggy, f"{agreement_url(demo)}/sections/{sid}/remove",
+                page=agreement_url(demo)).status_code == 302
+    mine = "Jim's answer: within 24 hours, <b>always</b>.\n"
+    inline = save_inline(jim, demo, sid, mine, base.id)
+    assert inline.status_code == 422  # swapped in the section's place, as every refusal
+    text = inline.get_data(as_text=True)
+    assert text.lstrip().startswith(f'<section class="card editor" id="section-{sid}" data-editing>')
+    assert REMOVED in text and str(escape(mine.strip())) in text
+    plain = save(jim, demo, sid, mine, base.id)
+    assert plain.status_code == 422 and "<html" in plain.get_data(as_text=True)
+    assert REMOVED in plain.get_data(as_text=True)
+    draft = post(jim, f"{agreement_url(demo)}/sections/{sid}/draft",
+                 {"body": mine, "base_id": base.id}, page=agreement_url(demo),
+                 headers={"HX-Request": "true"})
+    assert draft.status_code == 422 and REMOVED in draft.headers["X-Portal-Message"]
+    with app.app_context():
+        assert SectionRevision.select().where(SectionRevision.section == sid).count() == 1
+        assert EditDraft.select().where(EditDraft.section == sid).count() == 0
+    # The section stays removed: its editor and its card are gone from the pages.
+    assert jim.get(f"{agreement_url(demo)}/sections/{sid}/edit", headers=htmx(sid)).status_code == 404
+    assert f'id="section-{sid}"' not in jim.get(agreement_url(demo)).get_data(as_text=True)
 
 
 def test_closing_the_inline_editor_gives_the_section_back_and_a_plain_get_the_page(app, peggy, demo):

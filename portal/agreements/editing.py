@@ -111,6 +111,12 @@ def _heads(ids):
 _HEADS = Prepared(_heads)
 
 
+def _refuse_removed(section):
+    if section.removed:
+        raise SaveError(gettext("This section was removed while you were editing it (its history "
+                                "is kept). Nothing was saved: copy your text into another section."))
+
+
 def check_body(body):
     body = (body or "").replace("\r\n", "\n")
     if not body.strip():
@@ -143,6 +149,7 @@ def save(section, user, base_id, body, summary=""):
     body = check_body(body)
     with write_transaction():
         section = _locked(section.id)
+        _refuse_removed(section)  # read under the lock: a removal just committed counts
         base = None
         if base_id is not None:
             base = _BASE.first(base_id, section.id)
@@ -199,6 +206,7 @@ _EDITING = Prepared(lambda until, agreement_id: Agreement.update(presence_until=
 
 def save_draft(section, user, base_id, body):
     """Keep what is being typed; the caller says "saved" only after this returns."""
+    _refuse_removed(section)
     body = (body or "").replace("\r\n", "\n")
     if len(body) > MAX_BODY:
         raise SaveError(gettext("The draft is longer than %(max)s characters and was not saved.",

@@ -60,7 +60,7 @@ def edit(partnership_id, section_id):
 
 @requires_role("editor")
 def save(partnership_id, section_id):
-    section = section_or_404(section_id)
+    section = section_or_404(section_id, removed_too=True)
     form = SectionForm()
     body, base_id = form.body.data or "", form.base_id.data
     if not form.validate_on_submit():
@@ -108,7 +108,7 @@ def _conflict_page(section, conflict, mine):
 @requires_role("editor")
 def resolve(partnership_id, section_id):
     """Rebuild the merge the conflict view showed and apply the user's choices."""
-    section = section_or_404(section_id)
+    section = section_or_404(section_id, removed_too=True)
     form = ConflictForm()
     mine = form.mine.data or ""
     if not form.validate_on_submit():
@@ -150,7 +150,7 @@ def _choice(index, hunk):
 
 @requires_role("editor")
 def draft(partnership_id, section_id):
-    section = section_or_404(section_id)
+    section = section_or_404(section_id, removed_too=True)
     form = SectionForm()
     if not form.validate_on_submit():
         return error_page(422, _refusal(form), title=_("Draft not saved"))

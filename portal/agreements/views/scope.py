@@ -21,10 +21,12 @@ def current_agreement():
     return editing.agreement_for(g.partnership)
 
 
-def section_or_404(section_id):
-    """A section of this partnership's agreement, read with the agreement (one statement)."""
+def section_or_404(section_id, removed_too=False):
+    """A section of this partnership's agreement, read with the agreement (one statement).
+    `removed_too`: a removed one as well, for a save or a draft sent from an editor opened
+    before the section was removed, which is told so and keeps its text."""
     section = _SECTION.first(section_id, g.partnership.id)
-    if section is None or section.removed:
+    if section is None or (section.removed and not removed_too):
         abort(404)
     return section
 
