@@ -137,6 +137,34 @@ def test_a_save_in_place_after_logging_out_elsewhere_keeps_the_text_and_says_why
     expect(peggy.locator("input[name=password]")).to_have_count(0)  # no login page inside
 
 
+def test_an_editor_open_on_a_section_removed_meanwhile_says_so_and_keeps_the_text(
+        app, demo, live_server, people):
+    from conftest import login, post
+
+    agreement = f"{live_server}/partnerships/{demo.id}/agreement"
+    jim = people("jim@supplier.example")
+    jim.goto(agreement)
+    [sid] = section_ids(app, "Relational expectations")
+    edit_in_place(jim, sid).locator(f"#body-{sid}").fill(TEXT)
+    # The heartbeat goes on after its first answer (it swaps inside itself, not over).
+    with jim.expect_response(lambda r: r.url.endswith(f"/sections/{sid}/presence")):
+        pass
+    with jim.expect_response(lambda r: r.url.endswith(f"/sections/{sid}/presence")):
+        pass
+    expect(jim.locator(f"#presence-{sid}[hx-trigger]")).to_contain_text("Nobody else is editing")
+    peggy = app.test_client()  # Peggy removes the section from her own page
+    login(peggy, "peggy@client.example")
+    assert post(peggy, f"/partnerships/{demo.id}/agreement/sections/{sid}/remove",
+                page=f"/partnerships/{demo.id}/agreement").status_code == 302
+    removed = "This section was removed while you were editing it"
+    expect(jim.locator(f"#presence-{sid}")).to_contain_text(removed, timeout=10000)
+    jim.locator(f"#section-{sid}").get_by_role("button", name="Save", exact=True).click()
+    expect(jim.locator(f"#section-{sid}[data-editing]")).to_contain_text(
+        "Nothing was saved: copy your text into another section.")
+    expect(jim.locator(f"#body-{sid}")).to_have_value(TEXT)
+    expect(jim.locator("#notices .notice--error")).to_have_count(0)  # no error piling up
+
+
 def test_a_save_in_place_moves_the_banner_of_the_version_in_force_on_every_open_page(
         app, demo, live_server, people):
     """The saver's banner changes with the save; a reader's, with the page's next poll."""

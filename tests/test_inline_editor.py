@@ -147,6 +147,10 @@ def test_a_save_to_a_section_removed_meanwhile_keeps_the_text_and_says_so(app, p
                  {"body": mine, "base_id": base.id}, page=agreement_url(demo),
                  headers={"HX-Request": "true"})
     assert draft.status_code == 422 and REMOVED in draft.headers["X-Portal-Message"]
+    # The editor's heartbeat says it too, and stops (286: htmx's "stop polling").
+    beat = post(jim, f"{agreement_url(demo)}/sections/{sid}/presence", page=agreement_url(demo),
+                headers={"HX-Request": "true"})
+    assert beat.status_code == 286 and REMOVED in beat.get_data(as_text=True)
     with app.app_context():
         assert SectionRevision.select().where(SectionRevision.section == sid).count() == 1
         assert EditDraft.select().where(EditDraft.section == sid).count() == 0

@@ -172,7 +172,11 @@ def discard(partnership_id, section_id):
 
 @requires_role("editor")
 def presence(partnership_id, section_id):
-    section = section_or_404(section_id)
+    """The editor's heartbeat: who else is editing. Once the section is removed it says so
+    instead, and 286 stops the heartbeat (htmx's "stop polling")."""
+    section = section_or_404(section_id, removed_too=True)
+    if section.removed:
+        return render("agreements/_presence.html", removed=True, status=286)
     editing.touch_presence(section, current_user)
     others = [u for u in editing.editors_now([section.id]).get(section.id, []) if u.id != current_user.id]
     return render("agreements/_presence.html", others=others, partnership=g.partnership)
