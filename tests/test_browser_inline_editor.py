@@ -32,6 +32,16 @@ def edit_in_place(page, sid):
     return editor
 
 
+def typing_in_place(app, demo, live_server, people, email):
+    """`email`'s reading page with TEXT typed in the editor of Relational expectations
+    opened in its place: the page, and the section's id."""
+    page = people(email)
+    page.goto(f"{live_server}/partnerships/{demo.id}/agreement")
+    [sid] = section_ids(app, "Relational expectations")
+    edit_in_place(page, sid).locator(f"#body-{sid}").fill(TEXT)
+    return page, sid
+
+
 def test_a_section_is_edited_and_saved_in_its_place(app, demo, live_server, people):
     base, agreement = live_server, f"{live_server}/partnerships/{demo.id}/agreement"
     peggy, jim = people("peggy@client.example"), people("jim@supplier.example")
@@ -124,11 +134,7 @@ def test_an_inline_save_that_conflicts_shows_the_conflict_in_the_sections_place(
 
 def test_a_save_in_place_after_logging_out_elsewhere_keeps_the_text_and_says_why(
         app, demo, live_server, people):
-    agreement = f"{live_server}/partnerships/{demo.id}/agreement"
-    peggy = people("peggy@client.example")
-    peggy.goto(agreement)
-    [sid] = section_ids(app, "Relational expectations")
-    edit_in_place(peggy, sid).locator(f"#body-{sid}").fill(TEXT)
+    peggy, sid = typing_in_place(app, demo, live_server, people, "peggy@client.example")
     with app.app_context():  # "log out everywhere", from another tab
         User.get(User.email == "peggy@client.example").end_sessions()
     peggy.locator(f"#section-{sid}").get_by_role("button", name="Save", exact=True).click()
@@ -141,11 +147,7 @@ def test_an_editor_open_on_a_section_removed_meanwhile_says_so_and_keeps_the_tex
         app, demo, live_server, people):
     from conftest import login, post
 
-    agreement = f"{live_server}/partnerships/{demo.id}/agreement"
-    jim = people("jim@supplier.example")
-    jim.goto(agreement)
-    [sid] = section_ids(app, "Relational expectations")
-    edit_in_place(jim, sid).locator(f"#body-{sid}").fill(TEXT)
+    jim, sid = typing_in_place(app, demo, live_server, people, "jim@supplier.example")
     # The heartbeat goes on after its first answer (it swaps inside itself, not over).
     with jim.expect_response(lambda r: r.url.endswith(f"/sections/{sid}/presence")):
         pass
