@@ -165,6 +165,7 @@ def test_an_editor_open_on_a_section_removed_meanwhile_says_so_and_keeps_the_tex
         "Nothing was saved: copy your text into another section.")
     expect(jim.locator(f"#body-{sid}")).to_have_value(TEXT)
     expect(jim.locator("#notices .notice--error")).to_have_count(0)  # no error piling up
+    shot(jim, "64-inline-editor-section-removed")
 
 
 def test_a_save_in_place_moves_the_banner_of_the_version_in_force_on_every_open_page(

@@ -140,6 +140,8 @@ def test_a_save_to_a_section_removed_meanwhile_keeps_the_text_and_says_so(app, p
     text = inline.get_data(as_text=True)
     assert text.lstrip().startswith(f'<section class="card editor" id="section-{sid}" data-editing>')
     assert REMOVED in text and str(escape(mine.strip())) in text
+    # Nor does it go on beating or promise a draft kept.
+    assert "/presence" not in text and "kept as a draft" not in text
     plain = save(jim, demo, sid, mine, base.id)
     assert plain.status_code == 422 and "<html" in plain.get_data(as_text=True)
     assert REMOVED in plain.get_data(as_text=True)
