@@ -24,7 +24,9 @@ class Missing:
 
 MISSING = Missing()
 #: What a person would type into an empty field of each type, to make something.
-PLAUSIBLE = {"date": dt.date.today().isoformat(), "number": "3", "email": "new@client.example",
+#: Typed fields' values; a date (None) is today's when a form is filled: the walk may
+#: run past midnight.
+PLAUSIBLE = {"date": None, "number": "3", "email": "new@client.example",
              "url": "https://example.com/", "password": "a long enough passphrase 42",
              "slug": "walk-item"}
 TYPED = {"text", "textarea", "search", "tel", *PLAUSIBLE} - {"slug"}
@@ -91,7 +93,8 @@ class PostForm:
         data = MultiDict(self.defaults)
         for name, (kind, _) in self.kinds.items():
             if kind in TYPED and not data.get(name, "").strip():
-                data[name] = PLAUSIBLE.get(name, PLAUSIBLE.get(kind, f"Walk {name}"))
+                value = PLAUSIBLE.get(name, PLAUSIBLE.get(kind, f"Walk {name}"))
+                data[name] = dt.date.today().isoformat() if value is None else value
         return data
 
     def default(self, name):

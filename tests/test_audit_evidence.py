@@ -10,11 +10,10 @@ from markupsafe import escape
 
 from portal.instruments import registry, runs as run_ops
 
-TODAY = dt.date.today()
 
 
 def days_ago(days):
-    return TODAY - dt.timedelta(days=days)
+    return dt.date.today() - dt.timedelta(days=days)
 
 
 def people():
@@ -43,7 +42,7 @@ def seed(partnership):
                           closed_at=None if closed is None else dt.datetime.combine(days_ago(closed), dt.time(9)))
     # 3 expectations: one acknowledged by both sides, one by the client only, one by nobody.
     made = [changes.create(partnership, p["peggy"], "mutual", text, "clarity", p["peggy"].id,
-                           TODAY + dt.timedelta(days=90))
+                           dt.date.today() + dt.timedelta(days=90))
             for text in ("We share goals early.", "We answer within two days.", "We celebrate together.")]
     acknowledgements.record(made[0], p["peggy"])
     acknowledgements.record(made[0], p["jim"])
@@ -57,16 +56,16 @@ def seed(partnership):
     ItemView.create(user=p["sam"], partnership=partnership, item=second,
                     at=dt.datetime.combine(days_ago(500), dt.time(9)))  # outside the period
     Completion.create(user=p["jim"], partnership=partnership, item=first)
-    create_cohort(partnership, p["peggy"], "Both sides", "", days_ago(20), TODAY + dt.timedelta(days=20),
+    create_cohort(partnership, p["peggy"], "Both sides", "", days_ago(20), dt.date.today() + dt.timedelta(days=20),
                   [p["peggy"].id, p["jim"].id], [])
-    create_cohort(partnership, p["peggy"], "Client only", "", days_ago(20), TODAY + dt.timedelta(days=20),
+    create_cohort(partnership, p["peggy"], "Client only", "", days_ago(20), dt.date.today() + dt.timedelta(days=20),
                   [p["carla"].id], [])
     Meeting.create(partnership=partnership, kind="sponsor", title="Spring sponsor review",
                    scheduled_at=dt.datetime.combine(days_ago(60), dt.time(10)), status="closed")
     Meeting.create(partnership=partnership, kind="business", title="Old review",
                    scheduled_at=dt.datetime.combine(days_ago(500), dt.time(10)), status="closed")
     Meeting.create(partnership=partnership, kind="business", title="Next review",
-                   scheduled_at=dt.datetime.combine(TODAY + dt.timedelta(days=9), dt.time(10)))
+                   scheduled_at=dt.datetime.combine(dt.date.today() + dt.timedelta(days=9), dt.time(10)))
     # Impact: a program with one metric past its target and one short of it.
     program = Program.create(partnership_id=partnership.id, name="Coaching pilot",
                              starts_on=days_ago(90), ends_on=days_ago(10), cost=1000)
@@ -82,7 +81,7 @@ def seed(partnership):
 def open_audit(app, partnership, title="4 I's audit this year"):
     with app.app_context():
         peggy = people()["peggy"]
-        run = run_ops.open_run(partnership, registry.get("four_is_audit"), title, TODAY, None,
+        run = run_ops.open_run(partnership, registry.get("four_is_audit"), title, dt.date.today(), None,
                                "both", False, 3, creator=peggy.id)
         return run.id
 
@@ -125,7 +124,7 @@ def test_evidence_is_gathered_from_the_partnerships_data_with_exact_figures(app,
     partnership, run_id = audit
     lines = stored(app, run_id)
     pid = partnership.id
-    period = (days_ago(364), TODAY)
+    period = (days_ago(364), dt.date.today())
     assert [line[0] for line in lines] == ["Integrity", "Integrity", "Integration", "Integration",
                                            "Integration", "Insights", "Insights", "Impact"]
     assert lines[0] == ("Integrity", "3 of 5", "3 of 5 joint actions due in the last 12 months were "
@@ -200,7 +199,7 @@ def test_the_evidence_stays_as_it_was_when_the_audit_opened(app, audit):
 
 def test_other_instruments_gather_no_evidence(app, demo):
     with app.app_context():
-        run = run_ops.open_run(demo, registry.get("relational_survey"), "Survey", TODAY, None,
+        run = run_ops.open_run(demo, registry.get("relational_survey"), "Survey", dt.date.today(), None,
                                "both", True, 3)
         from portal.builtin_plugins.four_is_audit.models import EvidenceLine
 
@@ -320,7 +319,7 @@ def test_another_partnerships_audit_is_not_found(app, audit):
 
 def test_a_run_of_another_instrument_has_no_evidence_page(app, demo):
     with app.app_context():
-        run = run_ops.open_run(demo, registry.get("relational_survey"), "Survey", TODAY, None,
+        run = run_ops.open_run(demo, registry.get("relational_survey"), "Survey", dt.date.today(), None,
                                "both", True, 3)
     jim = app.test_client()
     login(jim, "jim@supplier.example")
@@ -447,14 +446,14 @@ def test_the_example_plugins_run_opened_audit_evidence_and_prefilled_answers(mak
     with app.app_context():
         from portal.audit import AuditEntry
 
-        pulse = run_ops.open_run(partnership, registry.get("acme_pulse"), "Pulse", TODAY, None,
+        pulse = run_ops.open_run(partnership, registry.get("acme_pulse"), "Pulse", dt.date.today(), None,
                                  "both", False, 3)
         assert AuditEntry.get(AuditEntry.action == "acme_pulse_opened").details == {"title": "Pulse"}
         pulse_id = pulse.id
     audit_id = open_audit(app, partnership)
     goals = [line for line in stored(app, audit_id) if "Acme" in line[2]]
     assert goals == [("Integration", "1", "1 Acme goal agreed by both sides.", acme,
-                      days_ago(364), TODAY)]
+                      days_ago(364), dt.date.today())]
     form = carla.get(f"/partnerships/{partnership.id}/runs/{pulse_id}/respond").get_data(as_text=True)
     assert re.search(r'value="3" checked', form) and form.count(" checked") == 1
 
@@ -507,4 +506,4 @@ def test_benefits_with_a_target_are_impact_evidence(app, demo):
     benefits = [line for line in stored(app, run_id) if "benefit" in line[2] and line[0] == "Impact"]
     assert benefits == [("Impact", "2 of 3", "2 of 3 measured benefits have reached their target in "
                          "the latest value (the client's 1 of 2, the supplier's 1 of 1); 1 benefit "
-                         "not measured yet.", f"/partnerships/{demo.id}/health", days_ago(364), TODAY)]
+                         "not measured yet.", f"/partnerships/{demo.id}/health", days_ago(364), dt.date.today())]

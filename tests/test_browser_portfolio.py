@@ -10,7 +10,6 @@ from portal.accounts.models import Organization, User
 from portal.partnerships.models import Partnership, PartnershipMember
 
 pytestmark = pytest.mark.browser
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def suppliers(app, demo):
                 ("Coaching Circle", "Kite Coaching", "governance", -3, False)):
             org = Organization.create(name=supplier, kind="supplier")
             made = Partnership.create(name=name, client=demo.client_id, supplier=org, stage=stage,
-                                      contract_end=TODAY + dt.timedelta(days=days))
+                                      contract_end=dt.date.today() + dt.timedelta(days=days))
             if member:
                 PartnershipMember.create(partnership=made, user=peggy, role="sponsor")
 
@@ -60,7 +59,7 @@ def test_the_portfolio_is_sorted_and_re_evaluated_to_the_end(live_server, suppli
     peggy.go_back()
     peggy.wait_for_url(re.compile(r"dir=asc$"))
 
-    year = TODAY.year
+    year = dt.date.today().year
     peggy.get_by_role("button", name=f"Start the {year} re-evaluation").click()
     peggy.wait_for_url(f"{live_server}/portfolio/re-evaluation/{year}")
     assert "0 of 3 decided" in peggy.get_by_test_id("progress").inner_text()

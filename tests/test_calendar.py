@@ -14,11 +14,10 @@ from portal.expectations.models import RelationalExpectation
 from portal.instruments.models import ActionItem, Run
 from portal.partnerships.models import Partnership, PartnershipMember
 
-TODAY = dt.date.today()
 
 
 def days(n):
-    return TODAY + dt.timedelta(days=n)
+    return dt.date.today() + dt.timedelta(days=n)
 
 
 @pytest.fixture

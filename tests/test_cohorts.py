@@ -20,7 +20,6 @@ from portal.content.models import Completion, ContentItem
 from portal.notifications import Notification
 from portal.partnerships.models import Partnership, PartnershipMember
 
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -57,10 +56,10 @@ def make_cohort(app, partnership, emails, items, name="Pilot managers", creator=
     """A cohort formed the way the page forms it, straight through the module."""
     with app.test_request_context():
         people = {u.email: u for u in User.select()}
-        schedule = [(item, TODAY + dt.timedelta(days=7 * (n + 1))) for n, item in enumerate(items)]
+        schedule = [(item, dt.date.today() + dt.timedelta(days=7 * (n + 1))) for n, item in enumerate(items)]
         return cohorts.create_cohort(
-            partnership, people[creator], name, "Learning to coach", TODAY - dt.timedelta(days=1),
-            TODAY + dt.timedelta(days=60), [people[e].id for e in emails], schedule)
+            partnership, people[creator], name, "Learning to coach", dt.date.today() - dt.timedelta(days=1),
+            dt.date.today() + dt.timedelta(days=60), [people[e].id for e in emails], schedule)
 
 
 def thread_url(partnership, cohort, item):
@@ -69,7 +68,7 @@ def thread_url(partnership, cohort, item):
 
 def form_data(items, members, **fields):
     data = {"name": "Spring coaching circle", "description": "Coaching first-line managers",
-            "starts_on": TODAY.isoformat(), "ends_on": (TODAY + dt.timedelta(days=42)).isoformat(),
+            "starts_on": dt.date.today().isoformat(), "ends_on": (dt.date.today() + dt.timedelta(days=42)).isoformat(),
             "members": [str(m) for m in members], "items": [str(i.id) for i in items]}
     data.update(fields)
     return data
@@ -80,7 +79,7 @@ def form_data(items, members, **fields):
 def test_editor_forms_a_cohort_from_both_organizations(app, demo, items):
     carla = as_user(app, "carla@client.example")
     peggy, sam = user(app, "peggy@client.example"), user(app, "sam@supplier.example")
-    later = (TODAY + dt.timedelta(days=10)).isoformat()
+    later = (dt.date.today() + dt.timedelta(days=10)).isoformat()
     data = form_data(items[:2], [peggy.id, sam.id], **{f"due-{items[1].id}": later})
     response = post(carla, base(demo), data, page=base(demo))
     assert response.status_code == 302
@@ -91,7 +90,7 @@ def test_editor_forms_a_cohort_from_both_organizations(app, demo, items):
                         .order_by(CohortItem.position))
         # Earliest due date first; an empty due date is the cohort's last day.
         assert [(e.item_id, e.due_on) for e in schedule] == [
-            (items[1].id, TODAY + dt.timedelta(days=10)), (items[0].id, TODAY + dt.timedelta(days=42))]
+            (items[1].id, dt.date.today() + dt.timedelta(days=10)), (items[0].id, dt.date.today() + dt.timedelta(days=42))]
         entry = AuditEntry.get(AuditEntry.action == "cohort_created")
         assert entry.details["members"] == sorted([peggy.id, sam.id])
         told = {n.user_id for n in Notification.select()}
@@ -140,14 +139,14 @@ def test_only_members_of_the_partnership_can_join(app, demo, items):
 def test_dates_and_items_are_checked(app, demo, items):
     carla = as_user(app, "carla@client.example")
     people = [user(app, "peggy@client.example").id, user(app, "sam@supplier.example").id]
-    outside = (TODAY + dt.timedelta(days=100)).isoformat()
+    outside = (dt.date.today() + dt.timedelta(days=100)).isoformat()
     response = post(carla, base(demo), form_data(items[:1], people, **{f"due-{items[0].id}": outside}),
                     page=base(demo))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Choose a date between the first and the last day." in page
     assert f'value="{outside}"' in page
-    response = post(carla, base(demo), form_data([], people, ends_on=(TODAY - dt.timedelta(days=3)).isoformat()),
+    response = post(carla, base(demo), form_data([], people, ends_on=(dt.date.today() - dt.timedelta(days=3)).isoformat()),
                     page=base(demo))
     page = response.get_data(as_text=True)
     assert "The last day must be on or after the first day." in page

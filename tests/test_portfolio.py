@@ -16,8 +16,6 @@ from portal.partnerships.models import Partnership, PartnershipMember
 from portal.portfolio.models import Decision, Reevaluation
 from portal.scorecard.summary import HealthSummary
 
-TODAY = dt.date.today()
-YEAR = TODAY.year
 
 
 def as_user(app, email):
@@ -43,9 +41,9 @@ def portfolio(app, demo):
     with app.app_context():
         pilot = partnership("Sales Onboarding Pilot", "Northwind Learning", "Brightpath Learning",
                             [("peggy@client.example", "sponsor"), ("carla@client.example", "editor")],
-                            stage="onboarding", contract_end=TODAY + dt.timedelta(days=75))
+                            stage="onboarding", contract_end=dt.date.today() + dt.timedelta(days=75))
         coaching = partnership("Coaching Circle", "Northwind Learning", "Kite Coaching",
-                               stage="governance", contract_end=TODAY - dt.timedelta(days=3))
+                               stage="governance", contract_end=dt.date.today() - dt.timedelta(days=3))
         secret = partnership("Secret Venture", "Other Client", "Supplier Co",
                              stage="selection")
     return {"academy": demo, "pilot": pilot, "coaching": coaching, "secret": secret}
@@ -124,25 +122,25 @@ def test_each_row_shows_stage_contract_last_review_and_last_audit(app, portfolio
         peggy = User.get(User.email == "peggy@client.example")
         for days, status in ((40, "closed"), (10, "closed"), (30, "open")):
             Meeting.create(partnership=academy, kind="business", title=f"Review {days}",
-                           scheduled_at=dt.datetime.combine(TODAY - dt.timedelta(days=days),
+                           scheduled_at=dt.datetime.combine(dt.date.today() - dt.timedelta(days=days),
                                                             dt.time(9)), status=status)
         audit = registry.get("four_is_audit")
-        older = run_ops.open_run(academy, audit, "Audit 1", TODAY - dt.timedelta(days=400), None,
+        older = run_ops.open_run(academy, audit, "Audit 1", dt.date.today() - dt.timedelta(days=400), None,
                                  "both", False, 3, (), peggy)
         run_ops.close_run(older)
-        latest = run_ops.open_run(academy, audit, "Audit 2", TODAY - dt.timedelta(days=20),
-                                  TODAY - dt.timedelta(days=1), "both", False, 3, (), peggy)
-        run_ops.open_run(academy, audit, "Audit 3", TODAY, None, "both", False, 3, (), peggy)
+        latest = run_ops.open_run(academy, audit, "Audit 2", dt.date.today() - dt.timedelta(days=20),
+                                  dt.date.today() - dt.timedelta(days=1), "both", False, 3, (), peggy)
+        run_ops.open_run(academy, audit, "Audit 3", dt.date.today(), None, "both", False, 3, (), peggy)
     row = row_of(page_of(as_user(app, "peggy@client.example")), academy)
     assert "Co-creation &amp; delivery" in row
     assert academy.contract_end.strftime("%d %b %Y") in row
     review_from = (academy.contract_end - dt.timedelta(days=92)).strftime("%d %b %Y")
     assert f"review from {review_from}" in row
-    assert (TODAY - dt.timedelta(days=10)).strftime("%d %b %Y") in row  # the last closed review
-    assert (TODAY - dt.timedelta(days=30)).strftime("%d %b %Y") not in row  # not held yet
+    assert (dt.date.today() - dt.timedelta(days=10)).strftime("%d %b %Y") in row  # the last closed review
+    assert (dt.date.today() - dt.timedelta(days=30)).strftime("%d %b %Y") not in row  # not held yet
     # The last audit is the latest closed run, dated when it opened, linked to its results.
     assert (f'<a href="/partnerships/{academy.id}/runs/{latest.id}/">'
-            f'{(TODAY - dt.timedelta(days=20)).strftime("%d %b %Y")}</a>') in row
+            f'{(dt.date.today() - dt.timedelta(days=20)).strftime("%d %b %Y")}</a>') in row
     pilot = row_of(page_of(as_user(app, "peggy@client.example")), portfolio["pilot"])
     assert pilot.count("None yet") == 2 and "Onboarding &amp; immersion" in pilot
 
@@ -152,12 +150,12 @@ def test_flags_name_what_needs_attention_and_link_to_its_page(app, portfolio):
     with app.test_request_context():
         for n in range(2):
             ActionItem.create(partnership=academy, text=f"Late {n}", status="open",
-                              due_on=TODAY - dt.timedelta(days=1))
+                              due_on=dt.date.today() - dt.timedelta(days=1))
         ActionItem.create(partnership=academy, text="Done late", status="done",
-                          due_on=TODAY - dt.timedelta(days=9))
-        ActionItem.create(partnership=academy, text="Not due", due_on=TODAY)
+                          due_on=dt.date.today() - dt.timedelta(days=9))
+        ActionItem.create(partnership=academy, text="Not due", due_on=dt.date.today())
         Meeting.create(partnership=academy, kind="sponsor", title="Old sponsor review",
-                       scheduled_at=dt.datetime.combine(TODAY - dt.timedelta(days=200), dt.time(9)),
+                       scheduled_at=dt.datetime.combine(dt.date.today() - dt.timedelta(days=200), dt.time(9)),
                        status="closed")
         Partnership.update(created_at=dt.datetime(2020, 1, 1)).where(Partnership.id == academy.id).execute()
         from portal.demo import load_demo_runs
@@ -184,7 +182,7 @@ def test_flags_name_what_needs_attention_and_link_to_its_page(app, portfolio):
 def test_a_missing_audit_is_flagged_once_the_partnership_is_a_year_old(app, portfolio):
     academy = portfolio["academy"]
     with app.app_context():
-        Partnership.update(created_at=dt.datetime.combine(TODAY - dt.timedelta(days=400), dt.time()))\
+        Partnership.update(created_at=dt.datetime.combine(dt.date.today() - dt.timedelta(days=400), dt.time()))\
             .where(Partnership.id == academy.id).execute()
     row = row_of(page_of(as_user(app, "peggy@client.example")), academy)
     assert (f'<a href="/partnerships/{academy.id}/instruments/four_is_audit/runs/new">'
@@ -265,41 +263,41 @@ def start(client):
     return post(client, "/portfolio/re-evaluation", page="/portfolio")
 
 
-def decide(client, partnership, decision="keep", reason="It delivers what we need.", year=YEAR):
-    url = f"/portfolio/re-evaluation/{year}/partnerships/{partnership.id}"
+def decide(client, partnership, decision="keep", reason="It delivers what we need.", year=None):
+    url = f"/portfolio/re-evaluation/{year or dt.date.today().year}/partnerships/{partnership.id}"
     return post(client, url, {"decision": decision, "reason": reason}, page=url)
 
 
 def test_an_admin_runs_the_re_evaluation_to_the_end(app, portfolio):
     peggy = as_user(app, "peggy@client.example")
     response = start(peggy)
-    assert response.status_code == 302 and response.location.endswith(f"/portfolio/re-evaluation/{YEAR}")
-    html = page_of(peggy, f"/portfolio/re-evaluation/{YEAR}")
+    assert response.status_code == 302 and response.location.endswith(f"/portfolio/re-evaluation/{dt.date.today().year}")
+    html = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}")
     assert "0 of 3 decided" in html and "Decide on Coaching Circle" in html
     # Each decision leads on to the next partnership without one.
     response = decide(peggy, portfolio["coaching"], "exit", "The contract has ended; coaching "
                       "moves in-house.")
     assert response.location.endswith(f"/partnerships/{portfolio['academy'].id}")
     assert "1 of 3 decided" in page_of(peggy, "/portfolio")
-    finish = post(peggy, f"/portfolio/re-evaluation/{YEAR}/finish", page="/portfolio")
+    finish = post(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}/finish", page="/portfolio")
     html = page_of(peggy, finish.location)
     assert "2 partnerships still need a decision: Leadership Academy 2027, Sales Onboarding Pilot." in html
     decide(peggy, portfolio["academy"], "grow", "Extend to second-line managers.")
     response = decide(peggy, portfolio["pilot"], "re_tender", "Compare offers for the next year.")
-    assert response.location.endswith(f"/portfolio/re-evaluation/{YEAR}")
+    assert response.location.endswith(f"/portfolio/re-evaluation/{dt.date.today().year}")
     decide(peggy, portfolio["academy"], "keep", "On second thoughts: keep as it is.")  # a change
-    html = page_of(peggy, f"/portfolio/re-evaluation/{YEAR}")
+    html = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}")
     assert "3 of 3 decided" in html
-    post(peggy, f"/portfolio/re-evaluation/{YEAR}/finish", page="/portfolio")
+    post(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}/finish", page="/portfolio")
     with app.app_context():
-        run = Reevaluation.get(Reevaluation.year == YEAR)
+        run = Reevaluation.get(Reevaluation.year == dt.date.today().year)
         assert run.finished_at is not None
         decided = {d.partnership_id: (d.decision, d.reason) for d in Decision.select()}
     assert decided[portfolio["academy"].id] == ("keep", "On second thoughts: keep as it is.")
     assert decided[portfolio["coaching"].id][0] == "exit"
-    html = page_of(peggy, f"/portfolio/re-evaluation/{YEAR}")
+    html = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}")
     assert "Finished" in html and "Finish the" not in html
-    step = page_of(peggy, f"/portfolio/re-evaluation/{YEAR}/partnerships/{portfolio['pilot'].id}")
+    step = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}/partnerships/{portfolio['pilot'].id}")
     assert "The facts when it was decided" in step and "Contract review due" in step
     assert "<form" not in step.split('id="decision"')[1].split("</section>")[0]
     # Read-only from now on.
@@ -307,7 +305,7 @@ def test_an_admin_runs_the_re_evaluation_to_the_end(app, portfolio):
     assert refused.status_code == 409 and "no longer change" in refused.get_data(as_text=True)
     with app.app_context():
         assert Decision.get(Decision.partnership == portfolio["pilot"].id).decision == "re_tender"
-    assert f"The {YEAR} re-evaluation is finished: 3 decisions" in page_of(peggy, "/portfolio")
+    assert f"The {dt.date.today().year} re-evaluation is finished: 3 decisions" in page_of(peggy, "/portfolio")
 
 
 def test_a_second_start_in_the_year_opens_the_same_re_evaluation(app, portfolio):
@@ -325,10 +323,10 @@ def test_the_demo_has_last_years_record_and_this_years_under_way(app, portfolio)
         load_demo_portfolio()
     peggy = as_user(app, "peggy@client.example")
     html = page_of(peggy, "/portfolio")
-    assert f'<a href="/portfolio/re-evaluation/{YEAR - 1}">{YEAR - 1}</a>' in html
-    assert f"The {YEAR} re-evaluation is open: <strong>1 of 3 decided</strong>" in html
+    assert f'<a href="/portfolio/re-evaluation/{dt.date.today().year - 1}">{dt.date.today().year - 1}</a>' in html
+    assert f"The {dt.date.today().year} re-evaluation is open: <strong>1 of 3 decided</strong>" in html
     assert "Start the" in page_of(as_user(app, "sofia@supplier.example"), "/portfolio")
-    record = page_of(peggy, f"/portfolio/re-evaluation/{YEAR - 1}")
+    record = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year - 1}")
     assert "Finished" in record and "second-line managers" in record
     assert "Onboarding &amp; immersion" in record  # the stage as it was then, not today's
 
@@ -337,7 +335,7 @@ def test_decisions_are_seen_by_the_deciding_organization_only(app, portfolio):
     peggy, sofia = as_user(app, "peggy@client.example"), as_user(app, "sofia@supplier.example")
     start(peggy)
     decide(peggy, portfolio["academy"], "exit", "Confidential: we are leaving Supplier Co.")
-    url = f"/portfolio/re-evaluation/{YEAR}"
+    url = f"/portfolio/re-evaluation/{dt.date.today().year}"
     assert sofia.get(url).status_code == 404  # Supplier Co has no re-evaluation this year
     step = f"{url}/partnerships/{portfolio['academy'].id}"
     assert sofia.get(step).status_code == 404
@@ -353,7 +351,7 @@ def test_decisions_are_seen_by_the_deciding_organization_only(app, portfolio):
 def test_members_who_decide_nothing_cannot_reach_the_re_evaluation(app, portfolio):
     start(as_user(app, "peggy@client.example"))
     victor = as_user(app, "victor@client.example")  # a viewer, not an admin
-    url = f"/portfolio/re-evaluation/{YEAR}"
+    url = f"/portfolio/re-evaluation/{dt.date.today().year}"
     response = victor.get(url)
     assert response.status_code == 403 and "admins and the sponsors" in response.get_data(as_text=True)
     assert decide(victor, portfolio["academy"]).status_code == 403
@@ -370,14 +368,14 @@ def test_a_sponsor_decides_on_the_partnerships_they_sponsor_only(app, portfolio)
             PartnershipMember.user == carla.id, PartnershipMember.partnership == portfolio["pilot"].id).execute()
     start(as_user(app, "peggy@client.example"))
     carla = as_user(app, "carla@client.example")
-    html = page_of(carla, f"/portfolio/re-evaluation/{YEAR}")
+    html = page_of(carla, f"/portfolio/re-evaluation/{dt.date.today().year}")
     assert "0 of 3 decided" in html and "Coaching Circle" not in html  # not hers to see
     assert decide(carla, portfolio["pilot"], "grow").status_code == 302
     assert decide(carla, portfolio["academy"]).status_code == 403  # she edits it, not sponsors
     assert decide(carla, portfolio["coaching"]).status_code == 404  # not a member
     assert "start" not in page_of(carla, "/portfolio").split('data-testid="re-evaluation"')[1][:50]
     assert start(carla).status_code == 403
-    assert post(carla, f"/portfolio/re-evaluation/{YEAR}/finish", page="/portfolio").status_code == 403
+    assert post(carla, f"/portfolio/re-evaluation/{dt.date.today().year}/finish", page="/portfolio").status_code == 403
 
 
 @pytest.mark.parametrize("data, message", [
@@ -391,7 +389,7 @@ def test_bad_input_is_explained_next_to_the_field_and_saves_nothing(app, portfol
     peggy = as_user(app, "peggy@client.example")
     start(peggy)
     decide(peggy, portfolio["pilot"], "keep", "Saved before")
-    url = f"/portfolio/re-evaluation/{YEAR}/partnerships/{portfolio['academy'].id}"
+    url = f"/portfolio/re-evaluation/{dt.date.today().year}/partnerships/{portfolio['academy'].id}"
     response = post(peggy, url, data, page=url)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -407,9 +405,9 @@ def test_posts_without_the_csrf_token_are_refused(app, portfolio):
     peggy = as_user(app, "peggy@client.example")
     assert peggy.post("/portfolio/re-evaluation").status_code == 400
     start(peggy)
-    url = f"/portfolio/re-evaluation/{YEAR}/partnerships/{portfolio['academy'].id}"
+    url = f"/portfolio/re-evaluation/{dt.date.today().year}/partnerships/{portfolio['academy'].id}"
     assert peggy.post(url, data={"decision": "keep", "reason": "x"}).status_code == 400
-    assert peggy.post(f"/portfolio/re-evaluation/{YEAR}/finish").status_code == 400
+    assert peggy.post(f"/portfolio/re-evaluation/{dt.date.today().year}/finish").status_code == 400
     with app.app_context():
         assert Decision.select().count() == 0
 
@@ -418,17 +416,17 @@ def test_a_re_tender_decision_links_to_a_supplier_selection(app, portfolio):
     peggy = as_user(app, "peggy@client.example")
     start(peggy)
     decide(peggy, portfolio["pilot"], "re_tender", "Compare offers.")
-    step = page_of(peggy, f"/portfolio/re-evaluation/{YEAR}/partnerships/{portfolio['pilot'].id}")
+    step = page_of(peggy, f"/portfolio/re-evaluation/{dt.date.today().year}/partnerships/{portfolio['pilot'].id}")
     assert '<a href="/selections">start a supplier selection</a>' in step
     # Only a client chooses suppliers: Supplier Co's re-tender offers no selection.
     sofia = as_user(app, "sofia@supplier.example")
     start(sofia)
     decide(sofia, portfolio["academy"], "re_tender", "Bid again.")
-    step = page_of(sofia, f"/portfolio/re-evaluation/{YEAR}/partnerships/{portfolio['academy'].id}")
+    step = page_of(sofia, f"/portfolio/re-evaluation/{dt.date.today().year}/partnerships/{portfolio['academy'].id}")
     assert "start a supplier selection" not in step
 
 
 def test_a_year_without_a_re_evaluation_is_404(app, portfolio):
     peggy = as_user(app, "peggy@client.example")
-    assert peggy.get(f"/portfolio/re-evaluation/{YEAR}").status_code == 404
+    assert peggy.get(f"/portfolio/re-evaluation/{dt.date.today().year}").status_code == 404
     assert peggy.get("/portfolio/re-evaluation/99999999999").status_code == 404

@@ -14,7 +14,6 @@ from portal.content.models import ContentItem
 from portal.content.reflections import Reflection
 from portal.partnerships.models import PartnershipMember
 
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -39,8 +38,8 @@ def make_cohort(app, partnership, emails, items, name="Coaching circle"):
     with app.test_request_context():
         people = {u.email: u for u in User.select()}
         return cohorts.create_cohort(
-            partnership, people["carla@client.example"], name, "", TODAY, TODAY + dt.timedelta(days=30),
-            [people[e].id for e in emails], [(item, TODAY + dt.timedelta(days=14)) for item in items])
+            partnership, people["carla@client.example"], name, "", dt.date.today(), dt.date.today() + dt.timedelta(days=30),
+            [people[e].id for e in emails], [(item, dt.date.today() + dt.timedelta(days=14)) for item in items])
 
 
 def base(partnership):
