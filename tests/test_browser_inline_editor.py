@@ -194,3 +194,39 @@ def test_a_save_in_place_moves_the_banner_of_the_version_in_force_on_every_open_
     expect(jim.get_by_role("heading", level=2)).to_have_text("Changed since version 1 in force")
     expect(jim.get_by_test_id("diff")).to_contain_text("The supplier answers questions within 48 hours.")
     shot(peggy, "63-inline-save-moves-the-banner")
+
+
+def test_the_live_refresh_keeps_the_focus_and_waits_while_a_sections_panel_is_open(
+        app, demo, live_server, people):
+    """A reader tabbing through the sections keeps their place when the page redraws
+    them; one renaming a section does not lose what they typed to someone else's save."""
+    from conftest import login
+    from test_agreements import head, save
+
+    peggy = people("peggy@client.example")
+    peggy.goto(f"{live_server}/partnerships/{demo.id}/agreement")
+    mission, vision = section_ids(app, "Mission", "Vision")
+    jim = app.test_client()
+    login(jim, "jim@supplier.example")
+
+    def jim_saves(text, base_id=None):
+        assert save(jim, demo, vision, text, base_id).status_code == 302
+
+    edit = peggy.locator(f"#section-{mission}").get_by_role("link", name="Edit", exact=True)
+    edit.focus()
+    jim_saves("Jim's vision.\n")
+    expect(peggy.get_by_test_id(f"section-body-{vision}")).to_contain_text("Jim's vision.",
+                                                                           timeout=15000)
+    expect(edit).to_be_focused()  # the new Edit of the redrawn section
+
+    panel = peggy.locator(f"#section-{mission}").get_by_text("Rename, move or remove")
+    panel.click()
+    peggy.locator(f"#title-{mission}").fill("Our mission, renamed")
+    jim_saves("Jim's second vision.\n", head(app, vision).id)
+    every = peggy.locator("#agreement-sections").get_attribute("hx-trigger")
+    peggy.wait_for_timeout((int(re.fullmatch(r"every (\d+)s", every).group(1)) + 2) * 1000)
+    expect(peggy.locator(f"#title-{mission}")).to_have_value("Our mission, renamed")
+    expect(peggy.get_by_test_id(f"section-body-{vision}")).not_to_contain_text("second")
+    panel.click()  # closed: the refresh comes back
+    expect(peggy.get_by_test_id(f"section-body-{vision}")).to_contain_text(
+        "Jim's second vision.", timeout=15000)

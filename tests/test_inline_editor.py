@@ -73,7 +73,8 @@ def test_an_inline_save_answers_with_the_section_and_the_notice_and_no_cookie(ap
     answer = response.get_data(as_text=True)
     assert answer.lstrip().startswith(f'<section class="card agreement-section" id="section-{sid}">')
     assert "within 24 hours" in answer and "Revision 2 by Peggy Olson" in answer
-    assert re.search(r'<a class="button button--small" href="[^"]*/edit"[^>]* autofocus>Edit</a>', answer)
+    assert re.search(rf'<a class="button button--small" id="edit-{sid}" href="[^"]*/edit"[^>]* autofocus>Edit</a>',
+                     answer)
     notices = re.search(r'<div id="notices"[^>]*hx-swap-oob="innerHTML"[^>]*>(.*?)</div></div>', answer, re.S)
     assert notices and "Relational expectations is saved (revision 2)." in notices.group(1)
     assert head(app, sid).number == 2 and "24 hours" in head(app, sid).body

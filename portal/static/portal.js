@@ -56,11 +56,13 @@
 
   // Polling (live sections, presence) only while the tab is visible: a hidden tab
   // costs the server nothing. A poll that would redraw an editor open inside it
-  // (data-editing) waits until that editor is saved or closed.
+  // (data-editing) or a panel opened there (a section's rename, move or remove) waits
+  // until it is saved or closed. What has the focus keeps it across a redraw: each
+  // control in a redrawn part has an id (htmx focuses the new element of that id).
   document.addEventListener("htmx:beforeRequest", function (evt) {
     var elt = evt.detail.elt;
     if (!elt || elt.getAttribute("data-poll") !== "visible") { return; }
-    if (document.hidden || elt.querySelector("[data-editing]")) {
+    if (document.hidden || elt.querySelector("[data-editing], details[open]")) {
       evt.preventDefault();
     }
   });
