@@ -67,10 +67,12 @@ def make_app(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
     url = PG_URL or f"sqlite:///{tmp_path / 'instance' / 'portal.sqlite'}"
+    # Whether this test's first app migrates a dropped schema as a plain migration does.
+    plain = {"first": False}
     if PG_URL:
-        from portal.testing import empty_schema  # after pytest registered the kit above
+        import fresh_postgres  # after pytest registered the kit above
 
-        empty_schema(PG_URL)
+        plain["first"] = fresh_postgres.fresh(PG_URL)
     plugins_dir = tmp_path / "plugins"
     plugins_dir.mkdir()
 
@@ -85,6 +87,8 @@ def make_app(tmp_path, monkeypatch):
         app = create_app(settings)
         with app.app_context():
             upgrade()
+        if plain.pop("first", False) and not config and not any(plugins_dir.iterdir()):
+            fresh_postgres.remember_migrated(PG_URL)
         return app
 
     factory.plugins_dir = plugins_dir
