@@ -67,16 +67,16 @@ def make_app(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
     url = PG_URL or f"sqlite:///{tmp_path / 'instance' / 'portal.sqlite'}"
-    # Whether this test's first app migrates a dropped schema as a plain migration does.
-    plain = {"first": False}
+    dropped = False  # until this test's first app has migrated it
     if PG_URL:
         import fresh_postgres  # after pytest registered the kit above
 
-        plain["first"] = fresh_postgres.fresh(PG_URL)
+        dropped = fresh_postgres.fresh(PG_URL)
     plugins_dir = tmp_path / "plugins"
     plugins_dir.mkdir()
 
     def factory(**config):
+        nonlocal dropped
         settings = {
             "TESTING": True,
             "PORTAL_DATABASE_URL": url,
@@ -87,8 +87,9 @@ def make_app(tmp_path, monkeypatch):
         app = create_app(settings)
         with app.app_context():
             upgrade()
-        if plain.pop("first", False) and not config and not any(plugins_dir.iterdir()):
-            fresh_postgres.remember_migrated(PG_URL)
+        if dropped and not config and not any(plugins_dir.iterdir()):
+            fresh_postgres.remember_migrated(PG_URL)  # a plain migration from nothing
+        dropped = False
         return app
 
     factory.plugins_dir = plugins_dir

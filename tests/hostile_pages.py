@@ -23,9 +23,8 @@ class Missing:
 
 
 MISSING = Missing()
-#: What a person would type into an empty field of each type, to make something.
-#: Typed fields' values; a date (None) is today's when a form is filled: the walk may
-#: run past midnight.
+#: What a person would type into an empty field of each type, to make something; a
+#: date (None) is today's when the form is filled, since the walk may run past midnight.
 PLAUSIBLE = {"date": None, "number": "3", "email": "new@client.example",
              "url": "https://example.com/", "password": "a long enough passphrase 42",
              "slug": "walk-item"}

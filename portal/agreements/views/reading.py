@@ -81,12 +81,8 @@ def section_alone(section, head=False, notice=None):
     drawn = _sections(section.agreement, [section],
                       None if head is False else {section.id: head})
     standing = {}
-    if head is not False:
-        def text():
-            sections = editing.sections_of(section.agreement)
-            others = editing.heads_of([s for s in sections if s.id != section.id])
-            return ratification.current_text(section.agreement, sections,
-                                             {**others, section.id: head})[0]
-        standing = {"standing": True, **_standing(section.agreement, text)}
+    if head is not False:  # the saved head is committed: current_text reads it with the rest
+        standing = {"standing": True, **_standing(
+            section.agreement, lambda: ratification.current_text(section.agreement)[0])}
     return render("agreements/_section_alone.html", said=notice, focus_edit=True,
                   section=section, head=drawn["heads"][section.id], **drawn, **standing)
